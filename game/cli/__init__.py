@@ -1,0 +1,1 @@
+"""The ``mlday`` command line: one small module per command."""

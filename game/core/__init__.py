@@ -1,0 +1,1 @@
+"""The headless, deterministic simulation. Never imports pygame."""

@@ -1,0 +1,31 @@
+"""The player's task queues: one first-in, first-out queue per category."""
+
+from __future__ import annotations
+
+from game.core.rules import Rules
+from game.core.state import DONE, QUEUED, State
+
+
+def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
+    """Why the task cannot be queued now, or None when it can."""
+    rule = rules.tasks[task]
+    status = state.task_status[task]
+    if status == DONE:
+        return f"task '{rule.id}' is already done"
+    if status == QUEUED:
+        return f"task '{rule.id}' is already queued"
+    if rule.requires is not None and not rule.requires(state):
+        return f"task '{rule.id}' needs: {rule.requires_text}"
+    return None
+
+
+def enqueue(state: State, rules: Rules, task: int) -> None:
+    """Put a task at the end of its category's queue (no checks)."""
+    state.task_status[task] = QUEUED
+    state.queues[rules.tasks[task].category].append(task)
+
+
+def dequeue(state: State, rules: Rules, task: int) -> None:
+    """Take a queued task out of its queue; hours spent on it are kept."""
+    state.task_status[task] = 0
+    state.queues[rules.tasks[task].category].remove(task)

@@ -1,0 +1,226 @@
+"""Compile checked scenario conditions into fast functions of the game state.
+
+:mod:`game.scenario.expr` has already refused everything outside the allow-list. Here each
+dotted name becomes a direct read of the state (``labels.es_cs`` becomes
+``s.labels[1]``), each id argument becomes an index, and the tree is compiled once into a
+function with no builtins. Nothing from the scenario text reaches ``eval`` or ``exec``.
+"""
+
+from __future__ import annotations
+
+import ast
+import types
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from game.core.state import DONE, FAILED, FINISHED, QUEUED, RUNNING, State
+from game.scenario.expr import INFRA_CAPABILITIES, Expr, dotted_name
+
+Predicate = Callable[[State], Any]
+
+
+def _div(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _spent(s: State) -> float:
+    return sum(s.ledger.values())
+
+
+def true_quality(s: State) -> float:
+    """True F1 of the production model on the current traffic mix."""
+    f1 = s.models[s.prod].f1
+    return sum(f * t for f, t in zip(f1, s.traffic, strict=True)) / 100.0
+
+
+def _latency(s: State) -> float:
+    return s.models[s.prod].latency_ms * s.latency_factor
+
+
+def _running(s: State, job: int) -> bool:
+    return any(r.job == job and r.status == RUNNING for r in s.runs)
+
+
+def _completed(s: State, job: int) -> int:
+    return sum(1 for r in s.runs if r.job == job and r.status == FINISHED)
+
+
+def _collapsed(s: State, job: int) -> int:
+    return sum(1 for r in s.runs if r.job == job and r.status == FAILED)
+
+
+HELPERS: dict[str, Any] = {
+    "__builtins__": {},
+    "_div": _div,
+    "_spent": _spent,
+    "true_quality": true_quality,
+    "_latency": _latency,
+    "_running": _running,
+    "_completed": _completed,
+    "_collapsed": _collapsed,
+    "_min": min,
+    "_max": max,
+    "_abs": abs,
+    "_len": len,
+}
+
+
+class Compiler:
+    """Turns checked expressions into predicates for one scenario's layout."""
+
+    def __init__(
+        self,
+        *,
+        segments: Sequence[str],
+        tasks: Sequence[str],
+        jobs: Sequence[str],
+        events: Sequence[str],
+        choices: Mapping[str, Sequence[str]],
+        variables: Sequence[str],
+        tick_hours: float,
+        ticks_per_day: int,
+        total_ticks: int,
+        budget: float,
+    ) -> None:
+        self.index = {
+            "task": {t: i for i, t in enumerate(tasks)},
+            "job": {j: i for i, j in enumerate(jobs)},
+            "event": {e: i for i, e in enumerate(events)},
+        }
+        self.choices = {e: {c: i for i, c in enumerate(cs)} for e, cs in choices.items()}
+        self.names = self._name_table(
+            segments, variables, tick_hours, ticks_per_day, total_ticks, budget
+        )
+
+    @staticmethod
+    def _name_table(
+        segments: Sequence[str],
+        variables: Sequence[str],
+        tick_hours: float,
+        ticks_per_day: int,
+        total_ticks: int,
+        budget: float,
+    ) -> dict[str, str]:
+        names = {
+            "hour": f"(s.tick * {tick_hours!r})",
+            "tick": "s.tick",
+            "day": f"(s.tick // {ticks_per_day} + 1)",
+            "hours_left": f"(({total_ticks} - s.tick) * {tick_hours!r})",
+            "money": "s.money",
+            "spent": "_spent(s)",
+            "budget": repr(float(budget)),
+            "trust": "s.trust",
+            "insight": "s.insight",
+            "reliability": "s.reliability",
+            "escalation_rate": "s.traffic_counts.last_rate_seen",
+            "incidents": "_len(s.incidents)",
+            "outage": "s.outage_left",
+            "spike": "s.spike",
+            "shipped": "s.shipped",
+            "shipped_unevaluated": "s.shipped_unevaluated",
+            "shipped_untested": "s.shipped_untested",
+            "evals_run": "s.evals_run",
+            "ab_tests_run": "s.ab_tests_run",
+            "judge_calibrated": "s.judge_calibrated",
+            "prod.quality": "true_quality(s)",
+            "prod.hallucination": "s.models[s.prod].hallucination",
+            "prod.latency_ms": "_latency(s)",
+            "requests.total": "s.traffic_counts.total",
+            "requests.failed": "s.traffic_counts.failed",
+            "requests.degraded": "s.traffic_counts.degraded",
+            "true": "True",
+            "false": "False",
+            "True": "True",
+            "False": "False",
+        }
+        for i, seg in enumerate(segments):
+            names[f"labels.{seg}"] = f"s.labels[{i}]"
+            names[f"golden.{seg}"] = f"s.golden[{i}]"
+            names[f"traffic.{seg}"] = f"s.traffic[{i}]"
+            names[f"prod.f1.{seg}"] = f"s.models[s.prod].f1[{i}]"
+        for i, cap in enumerate(INFRA_CAPABILITIES):
+            names[f"infra.{cap}"] = f"s.infra[{i}]"
+        for i, var in enumerate(variables):
+            names[f"vars.{var}"] = f"s.variables[{i}]"
+        return names
+
+    def compile(self, expr: Expr) -> Predicate:
+        """A function of the state that evaluates the condition."""
+        body = _Rewriter(self).visit(_copy(expr.tree.body))
+        lam = ast.Expression(
+            ast.Lambda(
+                args=ast.arguments(
+                    posonlyargs=[],
+                    args=[ast.arg("s")],
+                    kwonlyargs=[],
+                    kw_defaults=[],
+                    defaults=[],
+                ),
+                body=body,
+            )
+        )
+        ast.fix_missing_locations(lam)
+        code = compile(lam, f"<condition: {expr.source}>", "eval")
+        lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+        function: Predicate = types.FunctionType(lambda_code, dict(HELPERS))
+        return function
+
+    def call(self, name: str, args: list[str]) -> str:
+        """Source of a call to a named scenario function, ids already resolved."""
+        task, job, event = self.index["task"], self.index["job"], self.index["event"]
+        if name == "done":
+            return f"(s.task_status[{task[args[0]]}] == {DONE})"
+        if name == "queued":
+            return f"(s.task_status[{task[args[0]]}] == {QUEUED})"
+        if name == "running":
+            return f"_running(s, {job[args[0]]})"
+        if name == "completed":
+            return f"_completed(s, {job[args[0]]})"
+        if name == "collapsed":
+            return f"_collapsed(s, {job[args[0]]})"
+        if name == "fired":
+            return f"s.fired[{event[args[0]]}]"
+        if name == "chose":
+            return f"({self.choices[args[0]][args[1]]} in s.chosen[{event[args[0]]}])"
+        if name == "shipped_from":
+            return f"(s.models[s.prod].source_job == {job[args[0]]})"
+        raise KeyError(name)
+
+
+def _copy(node: ast.expr) -> ast.expr:
+    copied = ast.parse(ast.unparse(node), mode="eval").body
+    return copied
+
+
+def _snippet(source: str) -> ast.expr:
+    return ast.parse(source, mode="eval").body
+
+
+class _Rewriter(ast.NodeTransformer):
+    def __init__(self, compiler: Compiler) -> None:
+        self.compiler = compiler
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return _snippet(self.compiler.names[node.id])
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        name = dotted_name(node)
+        assert name is not None
+        return _snippet(self.compiler.names[name])
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        left = self.visit(node.left)
+        right = self.visit(node.right)
+        if isinstance(node.op, ast.Div):
+            return ast.Call(ast.Name("_div", ast.Load()), [left, right], [])
+        return ast.BinOp(left, node.op, right)
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        if name in ("min", "max", "abs"):
+            return ast.Call(
+                ast.Name(f"_{name}", ast.Load()), [self.visit(a) for a in node.args], []
+            )
+        ids = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        return _snippet(self.compiler.call(name, [str(i) for i in ids]))

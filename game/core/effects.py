@@ -1,0 +1,176 @@
+"""Effects: the changes that tasks, events and choices make to the game.
+
+One function per effect key of :class:`game.scenario.model.Effect`; the key's docstring in
+the scenario model is the authoring reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from game.core import backlog, jobs
+from game.core.ledger import spend
+from game.core.log import note
+from game.core.rules import Rules
+from game.core.state import DONE, QUEUED, State
+from game.scenario.expr import INFRA_CAPABILITIES
+from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return low if value < low else high if value > high else value
+
+
+def _money(s: State, r: Rules, value: float, item: str) -> None:
+    spend(s, item, -value)
+
+
+def _trust(s: State, r: Rules, value: float, item: str) -> None:
+    s.trust = _clamp(s.trust + value, 0.0, 100.0)
+
+
+def _insight(s: State, r: Rules, value: float, item: str) -> None:
+    s.insight = max(0.0, s.insight + value)
+
+
+def _reliability(s: State, r: Rules, value: float, item: str) -> None:
+    s.reliability = _clamp(s.reliability + value, 0.0, 100.0)
+
+
+def _labels(s: State, r: Rules, value: dict[str, int], item: str) -> None:
+    for seg, count in value.items():
+        i = r.segment_index[seg]
+        s.labels[i] = max(0.0, s.labels[i] + count)
+
+
+def _golden(s: State, r: Rules, value: dict[str, int], item: str) -> None:
+    for seg, count in value.items():
+        i = r.segment_index[seg]
+        s.golden[i] = max(0.0, s.golden[i] + count)
+
+
+def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
+    """Move traffic share between segments; the unnamed ones make room in proportion."""
+    named = [r.segment_index[seg] for seg in shifts]
+    for seg, delta in shifts.items():
+        i = r.segment_index[seg]
+        s.traffic[i] = _clamp(s.traffic[i] + delta, 0.0, 100.0)
+    others = [i for i in range(len(s.traffic)) if i not in named]
+    room = 100.0 - sum(s.traffic[i] for i in named)
+    if room < 0 or not others:
+        total = sum(s.traffic)
+        s.traffic[:] = [t * 100.0 / total for t in s.traffic]
+    else:
+        old = sum(s.traffic[i] for i in others)
+        for i in others:
+            s.traffic[i] = room * (s.traffic[i] / old if old > 0 else 1.0 / len(others))
+    if s.infra[1] >= 1:
+        s.traffic_seen[:] = s.traffic
+        mix = ", ".join(f"{seg} {t:.0f}%" for seg, t in zip(r.segments, s.traffic, strict=True))
+        note(s, "monitoring", f"Monitoring: the traffic mix drifted to {mix}.")
+
+
+def _traffic(s: State, r: Rules, value: dict[str, float], item: str) -> None:
+    drift(s, r, value)
+
+
+def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
+    for cap, delta in value.items():
+        i = INFRA_CAPABILITIES.index(cap)
+        s.infra[i] = int(_clamp(s.infra[i] + delta, 0, MAX_LEVEL))
+
+
+def _start_job(s: State, r: Rules, value: str, item: str) -> None:
+    job = r.job_index[value]
+    reason = jobs.start_refusal(s, r, job, -1)
+    if reason is None:
+        jobs.start(s, r, job, -1)
+    else:
+        note(s, "job", f"Could not start {r.jobs[job].name}: {reason}.")
+
+
+def _queue(s: State, r: Rules, value: str, item: str) -> None:
+    task = r.task_index[value]
+    if s.task_status[task] not in (DONE, QUEUED):
+        backlog.enqueue(s, r, task)
+        note(s, "task", f"Added to your queue: {r.tasks[task].name}.")
+
+
+def _outage(s: State, r: Rules, value: float, item: str) -> None:
+    s.outage_left = max(s.outage_left, value)
+    if s.infra[2] == 0:
+        record_incident(s, r, "upstream API outage with no fallback path")
+
+
+def _spike(s: State, r: Rules, value: Spike, item: str) -> None:
+    s.spike = max(s.spike, value.multiplier)
+    s.spike_left = max(s.spike_left, value.hours)
+    s.overload_reported = False
+
+
+def _improve(s: State, r: Rules, value: Improvement, item: str) -> None:
+    job = r.job_index[value.job]
+    lifts = s.ceiling_lift[job]
+    for i, seg in enumerate(r.segments):
+        if value.segment is None or value.segment == seg:
+            lifts[i] += value.ceiling
+    s.hallucination_shift[job] += value.hallucination
+
+
+def _calibrate(s: State, r: Rules, value: bool, item: str) -> None:
+    s.judge_calibrated = value
+
+
+def _set(s: State, r: Rules, value: dict[str, float], item: str) -> None:
+    for name, number in value.items():
+        s.variables[r.variables.index(name)] = number
+
+
+def _add(s: State, r: Rules, value: dict[str, float], item: str) -> None:
+    for name, number in value.items():
+        s.variables[r.variables.index(name)] += number
+
+
+def _message(s: State, r: Rules, value: str, item: str) -> None:
+    note(s, "message", value)
+
+
+def _incident(s: State, r: Rules, value: str, item: str) -> None:
+    record_incident(s, r, value)
+
+
+def record_incident(s: State, r: Rules, what: str) -> None:
+    """Count an incident; trust falls by the scenario's per-incident amount."""
+    s.incidents.append(what)
+    s.trust = _clamp(s.trust - r.scenario.trust.per_incident, 0.0, 100.0)
+    note(s, "incident", f"Incident: {what}.")
+
+
+APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {
+    "money": _money,
+    "trust": _trust,
+    "insight": _insight,
+    "reliability": _reliability,
+    "labels": _labels,
+    "golden": _golden,
+    "traffic": _traffic,
+    "infra": _infra,
+    "start_job": _start_job,
+    "queue": _queue,
+    "outage": _outage,
+    "spike": _spike,
+    "improve": _improve,
+    "calibrate_judge": _calibrate,
+    "set": _set,
+    "add": _add,
+    "message": _message,
+    "incident": _incident,
+}
+
+
+def apply_effects(state: State, rules: Rules, effects: Iterable[Effect], item: str) -> None:
+    """Apply effects in order; money they move is booked under ``item``."""
+    for effect in effects:
+        kind = effect.kind
+        APPLY[kind](state, rules, getattr(effect, kind), item)

@@ -1,0 +1,95 @@
+"""Evals and A/B tests: what the player gets to see of a model's true quality."""
+
+from __future__ import annotations
+
+import math
+
+from game.core.rules import Rules
+from game.core.state import ABResult, JobRun, Measurement, ModelRecord, State
+from game.scenario.model import ABTestJob, EvalJob
+
+Z95 = 1.959964
+
+
+def escalation_rate(rules: Rules, f1: list[float], traffic: list[float]) -> float:
+    """Share (0-1) of conversations escalated, for per-segment F1 on a traffic mix."""
+    esc = rules.scenario.production.escalation
+    total = 0.0
+    for value, share in zip(f1, traffic, strict=True):
+        rate = esc.base + esc.per_missing_f1_point * 100.0 * (1.0 - value)
+        total += share * min(100.0, rate)
+    return total / 10_000.0
+
+
+def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measurement:
+    """An eval of a model: truth + judge bias + binomial sampling noise, per segment.
+
+    A segment with no golden examples is not measured, and the mix F1 is averaged over
+    the measured segments only.
+    """
+    model = state.models[run.model]
+    bias = job.bias if job.judge == "llm" and not state.judge_calibrated else 0.0
+    rng = state.rng
+    measured: list[float | None] = []
+    weighted = 0.0
+    weight = 0.0
+    for i, true_f1 in enumerate(model.f1):
+        n = state.golden[i]
+        if n < 1:
+            measured.append(None)
+            continue
+        se = math.sqrt(max(true_f1 * (1.0 - true_f1), 1e-6) / n)
+        value = min(1.0, max(0.0, true_f1 + bias + se * float(rng.standard_normal())))
+        measured.append(value)
+        weighted += value * state.traffic[i]
+        weight += state.traffic[i]
+    n_total = sum(state.golden)
+    h = model.hallucination / 100.0
+    if n_total >= 1:
+        se_h = math.sqrt(max(h * (1.0 - h), 1e-6) / n_total)
+        h_seen = max(0.0, h + se_h * float(rng.standard_normal())) * 100.0
+    else:
+        h_seen = float("nan")
+    model.evaluated = True
+    return Measurement(
+        run=run.id,
+        model=model.id,
+        tick=state.tick + 1,
+        f1=measured,
+        f1_mix=weighted / weight if weight > 0 else float("nan"),
+        hallucination=h_seen,
+        golden=[int(g) for g in state.golden],
+        judge_bias=bias,
+    )
+
+
+def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABResult:
+    """An A/B test's report: the escalation-rate difference with binomial noise."""
+    candidate: ModelRecord = state.models[run.model]
+    control = state.models[state.prod]
+    p_c = escalation_rate(rules, candidate.f1, state.traffic)
+    p_p = escalation_rate(rules, control.f1, state.traffic)
+    n_c = max(run.requests_candidate, 1.0)
+    n_p = max(run.requests_control, 1.0)
+    rng = state.rng
+    seen_p = _clip01(p_p + math.sqrt(p_p * (1 - p_p) / n_p) * float(rng.standard_normal()))
+    seen_c = _clip01(p_c + math.sqrt(p_c * (1 - p_c) / n_c) * float(rng.standard_normal()))
+    se_seen = math.sqrt(seen_c * (1 - seen_c) / n_c + seen_p * (1 - seen_p) / n_p)
+    candidate.ab_tested = True
+    return ABResult(
+        run=run.id,
+        model=candidate.id,
+        control=control.id,
+        tick=state.tick + 1,
+        n_candidate=n_c,
+        n_control=n_p,
+        rate_candidate=seen_c * 100.0,
+        rate_control=seen_p * 100.0,
+        diff=(seen_c - seen_p) * 100.0,
+        half_width=Z95 * se_seen * 100.0,
+        true_diff=(p_c - p_p) * 100.0,
+    )
+
+
+def _clip01(value: float) -> float:
+    return 0.0 if value < 0.0 else 1.0 if value > 1.0 else value

@@ -1,0 +1,109 @@
+"""Events: scenario-authored triggers, texts and choices.
+
+At each tick boundary every event is checked in file order: its earliest hour, its
+cooldown, its condition, then its chance (one draw, only when the rest holds). A fired
+event applies its effects at once and, when it has choices, waits for an answer.
+"""
+
+from __future__ import annotations
+
+from game.core import ledger
+from game.core.effects import apply_effects
+from game.core.log import note
+from game.core.rules import EventRule, Rules
+from game.core.state import State
+
+
+def check(state: State, rules: Rules) -> None:
+    """Fire the events whose triggers hold at this boundary."""
+    tick = state.tick
+    for index, event in enumerate(rules.events):
+        fired = state.fired[index]
+        if fired:
+            if not event.repeat or tick - state.last_fired[index] < event.cooldown_ticks:
+                continue
+            if index in state.pending:
+                continue
+        if tick < event.at_tick:
+            continue
+        if event.when is not None and not event.when(state):
+            continue
+        if event.chance_per_tick < 1.0 and float(state.rng.random()) >= event.chance_per_tick:
+            continue
+        _fire(state, rules, index, event)
+
+
+def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
+    state.fired[index] += 1
+    state.last_fired[index] = state.tick
+    note(state, "event", event.spec.title)
+    apply_effects(state, rules, event.spec.effects, ledger.EVENTS)
+    if event.choices:
+        state.pending.append(index)
+
+
+def choice_refusal(state: State, rules: Rules, event: int, choice: int) -> str | None:
+    """Why the choice cannot be taken now, or None."""
+    if event not in state.pending:
+        return f"event '{rules.events[event].id}' is not waiting for an answer"
+    rule = rules.events[event].choices[choice]
+    if rule.requires is not None and not rule.requires(state):
+        return f"'{rule.spec.id}' needs: {rule.spec.requires}"
+    return None
+
+
+def choose(state: State, rules: Rules, event: int, choice: int) -> None:
+    """Take a choice (already checked): pay it, owe its hours, apply effects and an outcome."""
+    state.pending.remove(event)
+    state.chosen[event].append(choice)
+    rule = rules.events[event].choices[choice]
+    spec = rule.spec
+    ledger.spend(state, ledger.EVENTS, spec.cost)
+    for category, hours in enumerate(rule.hours):
+        state.owed[category] += hours
+    note(state, "choice", f"{rules.events[event].spec.title}: {spec.text}")
+    apply_effects(state, rules, spec.effects, ledger.EVENTS)
+    if rule.outcome_weights:
+        outcome = _draw(state, rule.outcome_weights)
+        picked = spec.outcomes[outcome]
+        if picked.text:
+            note(state, "outcome", picked.text)
+        apply_effects(state, rules, picked.effects, ledger.EVENTS)
+
+
+def _draw(state: State, weights: tuple[float, ...]) -> int:
+    target = float(state.rng.random()) * sum(weights)
+    for index, weight in enumerate(weights):
+        target -= weight
+        if target < 0:
+            return index
+    return len(weights) - 1
+
+
+def default_choice(state: State, rules: Rules, event: int) -> int | None:
+    """The choice taken when the player does not answer.
+
+    The marked default when its requirement holds, else the first choice whose requirement
+    holds; None when no choice is possible.
+    """
+    rule = rules.events[event]
+    order = list(range(len(rule.choices)))
+    if rule.default_choice >= 0:
+        order.insert(0, rule.default_choice)
+    for index in order:
+        requires = rule.choices[index].requires
+        if requires is None or requires(state):
+            return index
+    return None
+
+
+def resolve_unanswered(state: State, rules: Rules) -> None:
+    """Before the clock moves, every event still waiting takes its default choice."""
+    while state.pending:
+        event = state.pending[0]
+        choice = default_choice(state, rules, event)
+        if choice is None:
+            state.pending.pop(0)
+            note(state, "choice", f"{rules.events[event].spec.title}: no answer was possible.")
+        else:
+            choose(state, rules, event, choice)

@@ -1,0 +1,203 @@
+"""Jobs: background compute and vendor work that runs on the clock and bills per hour.
+
+Training runs may collapse, loudly (the run fails) or silently (it reports success with a
+broken model); monitoring turns a silent collapse into a detected failure, and
+checkpointing lets a failed run restart from its last checkpoint instead of from zero.
+"""
+
+from __future__ import annotations
+
+from game.core import evals, ledger
+from game.core.log import note
+from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
+from game.core.state import FAILED, FINISHED, RUNNING, STOPPED, JobRun, State
+from game.core.training import collapse_time, train_model
+from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
+
+NEEDS_MODEL = ("eval", "ab_test")
+LEDGER_ITEM = {
+    "training": ledger.TRAINING,
+    "eval": ledger.EVALS,
+    "labeling": ledger.LABELING,
+    "ab_test": ledger.AB_TESTS,
+}
+
+
+def cost_per_hour(job: JobSpec) -> float:
+    """Dollars a run of the job bills per hour of running."""
+    if isinstance(job, TrainingJob):
+        return job.gpus * job.gpu_price
+    if isinstance(job, LabelingJob):
+        return job.items * job.price_per_item / job.hours
+    return job.cost / job.hours
+
+
+def find_model(state: State, model_id: str) -> int:
+    """Index of the model with this id, -1 when there is none."""
+    for i, model in enumerate(state.models):
+        if model.id == model_id:
+            return i
+    return -1
+
+
+def find_run(state: State, run_id: str) -> JobRun | None:
+    """The run with this id, if any."""
+    for run in state.runs:
+        if run.id == run_id:
+            return run
+    return None
+
+
+def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | None:
+    """Why the job cannot start now (on that model), or None when it can."""
+    spec = rules.jobs[job]
+    if any(r.job == job and r.status == RUNNING for r in state.runs):
+        return f"{spec.id} is already running"
+    requires = rules.job_requires[job]
+    if requires is not None and not requires(state):
+        return f"{spec.id} needs: {spec.requires}"
+    if spec.kind in NEEDS_MODEL and model < 0:
+        return f"{spec.id} needs a model to measure"
+    if spec.kind == "ab_test":
+        if model == state.prod:
+            return "an A/B test needs a candidate other than the production model"
+        if any(r.kind == "ab_test" and r.status == RUNNING for r in state.runs):
+            return "another A/B test is running"
+    return None
+
+
+def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
+    """Start a run of a job (already checked by :func:`start_refusal`)."""
+    spec = rules.jobs[job]
+    state.run_counts[job] += 1
+    run = JobRun(
+        id=f"{spec.id}-{state.run_counts[job]}",
+        job=job,
+        kind=spec.kind,
+        status=RUNNING,
+        started_tick=state.tick,
+        model=model,
+    )
+    if isinstance(spec, TrainingJob):
+        run.labels = list(state.labels)
+        _arm_collapse(state, run, spec)
+    state.runs.append(run)
+    what = f" on {state.models[model].id}" if model >= 0 else ""
+    note(state, "job", f"Started {spec.name}{what} ({run.id}, {spec.hours:g} h).")
+    return run
+
+
+def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
+    remaining = spec.hours - run.progress
+    when = collapse_time(state, spec, remaining)
+    run.collapse_at = -1.0 if when < 0 else run.progress + when
+    run.detect_at = -1.0
+    run.silent = False
+    if run.collapse_at >= 0:
+        run.silent = float(state.rng.random()) * 100.0 < spec.collapse.silent
+        delay = DETECT_HOURS[state.infra[1]]
+        if run.silent and delay >= 0:
+            run.detect_at = run.collapse_at + delay
+
+
+def restart_refusal(state: State, run: JobRun) -> str | None:
+    """Why the run cannot be restarted, or None."""
+    if run.kind != "training":
+        return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
+    if run.status != FAILED:
+        return f"{run.id} has not failed"
+    if any(r.job == run.job and r.status == RUNNING for r in state.runs):
+        return f"another run of {run.id.rsplit('-', 1)[0]} is running"
+    return None
+
+
+def restart(state: State, rules: Rules, run: JobRun) -> None:
+    """Restart a failed training run from its last checkpoint (zero without checkpoints)."""
+    spec = rules.jobs[run.job]
+    assert isinstance(spec, TrainingJob)
+    run.progress = run.checkpoint
+    run.status = RUNNING
+    run.failure = ""
+    _arm_collapse(state, run, spec)
+    lost = "from zero" if run.checkpoint == 0 else f"from its checkpoint at {run.checkpoint:g} h"
+    note(state, "job", f"Restarted {run.id} {lost}.")
+
+
+def stop(state: State, run: JobRun) -> None:
+    """Stop a running job; it produces nothing."""
+    run.status = STOPPED
+    note(state, "job", f"Stopped {run.id}.")
+
+
+def progress(state: State, rules: Rules, hours: float) -> None:
+    """Advance every running job by a tick of wall-clock time, billing as they run."""
+    for run in state.runs:
+        if run.status != RUNNING:
+            continue
+        spec = rules.jobs[run.job]
+        before = run.progress
+        end = min(before + hours, spec.hours)
+        if run.kind == "training":
+            end = _training_checks(state, run, before, end)
+        used = end - before
+        run.progress = end
+        if used > 0:
+            dollars = cost_per_hour(spec) * used
+            run.billed += dollars
+            ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
+        if run.status == RUNNING and run.progress >= spec.hours - 1e-9:
+            _finish(state, rules, run, spec)
+
+
+def _training_checks(state: State, run: JobRun, before: float, end: float) -> float:
+    """Checkpoints, loud collapse and detected silent collapse within a tick."""
+    interval = CHECKPOINT_HOURS[state.infra[0]]
+    collapse = run.collapse_at
+    if collapse >= 0 and not run.silent and before <= collapse < end:
+        end = collapse
+        run.status = FAILED
+        run.failure = f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)"
+        note(state, "alert", f"Training run {run.id} failed: {run.failure}.")
+    elif run.detect_at >= 0 and before <= run.detect_at < end:
+        end = run.detect_at
+        run.status = FAILED
+        run.failure = (
+            f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}"
+        )
+        note(state, "alert", f"Training run {run.id} stopped: {run.failure}.")
+    if interval > 0:
+        saved = int(end / interval) * interval
+        if collapse >= 0:
+            saved = min(saved, int(collapse / interval) * interval)
+        run.checkpoint = max(run.checkpoint, saved)
+    return end
+
+
+def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
+    run.status = FINISHED
+    if isinstance(spec, TrainingJob):
+        model = train_model(state, rules, run, spec)
+        state.models.append(model)
+        run.model = len(state.models) - 1
+        note(state, "job", f"{spec.name} finished: model {model.id} is ready.")
+    elif isinstance(spec, EvalJob):
+        result = evals.measure(state, rules, run, spec)
+        state.measurements.append(result)
+        state.evals_run += 1
+        note(state, "eval", f"Eval {run.id} of {result.model} finished: F1 {result.f1_mix:.3f}.")
+    elif isinstance(spec, LabelingJob):
+        seg = rules.segment_index[spec.segment]
+        golden = round(spec.items * spec.golden_share / 100.0)
+        state.golden[seg] += golden
+        state.labels[seg] += spec.items - golden
+        note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
+    elif isinstance(spec, ABTestJob):
+        ab = evals.ab_compare(state, rules, run, spec)
+        state.ab_results.append(ab)
+        state.ab_tests_run += 1
+        note(
+            state,
+            "eval",
+            f"A/B test {run.id}: escalations {ab.diff:+.1f} points "
+            f"(95% interval +-{ab.half_width:.1f}).",
+        )

@@ -1,0 +1,193 @@
+"""A scenario prepared for simulation: indices resolved, conditions compiled, ticks counted.
+
+Built once per scenario and shared by every game played on it; never mutated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from game.core.conditions import Compiler, Predicate
+from game.scenario.expr import Expr
+from game.scenario.model import (
+    ABTestJob,
+    Choice,
+    Effect,
+    EvalJob,
+    Event,
+    Goal,
+    LabelingJob,
+    Lesson,
+    Scenario,
+    TrainingJob,
+)
+from game.scenario.types import CATEGORIES, Category
+
+JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
+
+CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
+"""Checkpoint interval per checkpointing level (0: none)."""
+DETECT_HOURS = (-1.0, 2.0, 1.0, 0.0)
+"""Delay before monitoring notices a silent collapse, per level (-1: never; 0: one tick)."""
+FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
+"""Share of outage traffic the fallback path serves, per fallback level."""
+AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
+"""Traffic multiple the fleet can scale to, per autoscaling level."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRule:
+    """A backlog task, ready to simulate."""
+
+    id: str
+    name: str
+    category: int
+    hours: float
+    cost: float
+    requires: Predicate | None
+    requires_text: str
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceRule:
+    """An event choice, ready to simulate."""
+
+    spec: Choice
+    requires: Predicate | None
+    hours: tuple[float, float, float, float]
+    outcome_weights: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventRule:
+    """An event, ready to simulate."""
+
+    id: str
+    spec: Event
+    at_tick: int
+    when: Predicate | None
+    chance_per_tick: float
+    repeat: bool
+    cooldown_ticks: int
+    choices: tuple[ChoiceRule, ...]
+    default_choice: int
+    """Index of the choice marked default, -1 for the first whose requirement holds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything the engine reads about a scenario."""
+
+    scenario: Scenario
+    tick_hours: float
+    total_ticks: int
+    ticks_per_day: int
+    segments: tuple[str, ...]
+    tasks: tuple[TaskRule, ...]
+    task_index: dict[str, int]
+    jobs: tuple[JobSpec, ...]
+    job_index: dict[str, int]
+    job_requires: tuple[Predicate | None, ...]
+    events: tuple[EventRule, ...]
+    event_index: dict[str, int]
+    goals: tuple[tuple[Goal, Predicate], ...]
+    lessons: tuple[tuple[Lesson, Predicate | None], ...]
+    variables: tuple[str, ...]
+    segment_index: dict[str, int]
+
+
+def _chance_per_tick(event: Event, tick_hours: float) -> float:
+    trig = event.trigger
+    if trig.chance_per_hour is not None:
+        return 1.0 - float((1.0 - trig.chance_per_hour) ** tick_hours)
+    if trig.mean_hours is not None:
+        return 1.0 - math.exp(-tick_hours / trig.mean_hours)
+    return 1.0
+
+
+def prepare(scenario: Scenario) -> Rules:
+    """Resolve ids to indices and compile every condition of a validated scenario."""
+    time = scenario.time
+    tick_hours = time.tick_hours
+    ticks_per_day = round(time.hours_per_day / tick_hours)
+    segments = tuple(s.id for s in scenario.segments)
+    compiler = Compiler(
+        segments=segments,
+        tasks=[t.id for t in scenario.tasks],
+        jobs=[j.id for j in scenario.jobs],
+        events=[e.id for e in scenario.events],
+        choices={e.id: [c.id for c in e.choices] for e in scenario.events},
+        variables=list(scenario.variables),
+        tick_hours=tick_hours,
+        ticks_per_day=ticks_per_day,
+        total_ticks=time.total_ticks,
+        budget=scenario.budget,
+    )
+
+    def maybe(expr: Expr | None) -> Predicate | None:
+        return None if expr is None else compiler.compile(expr)
+
+    tasks = tuple(
+        TaskRule(
+            id=t.id,
+            name=t.name,
+            category=CATEGORIES.index(t.category.value),
+            hours=t.hours,
+            cost=t.cost,
+            requires=maybe(t.requires),
+            requires_text=str(t.requires or ""),
+            effects=tuple(t.effects),
+        )
+        for t in scenario.tasks
+    )
+    events = []
+    for event in scenario.events:
+        trig = event.trigger
+        choices = tuple(
+            ChoiceRule(
+                spec=c,
+                requires=maybe(c.requires),
+                hours=_per_category(c.hours),
+                outcome_weights=tuple(o.weight for o in c.outcomes),
+            )
+            for c in event.choices
+        )
+        default = next((i for i, c in enumerate(event.choices) if c.default), -1)
+        events.append(
+            EventRule(
+                id=event.id,
+                spec=event,
+                at_tick=math.ceil((trig.at or 0.0) / tick_hours - 1e-9),
+                when=maybe(trig.when),
+                chance_per_tick=_chance_per_tick(event, tick_hours),
+                repeat=trig.repeat,
+                cooldown_ticks=math.ceil(trig.cooldown_hours / tick_hours - 1e-9),
+                choices=choices,
+                default_choice=default,
+            )
+        )
+    return Rules(
+        scenario=scenario,
+        tick_hours=tick_hours,
+        total_ticks=time.total_ticks,
+        ticks_per_day=ticks_per_day,
+        segments=segments,
+        tasks=tasks,
+        task_index={t.id: i for i, t in enumerate(tasks)},
+        jobs=tuple(scenario.jobs),
+        job_index={j.id: i for i, j in enumerate(scenario.jobs)},
+        job_requires=tuple(maybe(j.requires) for j in scenario.jobs),
+        events=tuple(events),
+        event_index={e.id: i for i, e in enumerate(events)},
+        goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
+        lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
+        variables=tuple(scenario.variables),
+        segment_index={s: i for i, s in enumerate(segments)},
+    )
+
+
+def _per_category(hours: dict[Category, float]) -> tuple[float, float, float, float]:
+    research, data, infra, writing = (float(hours.get(cat, 0.0)) for cat in Category)
+    return (research, data, infra, writing)

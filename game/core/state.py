@@ -1,0 +1,189 @@
+"""The game state: plain typed dataclasses, mutated in place by the systems.
+
+The state holds the truth (true F1 per segment, silent collapses) next to what the player
+has measured. What the player may see is gathered by :mod:`game.core.view`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+RUNNING = "running"
+FINISHED = "finished"
+FAILED = "failed"
+STOPPED = "stopped"
+
+QUEUED = 1
+DONE = 2
+
+
+@dataclass(slots=True)
+class ModelRecord:
+    """A model: the one in production at the start, or one a training run produced."""
+
+    id: str
+    source_job: int
+    """Index of the training job that made it, -1 for the starting model."""
+    f1: list[float]
+    """True F1 per segment."""
+    hallucination: float
+    """True hallucination rate, percent."""
+    latency_ms: float
+    cost_per_request: float
+    created_tick: int
+    collapsed: bool = False
+    """It came out of a silently collapsed run (only the debrief says so)."""
+    evaluated: bool = False
+    ab_tested: bool = False
+
+
+@dataclass(slots=True)
+class JobRun:
+    """One run of a job template."""
+
+    id: str
+    job: int
+    kind: str
+    status: str
+    started_tick: int
+    progress: float = 0.0
+    """Hours run so far."""
+    model: int = -1
+    """Model measured (eval, A/B test) or produced (training, once finished)."""
+    labels: list[float] = field(default_factory=list)
+    """Training data snapshot, per segment, taken when the run started."""
+    collapse_at: float = -1.0
+    """Hours into the run when it collapses, -1 when it does not."""
+    silent: bool = False
+    detect_at: float = -1.0
+    """Hours into the run when monitoring notices a silent collapse, -1 never."""
+    checkpoint: float = 0.0
+    """Progress saved by the last checkpoint, hours."""
+    requests_candidate: float = 0.0
+    requests_control: float = 0.0
+    billed: float = 0.0
+    failure: str = ""
+    """Why it failed, as the player was told."""
+
+
+@dataclass(slots=True)
+class Measurement:
+    """An eval's report: what the player sees of a model's quality."""
+
+    run: str
+    model: str
+    tick: int
+    f1: list[float | None]
+    """Measured F1 per segment; None where the golden set has no examples."""
+    f1_mix: float
+    """Traffic-weighted F1 over the measured segments."""
+    hallucination: float
+    golden: list[int]
+    judge_bias: float
+    """Bias the judge added (the debrief reveals it)."""
+
+
+@dataclass(slots=True)
+class ABResult:
+    """An A/B test's report: the escalation-rate change of a candidate against production."""
+
+    run: str
+    model: str
+    control: str
+    tick: int
+    n_candidate: float
+    n_control: float
+    rate_candidate: float
+    rate_control: float
+    diff: float
+    """Measured candidate minus control escalation rate, percentage points."""
+    half_width: float
+    """Half-width of the 95% interval of diff, percentage points."""
+    true_diff: float
+
+    @property
+    def significant(self) -> bool:
+        """Whether the 95% interval excludes zero."""
+        return abs(self.diff) > self.half_width
+
+
+@dataclass(slots=True)
+class LogEntry:
+    """A line of the player's log."""
+
+    tick: int
+    kind: str
+    text: str
+
+
+@dataclass(slots=True)
+class Traffic:
+    """Production counters since the start (expected counts, so fractional)."""
+
+    total: float = 0.0
+    served: float = 0.0
+    degraded: float = 0.0
+    failed: float = 0.0
+    escalations: float = 0.0
+    escalations_seen: float = 0.0
+    hallucinations: float = 0.0
+    last_rate_seen: float = 0.0
+    """Escalation rate the dashboard showed for the last tick, percent."""
+
+
+@dataclass(slots=True)
+class State:
+    """Everything about one game at a tick boundary."""
+
+    tick: int
+    rng: np.random.Generator
+    money: float
+    ledger: dict[str, float]
+    """Dollars spent per item; money = budget - sum(ledger)."""
+    trust: float
+    insight: float
+    reliability: float
+    allocation: list[int]
+    labels: list[float]
+    golden: list[float]
+    traffic: list[float]
+    traffic_seen: list[float]
+    infra: list[int]
+    judge_calibrated: bool
+    variables: list[float]
+    task_status: list[int]
+    task_spent: list[float]
+    queues: list[list[int]]
+    owed: list[float]
+    """Hours owed per category to event choices, spent before the queue."""
+    ceiling_lift: list[list[float]]
+    """Per training job, per segment: F1 added to the curve by research."""
+    hallucination_shift: list[float]
+    runs: list[JobRun]
+    run_counts: list[int]
+    models: list[ModelRecord]
+    prod: int
+    measurements: list[Measurement]
+    ab_results: list[ABResult]
+    fired: list[int]
+    last_fired: list[int]
+    pending: list[int]
+    chosen: list[list[int]]
+    """Per event, the indices of the choices taken."""
+    traffic_counts: Traffic
+    incidents: list[str]
+    outage_left: float
+    spike: float
+    spike_left: float
+    shipped: int
+    shipped_unevaluated: int
+    shipped_untested: int
+    evals_run: int
+    ab_tests_run: int
+    log: list[LogEntry]
+    latency_factor: float = 1.0
+    """Latency multiple under load (1 when the fleet keeps up)."""
+    overload_reported: bool = False
+    over: bool = False

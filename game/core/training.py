@@ -1,0 +1,71 @@
+"""Training: learning curves, run-to-run noise and what a collapse does to a model."""
+
+from __future__ import annotations
+
+from game.core.rules import Rules
+from game.core.state import JobRun, ModelRecord, State
+from game.scenario.model import Curve, TrainingJob
+
+MAX_F1 = 0.999
+
+
+def curve_f1(curve: Curve, examples: float, lift: float) -> float:
+    """F1 on a power-law learning curve: ceiling - (ceiling - f1) * (n / at) ** -exponent.
+
+    ``lift`` (from research) raises the curve's ceiling and shifts the whole curve up.
+    """
+    n = max(examples, 1.0)
+    gap = (curve.ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
+    return curve.ceiling + lift - gap
+
+
+def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
+    """Hours into the next ``hours`` of running when the run collapses, or -1 for never.
+
+    The run collapses at a constant hazard: ``per_hour`` is the chance per hour.
+    """
+    p = job.collapse.per_hour
+    if p <= 0.0:
+        return -1.0
+    if p >= 1.0:
+        return 0.0
+    import math
+
+    rate = -math.log1p(-p)
+    when = float(state.rng.exponential(1.0 / rate))
+    return when if when < hours else -1.0
+
+
+def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
+    """The model a finished run produces, drawn from the learning curves with noise."""
+    base = state.models[state.prod]
+    lifts = state.ceiling_lift[run.job]
+    f1: list[float] = []
+    for i, seg in enumerate(rules.segments):
+        curve = job.learning_curve.get(seg)
+        if curve is None:
+            value = base.f1[i]
+        else:
+            value = curve_f1(curve, run.labels[i], lifts[i])
+            if job.noise > 0:
+                value += job.noise * float(state.rng.standard_normal())
+        f1.append(min(MAX_F1, max(0.0, value)))
+    hallucination = job.hallucination if job.hallucination is not None else base.hallucination
+    hallucination = max(0.0, hallucination + state.hallucination_shift[run.job])
+    collapsed = run.collapse_at >= 0.0 and run.silent
+    if collapsed:
+        keep = 1.0 - job.collapse.damage / 100.0
+        f1 = [value * keep for value in f1]
+        hallucination = min(100.0, hallucination * 3.0)
+    return ModelRecord(
+        id=run.id,
+        source_job=run.job,
+        f1=f1,
+        hallucination=hallucination,
+        latency_ms=job.latency_ms if job.latency_ms is not None else base.latency_ms,
+        cost_per_request=(
+            job.cost_per_request if job.cost_per_request is not None else base.cost_per_request
+        ),
+        created_tick=state.tick + 1,
+        collapsed=collapsed,
+    )

@@ -1,0 +1,1 @@
+"""Scenario format: typed models, the safe YAML loader and the expression checker."""
