@@ -623,6 +623,17 @@ class Scenario(Strict):
     reference: list[ReferenceStep] = Field([], max_length=2000)
     """A solution that plays well: timed actions, used by the reference policy."""
 
+    def names(self) -> NameTable:
+        """The ids this scenario defines, for validating actions and conditions against it."""
+        return NameTable(
+            segments=[s.id for s in self.segments],
+            tasks=[t.id for t in self.tasks],
+            jobs=[j.id for j in self.jobs],
+            events=[e.id for e in self.events],
+            choices={e.id: [c.id for c in e.choices] for e in self.events},
+            variables=list(self.variables),
+        )
+
     @field_validator("segments")
     @classmethod
     def _segments_ok(cls, value: list[Segment]) -> list[Segment]:
