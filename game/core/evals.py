@@ -59,7 +59,6 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         f1_mix=weighted / weight if weight > 0 else float("nan"),
         hallucination=h_seen,
         golden=[int(g) for g in state.golden],
-        judge_bias=bias,
     )
 
 
@@ -87,7 +86,6 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
         rate_control=seen_p * 100.0,
         diff=(seen_c - seen_p) * 100.0,
         half_width=Z95 * se_seen * 100.0,
-        true_diff=(p_c - p_p) * 100.0,
     )
 
 

@@ -81,8 +81,7 @@ class Measurement:
     """Traffic-weighted F1 over the measured segments."""
     hallucination: float
     golden: list[int]
-    judge_bias: float
-    """Bias the judge added (the debrief reveals it)."""
+    """Golden examples per segment the eval used."""
 
 
 @dataclass(slots=True)
@@ -101,7 +100,6 @@ class ABResult:
     """Measured candidate minus control escalation rate, percentage points."""
     half_width: float
     """Half-width of the 95% interval of diff, percentage points."""
-    true_diff: float
 
     @property
     def significant(self) -> bool:
