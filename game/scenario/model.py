@@ -650,7 +650,7 @@ class Scenario(Strict):
         return value
 
     @model_validator(mode="after")
-    def _every_segment_covered(self, info: ValidationInfo) -> Scenario:
+    def _cross_checks(self, info: ValidationInfo) -> Scenario:
         if names_of(info) is None:
             return self
         missing = [s.id for s in self.segments if s.id not in self.production.model.f1]
@@ -661,14 +661,32 @@ class Scenario(Strict):
                 "model",
                 "f1",
             )
+        last_hour = self.time.days * self.time.hours_per_day - self.time.tick_hours
         for step_index, step in enumerate(self.reference):
-            if step.at > self.time.days * self.time.hours_per_day:
+            ticks = step.at / self.time.tick_hours
+            if step.at > last_hour + 1e-9:
                 raise refusal(
-                    f"the step at hour {step.at:g} is after the scenario ends",
+                    f"the step at hour {step.at:g} is after the last tick (hour {last_hour:g})",
                     "reference",
                     step_index,
                     "at",
                 )
+            if abs(ticks - round(ticks)) > 1e-6:
+                raise refusal(
+                    f"hour {step.at:g} is not on a tick; ticks are "
+                    f"{self.time.tick_minutes} minutes long",
+                    "reference",
+                    step_index,
+                    "at",
+                )
+        if self.score.weights.goals > 0 and not self.goals:
+            raise refusal(
+                f"score.weights.goals gives {self.score.weights.goals} points to goals, "
+                "but there are no goals: add goals or set the weight to 0",
+                "score",
+                "weights",
+                "goals",
+            )
         return self
 
 
