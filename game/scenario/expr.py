@@ -167,17 +167,20 @@ def parse_expr(source: str, names: NameTable) -> Expr:
         raise ExprError(f"cannot read the condition: {exc.msg}", col) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExprError("cannot read the condition") from None
-    _Checker(names).check(tree.body)
+    _Checker(names, text).check(tree.body)
     return Expr(text, tree)
 
 
 class _Checker:
-    def __init__(self, names: NameTable) -> None:
+    def __init__(self, names: NameTable, text: str) -> None:
         self.names = names
         self.known = set(names.dotted_names())
+        self.encoded = text.encode("utf-8")
 
     def fail(self, node: ast.AST, message: str) -> ExprError:
-        return ExprError(message, getattr(node, "col_offset", 0))
+        """An error at the node, its column counted in characters (ast counts bytes)."""
+        offset = int(getattr(node, "col_offset", 0))
+        return ExprError(message, len(self.encoded[:offset].decode("utf-8", errors="ignore")))
 
     def check(self, node: ast.expr) -> None:
         if isinstance(node, ast.BoolOp) and isinstance(node.op, _BOOL_OPS):

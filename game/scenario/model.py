@@ -47,7 +47,9 @@ MAX_LEVEL = 3
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors, docstrings document fields."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+    )
 
 
 def _unique_ids(items: list[Any], what: str) -> None:
