@@ -1,0 +1,102 @@
+"""``mlday schema [-o FILE]``: write the JSON Schema of the scenario format.
+
+The schema comes from the same pydantic models that validate scenarios, so editors that
+read it (VS Code's YAML extension, for one) autocomplete and check exactly what
+``mlday validate`` accepts. Writing a file is atomic: the schema goes to a temporary file
+in the same folder, which then replaces the target, so a failure never leaves a
+half-written schema behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+from game.scenario.model import FORMAT_VERSION, Scenario
+
+EXIT_OK = 0
+EXIT_UNWRITABLE = 2
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = f"urn:mlday:scenario-format:{FORMAT_VERSION}"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``schema`` sub-command."""
+    parser = subparsers.add_parser(
+        "schema",
+        help="write the JSON Schema of the scenario format",
+        description="Write the JSON Schema of the scenario format (draft 2020-12).",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output ('-' for standard output)",
+    )
+    parser.set_defaults(run=run)
+
+
+def schema_document() -> dict[str, Any]:
+    """The scenario format's JSON Schema, with ``$schema``, ``$id`` and ``title`` first."""
+    generated = Scenario.model_json_schema()
+    generated.pop("title", None)
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": SCHEMA_ID,
+        "title": f"mlday scenario (format {FORMAT_VERSION})",
+        **generated,
+    }
+
+
+def schema_text() -> str:
+    """The schema as indented JSON, ending with a newline."""
+    return json.dumps(schema_document(), indent=2, ensure_ascii=False) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the schema to standard output or to ``args.output``; return the exit code."""
+    text = schema_text()
+    output: str | None = args.output
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_atomically(Path(output), text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"mlday schema: cannot write {output}: {reason}", file=sys.stderr)
+        return EXIT_UNWRITABLE
+    return EXIT_OK
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Replace ``target`` with ``text`` in one step; on failure the old file is untouched."""
+    if target.is_dir():
+        raise IsADirectoryError(21, "it is a directory", str(target))
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    mode = _existing_mode(target)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _existing_mode(target: Path) -> int | None:
+    """An existing target's permission bits (kept); ``None`` for a new file (0o666 - umask)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return None

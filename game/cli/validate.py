@@ -1,0 +1,91 @@
+"""``mlday validate FILE...``: check scenario files and report every problem.
+
+Each problem is one ``FILE:LINE:COL: error: message`` line on standard output; a valid
+file gets a ``FILE: ok`` line. With more than one file, a summary line goes to standard
+error. Exit code: 2 when any file cannot be read, else 1 when any file has problems,
+else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+
+from game.scenario.load import Problem, ScenarioError, ScenarioUnreadable, load_scenario
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_UNREADABLE = 2
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``validate`` sub-command."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check scenario files",
+        description="Check scenario files: every problem is printed as "
+        "FILE:LINE:COL: error: message.",
+        epilog="Exit codes: 0 all valid, 1 some file has problems, 2 some file cannot be read.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
+    parser.set_defaults(run=run)
+
+
+@dataclass
+class Tally:
+    """How many files ended which way."""
+
+    valid: int = 0
+    invalid: int = 0
+    unreadable: int = 0
+
+    def exit_code(self) -> int:
+        """2 when a file could not be read, else 1 when one had problems, else 0."""
+        if self.unreadable:
+            return EXIT_UNREADABLE
+        return EXIT_INVALID if self.invalid else EXIT_OK
+
+    def summary(self) -> str:
+        """One line such as ``3 files: 2 valid, 1 invalid``."""
+        total = self.valid + self.invalid + self.unreadable
+        line = f"{total} files: {self.valid} valid, {self.invalid} invalid"
+        return line + (f", {self.unreadable} unreadable" if self.unreadable else "")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every file named on the command line; return the exit code."""
+    files: list[str] = args.files
+    tally = Tally()
+    for name in files:
+        check_file(name, tally)
+    if len(files) > 1:
+        print(tally.summary(), file=sys.stderr)
+    return tally.exit_code()
+
+
+def check_file(name: str, tally: Tally) -> None:
+    """Validate one file, print its problems (or ``FILE: ok``) and count the outcome."""
+    try:
+        load_scenario(name)
+    except ScenarioUnreadable as exc:
+        tally.unreadable += 1
+        _print_problems(exc.problems)
+    except ScenarioError as exc:
+        tally.invalid += 1
+        _print_problems(exc.problems)
+    except Exception as exc:  # a bug of ours must not become a traceback for an educator
+        tally.invalid += 1
+        detail = f"{type(exc).__name__}: {exc}"
+        print(
+            f"{name}:1:1: error: internal error while checking this file ({detail}); "
+            "please report it"
+        )
+    else:
+        tally.valid += 1
+        print(f"{name}: ok")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem)
