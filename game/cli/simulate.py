@@ -1,0 +1,525 @@
+"""``mlday simulate SCENARIO``: play whole games headless and report how they went.
+
+One game prints a readable breakdown (or, with ``--json``, one JSON object documented in
+``docs/run-files.md``): the score and its parts, the goals, the money and its ledger, the
+production model's true F1 per segment next to what the player last measured, and the
+debrief lessons. ``--record RUN.json`` writes a run file that ``mlday verify`` checks.
+``--runs R`` plays R games on seeds N..N+R-1 and prints the score distribution and the
+speed. Exit codes: 0 done, 1 the scenario or the actions file is invalid or an action was
+refused, 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from game import ENGINE_VERSION
+from game.core.engine import play
+from game.core.rules import Rules, prepare
+from game.core.scoring import Score, lessons, score
+from game.core.state import State
+from game.policies import POLICIES, make_policy
+from game.replay.digest import state_digest
+from game.replay.replay import (
+    ActionRecordError,
+    ReplayError,
+    TimedAction,
+    parse_action_record,
+    replay,
+    timed,
+)
+from game.replay.runfile import (
+    RunFileError,
+    RunFileExistsError,
+    RunFileUnreadableError,
+    load_json,
+    make_run,
+    write_run,
+)
+from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+DEFAULT_POLICY = "greedy"
+DEFAULT_PLAYER = "anonymous"
+MAX_SEED = 2**63 - 1
+MAX_RUNS = 10_000_000
+MAX_ACTION_ERRORS = 20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class CommandError(Exception):
+    """A problem to print as one or more lines, with the exit code to return."""
+
+    def __init__(self, lines: list[str], code: int) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+        self.code = code
+
+
+# --- the parser --------------------------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``simulate`` sub-command."""
+    parser = subparsers.add_parser(
+        "simulate",
+        help="play whole games headless and print the score breakdown",
+        description="Play a whole game headless with a built-in policy or a file of "
+        "timed actions, and print the score breakdown; with --runs, play many games "
+        "and print the score distribution and games per second.",
+        epilog="Exit codes: 0 done, 1 the scenario or actions are invalid or an action "
+        "was refused, 2 bad usage or unreadable input.",
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    parser.add_argument(
+        "--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)"
+    )
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument(
+        "--policy",
+        choices=sorted(POLICIES),
+        help=f"built-in player (default {DEFAULT_POLICY})",
+    )
+    who.add_argument(
+        "--actions",
+        metavar="FILE",
+        help="JSON file of timed actions: a list of {tick, do, ...} records, "
+        "or an object with an 'actions' list (a run file works)",
+    )
+    parser.add_argument(
+        "--player",
+        type=_player,
+        default=DEFAULT_PLAYER,
+        metavar="NAME",
+        help=f"the player's name in the run file (default {DEFAULT_PLAYER})",
+    )
+    parser.add_argument("--record", metavar="RUN.json", help="write a run file of the game")
+    parser.add_argument(
+        "--force", action="store_true", help="with --record: replace an existing file"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--runs",
+        type=_runs,
+        metavar="R",
+        help="play R games on seeds N..N+R-1 and print the score distribution",
+    )
+    parser.set_defaults(run=run)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is between 0 and {MAX_SEED}; got {value}")
+    return value
+
+
+def _runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"runs is between 1 and {MAX_RUNS:,}; got {value}")
+    return value
+
+
+def _player(text: str) -> str:
+    name = text.strip()
+    if not 1 <= len(name) <= 40 or _CONTROL.search(name):
+        raise argparse.ArgumentTypeError(
+            "a player's name has 1 to 40 characters and no control characters"
+        )
+    return name
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Game:
+    """A finished game and the actions that made it."""
+
+    state: State
+    actions: list[TimedAction]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every game of one invocation shares."""
+
+    loaded: LoadedScenario
+    rules: Rules
+    policy: str | None
+    scripted: list[TimedAction] | None
+    actions_file: str | None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit code."""
+    try:
+        _check_usage(args)
+        setup = _setup(args)
+        if args.runs is not None:
+            return _run_many(args, setup)
+        return _run_one(args, setup)
+    except CommandError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return exc.code
+    except Exception as exc:  # a bug of ours must not become a traceback for an educator
+        print(
+            f"mlday simulate: internal error ({type(exc).__name__}: {exc}); please report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _check_usage(args: argparse.Namespace) -> None:
+    if args.record is not None and args.runs is not None and args.runs > 1:
+        raise CommandError(
+            ["mlday simulate: error: --record records one game; it cannot go with --runs > 1"],
+            EXIT_USAGE,
+        )
+    if args.force and args.record is None:
+        raise CommandError(["mlday simulate: error: --force only goes with --record"], EXIT_USAGE)
+    if args.record is not None and not args.force and _exists(args.record):
+        raise CommandError(
+            [f"mlday simulate: error: {args.record} exists; use --force to replace it"],
+            EXIT_USAGE,
+        )
+
+
+def _exists(path: str) -> bool:
+    try:
+        with open(path, "rb"):
+            return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
+def _setup(args: argparse.Namespace) -> Setup:
+    loaded = _load(args.scenario)
+    rules = prepare(loaded.scenario)
+    if args.actions is None:
+        policy = args.policy or DEFAULT_POLICY
+        return Setup(loaded, rules, policy, None, None)
+    scripted = read_actions(args.actions, loaded)
+    return Setup(loaded, rules, None, scripted, args.actions)
+
+
+def _load(path: str) -> LoadedScenario:
+    try:
+        return load_scenario(path)
+    except ScenarioUnreadable as exc:
+        raise CommandError([str(p) for p in exc.problems], EXIT_USAGE) from None
+    except ScenarioError as exc:
+        raise CommandError([str(p) for p in exc.problems], EXIT_FAILED) from None
+
+
+def read_actions(path: str, loaded: LoadedScenario) -> list[TimedAction]:
+    """The timed actions in a JSON file, checked against the scenario; :class:`CommandError`.
+
+    The file holds a list of ``{"tick": N, "do": ..., ...}`` records, or any object with
+    an ``actions`` list of them (so a run file works).
+    """
+    try:
+        raw = load_json(path)
+    except RunFileUnreadableError as exc:
+        raise CommandError([f"{path}: {exc}"], EXIT_USAGE) from None
+    except RunFileError as exc:
+        raise CommandError([f"{path}: {exc}"], EXIT_FAILED) from None
+    records = raw.get("actions") if isinstance(raw, dict) else raw
+    if not isinstance(records, list):
+        raise CommandError(
+            [f"{path}: expected a JSON list of actions, or an object with an 'actions' list"],
+            EXIT_FAILED,
+        )
+    names = loaded.scenario.names()
+    actions: list[TimedAction] = []
+    problems: list[str] = []
+    for index, record in enumerate(records):
+        try:
+            actions.append(parse_action_record(record, names))
+        except ActionRecordError as exc:
+            problems.append(f"{path}: actions[{index}]: {exc}")
+    if problems:
+        more = len(problems) - MAX_ACTION_ERRORS
+        shown = problems[:MAX_ACTION_ERRORS]
+        raise CommandError(shown + ([f"{path}: and {more} more"] if more > 0 else []), EXIT_FAILED)
+    return actions
+
+
+def play_game(setup: Setup, seed: int) -> Game:
+    """Play one game on a seed, by the policy or by replaying the scripted actions."""
+    if setup.scripted is None:
+        assert setup.policy is not None
+        state, applied = play(setup.rules, seed, make_policy(setup.policy, setup.rules, seed))
+        return Game(state, timed(applied))
+    try:
+        state = replay(setup.rules, seed, setup.scripted)
+    except ReplayError as exc:
+        raise CommandError([f"{setup.actions_file}: {exc} (seed {seed})"], EXIT_FAILED) from None
+    return Game(state, setup.scripted)
+
+
+def _run_one(args: argparse.Namespace, setup: Setup) -> int:
+    game = play_game(setup, args.seed)
+    if args.record is not None:
+        _record(args, setup, game, args.seed)
+    summary = game_summary(
+        setup.loaded,
+        setup.rules,
+        game.state,
+        seed=args.seed,
+        policy=setup.policy,
+        player=args.player,
+        actions=len(game.actions),
+    )
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        print(summary_text(summary, setup.rules))
+    return EXIT_OK
+
+
+def _record(args: argparse.Namespace, setup: Setup, game: Game, seed: int) -> None:
+    run_file = make_run(
+        setup.loaded,
+        setup.rules,
+        game.state,
+        seed=seed,
+        player=args.player,
+        policy=setup.policy,
+        actions=game.actions,
+    )
+    try:
+        write_run(args.record, run_file, force=args.force)
+    except RunFileExistsError as exc:
+        raise CommandError([f"mlday simulate: error: {exc}"], EXIT_USAGE) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        message = f"{args.record}: cannot write the run file: {reason}"
+        raise CommandError([message], EXIT_USAGE) from None
+    print(f"recorded {args.record}", file=sys.stderr)
+
+
+def _run_many(args: argparse.Namespace, setup: Setup) -> int:
+    totals: list[int] = []
+    parts: dict[str, float] = {}
+    last: Game | None = None
+    start = time.perf_counter()
+    for seed in range(args.seed, args.seed + args.runs):
+        last = play_game(setup, seed)
+        result = score(last.state, setup.rules)
+        totals.append(result.total)
+        for name, value in result.parts.items():
+            parts[name] = parts.get(name, 0.0) + value
+    elapsed = time.perf_counter() - start
+    if args.record is not None and last is not None:
+        _record(args, setup, last, args.seed)
+    stats = runs_summary(setup, args.seed, totals, parts, elapsed)
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        print(runs_text(stats))
+    return EXIT_OK
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def game_summary(
+    loaded: LoadedScenario,
+    rules: Rules,
+    state: State,
+    *,
+    seed: int,
+    policy: str | None,
+    player: str,
+    actions: int,
+) -> dict[str, Any]:
+    """The ``--json`` object of one finished game (documented in docs/run-files.md)."""
+    result: Score = score(state, rules)
+    segments = rules.segments
+    prod = state.models[state.prod]
+    spent = sum(state.ledger.values())
+    return {
+        "format": "mlday-simulate",
+        "version": 1,
+        "engine": ENGINE_VERSION,
+        "scenario": {"id": loaded.id, "path": loaded.path, "sha256": loaded.sha256},
+        "seed": seed,
+        "policy": policy,
+        "player": player,
+        "score": result.as_dict(),
+        "money": {
+            "budget": _money(rules.scenario.budget),
+            "spent": _money(spent),
+            "left": _money(state.money),
+        },
+        "ledger": {item: _money(v) for item, v in sorted(state.ledger.items())},
+        "production_model": prod.id,
+        "true_f1": {seg: _num(f1, 4) for seg, f1 in zip(segments, prod.f1, strict=True)},
+        "measured_f1": measured_f1(state, rules),
+        "measurements": [_measurement(m, segments) for m in state.measurements],
+        "lessons": [rules.lessons[i][0].title for i in lessons(state, rules)],
+        "actions_applied": actions,
+        "digest": state_digest(state),
+    }
+
+
+def measured_f1(state: State, rules: Rules) -> dict[str, float | None]:
+    """Per segment, the production model's F1 as its latest eval measured it (None: never)."""
+    prod_id = state.models[state.prod].id
+    found: dict[str, float | None] = dict.fromkeys(rules.segments)
+    for measurement in state.measurements:
+        if measurement.model != prod_id:
+            continue
+        for seg, value in zip(rules.segments, measurement.f1, strict=True):
+            if value is not None and math.isfinite(value):
+                found[seg] = round(value, 4)
+    return found
+
+
+def _measurement(m: Any, segments: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "run": m.run,
+        "model": m.model,
+        "tick": m.tick,
+        "f1": {s: _num(v, 4) for s, v in zip(segments, m.f1, strict=True)},
+        "f1_mix": _num(m.f1_mix, 4),
+        "hallucination": _num(m.hallucination, 3),
+    }
+
+
+def _num(value: float | None, digits: int) -> float | None:
+    """A number rounded for JSON; None for a missing, NaN or infinite value."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, digits)
+
+
+def _money(value: float) -> float | None:
+    return _num(value, 2)
+
+
+def summary_text(summary: dict[str, Any], rules: Rules) -> str:
+    """The readable breakdown of one game, from its :func:`game_summary`."""
+    lines = _header(summary) + _score_lines(summary, rules) + _money_lines(summary)
+    lines += _model_lines(summary) + _lesson_lines(summary)
+    lines += [f"Actions applied: {summary['actions_applied']}", f"Digest: {summary['digest']}"]
+    return "\n".join(lines)
+
+
+def _header(s: dict[str, Any]) -> list[str]:
+    who = f"policy {s['policy']}" if s["policy"] else "scripted actions"
+    scenario = s["scenario"]
+    return [
+        f"{scenario['id']} (sha256 {scenario['sha256'][:12]}), seed {s['seed']}, "
+        f"{who}, player {s['player']}",
+        "",
+    ]
+
+
+def _score_lines(s: dict[str, Any], rules: Rules) -> list[str]:
+    result = s["score"]
+    lines = [f"Score {result['total']} / 1000"]
+    lines += [f"  {name:<12}{points:>8.1f}" for name, points in result["parts"].items()]
+    goals: dict[str, bool] = result["goals"]
+    texts = {goal.id: goal.text for goal, _ in rules.goals}
+    lines += ["", f"Goals reached: {sum(goals.values())} of {len(goals)}"]
+    lines += [f"  [{'x' if hit else ' '}] {texts.get(g, g)}" for g, hit in goals.items()]
+    return [*lines, ""]
+
+
+def _money_lines(s: dict[str, Any]) -> list[str]:
+    money = s["money"]
+    lines = [f"Money left: {_dollars(money['left'])} of {_dollars(money['budget'])}"]
+    ledger: dict[str, float | None] = s["ledger"]
+    for item, dollars in sorted(ledger.items(), key=lambda kv: (-(kv[1] or 0.0), kv[0])):
+        lines.append(f"  {item:<28}{_dollars(dollars):>12}")
+    return [*lines, ""]
+
+
+def _dollars(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.2f}"
+
+
+def _model_lines(s: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Production model: {s['production_model']}",
+        f"  {'segment':<12}{'true F1':>9}{'measured F1':>14}",
+    ]
+    for seg, true in s["true_f1"].items():
+        seen = s["measured_f1"][seg]
+        shown = "not measured" if seen is None else f"{seen:.3f}"
+        truth = "n/a" if true is None else f"{true:.3f}"
+        lines.append(f"  {seg:<12}{truth:>9}{shown:>14}")
+    return [*lines, ""]
+
+
+def _lesson_lines(s: dict[str, Any]) -> list[str]:
+    titles: list[str] = s["lessons"]
+    if not titles:
+        return ["Lessons: none apply", ""]
+    return ["Lessons:", *[f"  - {title}" for title in titles], ""]
+
+
+def runs_summary(
+    setup: Setup, first_seed: int, totals: list[int], parts: dict[str, float], elapsed: float
+) -> dict[str, Any]:
+    """The ``--runs --json`` object: the score distribution and the speed."""
+    count = len(totals)
+    loaded = setup.loaded
+    return {
+        "format": "mlday-simulate-runs",
+        "version": 1,
+        "engine": ENGINE_VERSION,
+        "scenario": {"id": loaded.id, "path": loaded.path, "sha256": loaded.sha256},
+        "policy": setup.policy,
+        "actions_file": setup.actions_file,
+        "seeds": {"first": first_seed, "last": first_seed + count - 1},
+        "runs": count,
+        "score": {
+            "mean": round(statistics.fmean(totals), 2),
+            "min": min(totals),
+            "max": max(totals),
+            "stdev": round(statistics.pstdev(totals), 2),
+        },
+        "parts_mean": {name: round(total / count, 2) for name, total in parts.items()},
+        "seconds": round(elapsed, 4),
+        "games_per_second": round(count / elapsed, 1) if elapsed > 0 else None,
+    }
+
+
+def runs_text(stats: dict[str, Any]) -> str:
+    """The readable form of :func:`runs_summary`."""
+    who = f"policy {stats['policy']}" if stats["policy"] else f"actions {stats['actions_file']}"
+    seeds = stats["seeds"]
+    result = stats["score"]
+    return "\n".join(
+        [
+            f"{stats['scenario']['id']}: {stats['runs']} games, {who}, "
+            f"seeds {seeds['first']}..{seeds['last']}",
+            f"score  mean {result['mean']:.1f}  min {result['min']}  max {result['max']}  "
+            f"sd {result['stdev']:.1f}",
+            "parts  " + "  ".join(f"{k} {v:.1f}" for k, v in stats["parts_mean"].items()),
+            f"{stats['games_per_second'] or 0:,.0f} games per second",
+        ]
+    )

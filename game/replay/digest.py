@@ -1,0 +1,71 @@
+"""A digest of the whole game state, stable across processes and platforms.
+
+The state is turned into canonical JSON: dataclasses become objects of every field (by
+:func:`dataclasses.fields`), tuples become lists, dict keys are sorted, floats are written
+as ``format(x, ".12g")`` strings (so the last bits of a platform's maths library do not
+matter), and the numpy generator is written as its bit generator's state. Nothing here
+depends on ``hash()`` or on set order, so ``PYTHONHASHSEED`` cannot change a digest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+import numpy as np
+
+from game.core.state import State
+
+JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+def canonical(value: Any) -> JsonValue:
+    """The canonical JSON-ready form of a state value; TypeError for anything unknown."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return format(value, ".12g")
+    if isinstance(value, list | tuple):
+        return [canonical(item) for item in value]
+    if isinstance(value, dict):
+        return _canonical_dict(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return _canonical_numpy(value)
+
+
+def _canonical_dict(value: dict[Any, Any]) -> dict[str, JsonValue]:
+    result: dict[str, JsonValue] = {}
+    for key in value:
+        if not isinstance(key, str):
+            raise TypeError(f"cannot digest a dict key of type {type(key).__name__}")
+        result[key] = canonical(value[key])
+    return dict(sorted(result.items()))
+
+
+def _canonical_numpy(value: Any) -> JsonValue:
+    if isinstance(value, np.random.Generator):
+        return canonical(value.bit_generator.state)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return format(float(value), ".12g")
+    if isinstance(value, np.ndarray):
+        return canonical(value.tolist())
+    raise TypeError(f"cannot digest a value of type {type(value).__name__}")
+
+
+def canonical_json(state: State) -> str:
+    """The canonical JSON text of a state (sorted keys, no spaces, ASCII only)."""
+    return json.dumps(canonical(state), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def state_digest(state: State) -> str:
+    """Hex SHA-256 of the canonical JSON of every field of the state."""
+    return hashlib.sha256(canonical_json(state).encode("ascii")).hexdigest()

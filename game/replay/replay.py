@@ -1,0 +1,165 @@
+"""Timed actions and the replay of a game from its seed and actions.
+
+A game is fully described by its scenario, its seed and its timed actions: replaying
+them gives the same final state, action for action, as the game that was played.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from game.core.engine import advance, apply, new_game
+from game.core.rules import Rules
+from game.core.state import State
+from game.scenario.actions import ACTION_ADAPTER, Action
+from game.scenario.expr import NameTable
+
+ACTION_KINDS: tuple[str, ...] = tuple(
+    typing.get_args(member.model_fields["do"].annotation)[0]
+    for member in typing.get_args(typing.get_args(Action)[0])
+)
+"""The ``do`` value of every action, in declaration order."""
+
+MAX_TICK = 1_000_000
+"""Ticks beyond this are refused while parsing (no scenario is that long)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimedAction:
+    """An action stamped with the tick boundary it is applied at."""
+
+    tick: int
+    action: Action
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready record: ``{"tick": 3, "do": "queue_task", "task": "label_es"}``."""
+        return {"tick": self.tick, **self.action.model_dump(mode="json", exclude_none=True)}
+
+
+class ActionRecordError(ValueError):
+    """An action record that is not a valid action; the message says why."""
+
+
+class ReplayError(Exception):
+    """An action that cannot be replayed: out of order, out of time or refused."""
+
+    def __init__(self, index: int, tick: int, reason: str) -> None:
+        super().__init__(f"actions[{index}] at tick {tick}: {reason}")
+        self.index = index
+        self.tick = tick
+        self.reason = reason
+
+
+def parse_action_record(raw: object, names: NameTable | None = None) -> TimedAction:
+    """Validate one ``{"tick": N, "do": ..., ...}`` record; :class:`ActionRecordError`.
+
+    With ``names`` (a scenario's :meth:`~game.scenario.model.Scenario.names`) the task,
+    job, event and choice ids are checked against the scenario too.
+    """
+    if not isinstance(raw, Mapping):
+        raise ActionRecordError(
+            'an action is a JSON object such as {"tick": 0, "do": "queue_task", '
+            f'"task": "label_es"}}; got {_describe(raw)}'
+        )
+    record = dict(raw)
+    if "tick" not in record:
+        raise ActionRecordError("missing field 'tick' (the tick the action is taken at)")
+    tick = record.pop("tick")
+    if isinstance(tick, bool) or not isinstance(tick, int):
+        raise ActionRecordError(f"tick: expected a whole number, got {_describe(tick)}")
+    if not 0 <= tick <= MAX_TICK:
+        raise ActionRecordError(f"tick: must be between 0 and {MAX_TICK:,}; got {tick}")
+    context = {"names": names} if names is not None else None
+    try:
+        action = ACTION_ADAPTER.validate_python(record, context=context)
+    except ValidationError as exc:
+        raise ActionRecordError(describe_action_errors(exc.errors(include_url=False))) from None
+    return TimedAction(tick, action)
+
+
+def describe_action_errors(errors: Iterable[ErrorDetails]) -> str:
+    """One line for pydantic's errors about an action: ``task: unknown task 'x'; ...``."""
+    return "; ".join(dict.fromkeys(_describe_error(error) for error in errors))
+
+
+def _describe_error(error: ErrorDetails) -> str:
+    loc = [str(part) for part in error["loc"]]
+    if loc and loc[0] in ACTION_KINDS:
+        loc = loc[1:]
+    kind = error["type"]
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kinds = ", ".join(ACTION_KINDS)
+    if kind == "scenario":
+        text = str(ctx.get("message", error["msg"]))
+        if "at" in ctx:
+            loc += str(ctx["at"]).split("/")
+    elif kind == "extra_forbidden":
+        text, loc = f"unknown field '{loc[-1]}'", loc[:-1]
+    elif kind == "missing":
+        text, loc = f"missing field '{loc[-1]}'", loc[:-1]
+    elif kind == "union_tag_invalid":
+        text = f"do: unknown action '{ctx.get('tag', '')}'; expected one of: {kinds}"
+    elif kind == "union_tag_not_found":
+        text = f"missing field 'do' (one of: {kinds})"
+    else:
+        text = str(error["msg"]).removeprefix("Value error, ")
+    path = ".".join(loc)
+    return f"{path}: {text}" if path else text
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> State:
+    """Play a whole game from its seed and timed actions; :class:`ReplayError` on a bad one.
+
+    Ticks must not go down and must lie in ``0 .. total_ticks - 1``; every action must be
+    accepted by the engine at its tick.
+    """
+    state = new_game(rules, seed)
+    last = 0
+    for index, timed in enumerate(timed_actions):
+        tick = timed.tick
+        if not 0 <= tick < rules.total_ticks:
+            raise ReplayError(
+                index,
+                tick,
+                f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})",
+            )
+        if tick < last:
+            raise ReplayError(
+                index, tick, f"ticks must not go down (the action before is at tick {last})"
+            )
+        while state.tick < tick:
+            advance(state, rules)
+        reason = apply(state, rules, timed.action)
+        if reason is not None:
+            raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason}")
+        last = tick
+    while not state.over:
+        advance(state, rules)
+    return state
+
+
+def timed(applied: Iterable[tuple[int, Action]]) -> list[TimedAction]:
+    """The ``(tick, action)`` pairs :func:`game.core.engine.play` returns, as timed actions."""
+    return [TimedAction(tick, action) for tick, action in applied]

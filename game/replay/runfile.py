@@ -1,0 +1,322 @@
+"""Run files: a played game as versioned JSON, to be verified by re-simulation.
+
+The format is documented in ``docs/run-files.md``. Reading never trusts the file: every
+problem (not JSON, truncated, wrong format or version, unknown keys, bad actions) becomes
+a :class:`RunFileError` whose message says what and where. Writing is atomic (a temporary
+file in the same folder, then a rename) and never replaces an existing file unless asked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from game import ENGINE_VERSION
+from game.core.rules import Rules
+from game.core.scoring import score
+from game.core.state import State
+from game.replay.digest import state_digest
+from game.replay.replay import ActionRecordError, TimedAction, parse_action_record
+from game.scenario.expr import NameTable
+from game.scenario.load import LoadedScenario
+
+FORMAT = "mlday-run"
+VERSION = 1
+MAX_BYTES = 16 << 20
+"""The largest run file read, in bytes (16 MiB)."""
+MAX_ACTIONS = 100_000
+HEX64 = r"^[0-9a-f]{64}$"
+PLAYER_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+"""A player's name: 1 to 40 characters, no control characters."""
+
+
+class RunFileError(Exception):
+    """A run file that is not a valid run file; the message says why."""
+
+
+class RunFileUnreadableError(RunFileError):
+    """A run file that cannot be read at all (missing, a directory, no permission)."""
+
+
+class RunFileExistsError(RunFileError):
+    """Writing would replace an existing file, and that was not asked for."""
+
+
+def _names(info: ValidationInfo) -> NameTable | None:
+    context = info.context
+    names = context.get("names") if isinstance(context, dict) else None
+    return names if isinstance(names, NameTable) else None
+
+
+def _validate_timed(value: Any, info: ValidationInfo) -> TimedAction:
+    if isinstance(value, TimedAction):
+        return value
+    try:
+        return parse_action_record(value, _names(info))
+    except ActionRecordError as exc:
+        raise PydanticCustomError("action", "{message}", {"message": str(exc)}) from None
+
+
+TimedActionField = Annotated[
+    TimedAction,
+    PlainValidator(_validate_timed),
+    PlainSerializer(lambda timed: timed.record(), return_type=dict[str, Any]),
+]
+PlayerName = Annotated[str, Field(min_length=1, max_length=40, pattern=PLAYER_PATTERN)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class RunScenario(_Model):
+    """Which scenario the game was played on."""
+
+    id: str = Field(min_length=1, max_length=200)
+    """The scenario file's stem, such as ``ravi-tuesday``."""
+    path: str = Field(min_length=1, max_length=4096)
+    """The scenario file's path as given when the run was made."""
+    sha256: str = Field(pattern=HEX64)
+    """Hex SHA-256 of the scenario file's bytes."""
+
+
+class RunScore(_Model):
+    """The claimed score, as :meth:`game.core.scoring.Score.as_dict` writes it."""
+
+    total: int = Field(ge=0, le=1000)
+    parts: dict[str, float]
+    goals: dict[str, bool]
+    true_f1: float
+    true_hallucination: float
+    served_percent: float
+
+
+class RunFile(_Model):
+    """A run file, version 1."""
+
+    format: Literal["mlday-run"] = "mlday-run"
+    version: Literal[1] = 1
+    engine: str = Field(min_length=1, max_length=40)
+    """The engine version that played the game (``game.ENGINE_VERSION``)."""
+    scenario: RunScenario
+    seed: int = Field(ge=0, lt=2**63)
+    player: PlayerName
+    policy: str | None = Field(max_length=40)
+    """The headless policy that played, or null for a human or an action file."""
+    actions: list[TimedActionField] = Field(max_length=MAX_ACTIONS)
+    score: RunScore
+    digest: str = Field(pattern=HEX64)
+    """Hex SHA-256 of the final state (:func:`game.replay.digest.state_digest`)."""
+
+
+def make_run(
+    loaded: LoadedScenario,
+    rules: Rules,
+    state: State,
+    *,
+    seed: int,
+    player: str,
+    policy: str | None,
+    actions: Iterable[TimedAction],
+) -> RunFile:
+    """The run file of a finished game: its inputs, its score and its final-state digest."""
+    return RunFile(
+        engine=ENGINE_VERSION,
+        scenario=RunScenario(id=loaded.id, path=Path(loaded.path).as_posix(), sha256=loaded.sha256),
+        seed=seed,
+        player=player,
+        policy=policy,
+        actions=list(actions),
+        score=RunScore.model_validate(score(state, rules).as_dict()),
+        digest=state_digest(state),
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_run(path: str | os.PathLike[str]) -> RunFile:
+    """Read and check a run file; :class:`RunFileUnreadableError` or :class:`RunFileError`."""
+    return parse_run(load_json(path))
+
+
+def load_json(path: str | os.PathLike[str]) -> Any:
+    """The JSON document in a file, refusing duplicate keys, NaN and oversized files."""
+    return parse_json_text(_decode(_read_bytes(path)))
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        reason = "it is a directory" if isinstance(exc, IsADirectoryError) else exc.strerror
+        raise RunFileUnreadableError(
+            f"cannot read the file: {reason or type(exc).__name__}"
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise RunFileError(f"the file is larger than {MAX_BYTES >> 20} MiB")
+    return data
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RunFileError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def parse_json_text(text: str) -> Any:
+    """Parse JSON text strictly; :class:`RunFileError` with the line and column."""
+    if not text.strip():
+        raise RunFileError("the file is empty")
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            raise RunFileError(f"the JSON ends too early (truncated?): {exc.msg}") from None
+        raise RunFileError(
+            f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise RunFileError("not valid JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise RunFileError(f"not valid JSON: {exc}") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key '{key}' appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_run(raw: Any, names: NameTable | None = None) -> RunFile:
+    """Check a parsed JSON document as a run file; :class:`RunFileError` says what is wrong."""
+    if not isinstance(raw, dict):
+        raise RunFileError(f"a run file is a JSON object, not {_kind(raw)}")
+    found_format = raw.get("format")
+    if found_format != FORMAT:
+        shown = "missing" if found_format is None else json.dumps(found_format)[:40]
+        raise RunFileError(f'not an mlday run file (format is {shown}, expected "{FORMAT}")')
+    found_version = raw.get("version")
+    if found_version != VERSION or isinstance(found_version, bool):
+        shown = "missing" if found_version is None else json.dumps(found_version)[:40]
+        raise RunFileError(
+            f"run file version {shown} is not supported (this mlday reads version {VERSION})"
+        )
+    try:
+        return RunFile.model_validate(raw, context={"names": names})
+    except ValidationError as exc:
+        raise RunFileError(describe_errors(exc.errors(include_url=False))) from None
+
+
+def describe_errors(errors: list[ErrorDetails], limit: int = 3) -> str:
+    """Pydantic's errors about a run file as ``place: message; ...`` (at most ``limit``)."""
+    lines = list(dict.fromkeys(_describe_error(error) for error in errors))
+    more = len(lines) - limit
+    shown = "; ".join(lines[:limit])
+    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def _describe_error(error: ErrorDetails) -> str:
+    loc = list(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message, loc = f"unknown key '{loc[-1]}'", loc[:-1]
+    elif kind == "missing":
+        message, loc = f"missing key '{loc[-1]}'", loc[:-1]
+    elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("sha256", "digest"):
+        message = "expected 64 hexadecimal digits (0-9, a-f)"
+    elif kind == "string_pattern_mismatch" and loc == ["player"]:
+        message = "a player's name cannot hold control characters"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+    path = format_loc(loc)
+    return f"{path}: {message}" if path else message
+
+
+def format_loc(loc: Iterable[int | str]) -> str:
+    """``("actions", 3, "task")`` as ``actions[3].task``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def run_json(run: RunFile) -> str:
+    """The run file's text: indented JSON, keys in the documented order, a final newline."""
+    return json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_run(path: str | os.PathLike[str], run: RunFile, *, force: bool = False) -> None:
+    """Write a run file atomically; :class:`RunFileExistsError` when it exists and not ``force``.
+
+    The text goes to a temporary file in the same folder first, then takes the final
+    name in one step, so a reader never sees half a file.
+    """
+    write_atomic(Path(path), run_json(run).encode("utf-8"), force=force)
+
+
+def write_atomic(target: Path, data: bytes, *, force: bool) -> None:
+    """Write bytes to ``target`` through a temporary file in the same folder and a rename."""
+    if not force and target.exists():
+        raise RunFileExistsError(f"{target} exists; use --force to replace it")
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _place(temp, target, force)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _place(temp: Path, target: Path, force: bool) -> None:
+    if force:
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)  # fails when the target appeared meanwhile: never replaces it
+    except FileExistsError:
+        raise RunFileExistsError(f"{target} exists; use --force to replace it") from None
+    except OSError:
+        os.replace(temp, target)  # a file system without hard links
