@@ -60,7 +60,10 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
     room = 100.0 - sum(s.traffic[i] for i in named)
     if room < 0 or not others:
         total = sum(s.traffic)
-        s.traffic[:] = [t * 100.0 / total for t in s.traffic]
+        if total <= 0:
+            s.traffic[:] = [100.0 / len(s.traffic)] * len(s.traffic)
+        else:
+            s.traffic[:] = [t * 100.0 / total for t in s.traffic]
     else:
         old = sum(s.traffic[i] for i in others)
         for i in others:
@@ -83,9 +86,10 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
     job = r.job_index[value]
-    reason = jobs.start_refusal(s, r, job, -1)
+    model = s.prod if r.jobs[job].kind == "eval" else -1
+    reason = jobs.start_refusal(s, r, job, model)
     if reason is None:
-        jobs.start(s, r, job, -1)
+        jobs.start(s, r, job, model)
     else:
         note(s, "job", f"Could not start {r.jobs[job].name}: {reason}.")
 

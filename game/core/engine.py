@@ -206,8 +206,8 @@ def advance(state: State, rules: Rules) -> None:
         events.resolve_unanswered(state, rules)
     hours = rules.tick_hours
     work.work(state, rules)
-    jobs.progress(state, rules, hours)
     production.serve(state, rules, hours)
+    jobs.progress(state, rules, hours)
     state.tick += 1
     if state.tick >= rules.total_ticks:
         state.over = True

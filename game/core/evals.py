@@ -12,12 +12,17 @@ Z95 = 1.959964
 
 
 def escalation_rate(rules: Rules, f1: list[float], traffic: list[float]) -> float:
-    """Share (0-1) of conversations escalated, for per-segment F1 on a traffic mix."""
-    esc = rules.scenario.production.escalation
+    """Share (0-1) of conversations escalated, for per-segment F1 on a traffic mix.
+
+    Per segment: base + per_missing_f1_point * 100 * (1 - F1) percent, capped at 100.
+    """
+    serving = rules.serving
+    base = serving.escalation_base
+    slope = serving.escalation_per_f1_point * 100.0
     total = 0.0
     for value, share in zip(f1, traffic, strict=True):
-        rate = esc.base + esc.per_missing_f1_point * 100.0 * (1.0 - value)
-        total += share * min(100.0, rate)
+        rate = base + slope * (1.0 - value)
+        total += share * (rate if rate < 100.0 else 100.0)
     return total / 10_000.0
 
 

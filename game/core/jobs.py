@@ -15,6 +15,8 @@ from game.core.training import collapse_time, train_model
 from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
 
 NEEDS_MODEL = ("eval", "ab_test")
+DETECT_BEFORE_END = 1e-6
+"""Hours before the end at which monitoring flags a collapse it would see too late."""
 LEDGER_ITEM = {
     "training": ledger.TRAINING,
     "eval": ledger.EVALS,
@@ -97,7 +99,9 @@ def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
         run.silent = float(state.rng.random()) * 100.0 < spec.collapse.silent
         delay = DETECT_HOURS[state.infra[1]]
         if run.silent and delay >= 0:
-            run.detect_at = run.collapse_at + delay
+            # Monitoring reads the run's final metrics before it reports success, so a
+            # collapse late in the run is still caught, just before the end.
+            run.detect_at = min(run.collapse_at + delay, spec.hours - DETECT_BEFORE_END)
 
 
 def restart_refusal(state: State, run: JobRun) -> str | None:

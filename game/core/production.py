@@ -16,6 +16,7 @@ from game.core.evals import escalation_rate
 from game.core.log import note
 from game.core.rules import AUTOSCALE_MAX, FALLBACK_SHARE, Rules
 from game.core.state import RUNNING, JobRun, State
+from game.scenario.model import ABTestJob
 
 
 def _ab_run(state: State) -> JobRun | None:
@@ -25,64 +26,45 @@ def _ab_run(state: State) -> JobRun | None:
     return None
 
 
-def serve(state: State, rules: Rules, hours: float) -> None:
-    """Serve one tick of traffic and bill serving and API costs."""
-    prod_spec = rules.scenario.production
-    counts = state.traffic_counts
-    demand = prod_spec.conversations_per_hour * state.spike * hours
-    counts.total += demand
-
-    capacity = prod_spec.serving.headroom
-    scale = 1.0
+def _capacity(state: State, rules: Rules) -> tuple[float, float]:
+    """The traffic multiple the fleet absorbs, and the multiple of GPUs it runs."""
+    headroom = rules.serving.headroom
     if state.spike > 1.0 and state.infra[3] > 0:
         scale = min(state.spike, AUTOSCALE_MAX[state.infra[3]])
-        capacity = max(capacity, scale)
-    timed_out = demand * (1.0 - capacity / state.spike) if state.spike > capacity else 0.0
-    state.latency_factor = max(1.0, state.spike / capacity)
-    ledger.spend(
-        state, ledger.SERVING, prod_spec.serving.gpus * prod_spec.serving.gpu_price * scale * hours
-    )
-    if timed_out > 0 and not state.overload_reported:
-        state.overload_reported = True
-        record_incident(state, rules, f"a {state.spike:g}x traffic spike timed requests out")
+        return max(headroom, scale), scale
+    return headroom, 1.0
 
-    answered = demand - timed_out
-    degraded = 0.0
-    failed = timed_out
+
+def serve(state: State, rules: Rules, hours: float) -> None:
+    """Serve one tick of traffic and bill serving and API costs."""
+    counts = state.traffic_counts
+    demand = rules.serving.conversations_per_hour * state.spike * hours
+    counts.total += demand
+
+    capacity, scale = _capacity(state, rules)
+    ledger.spend(state, ledger.SERVING, rules.serving.gpu_dollars_per_hour * scale * hours)
+    failed = 0.0
+    if state.spike > capacity:
+        failed = demand * (1.0 - capacity / state.spike)
+        state.latency_factor = state.spike / capacity
+        if not state.overload_reported:
+            state.overload_reported = True
+            record_incident(state, rules, f"a {state.spike:g}x traffic spike timed requests out")
+    else:
+        state.latency_factor = 1.0
+    answered = demand - failed
+
     if state.outage_left > 0:
-        share_fallback = FALLBACK_SHARE[state.infra[2]]
-        down_hours = min(hours, state.outage_left)
-        affected = answered * down_hours / hours
-        degraded = affected * share_fallback
+        affected = answered * min(hours, state.outage_left) / hours
+        degraded = affected * FALLBACK_SHARE[state.infra[2]]
         failed += affected - degraded
+        counts.degraded += degraded
         answered -= affected
         state.outage_left = max(0.0, state.outage_left - hours)
     counts.failed += failed
-    counts.degraded += degraded
     counts.served += answered
 
-    ab = _ab_run(state)
-    model = state.models[state.prod]
-    rate = escalation_rate(rules, model.f1, state.traffic)
-    halluc = model.hallucination
-    api = model.cost_per_request
-    if ab is not None:
-        share = rules.jobs[ab.job].share / 100.0  # type: ignore[union-attr]
-        candidate = state.models[ab.model]
-        ab.requests_candidate += answered * share
-        ab.requests_control += answered * (1.0 - share)
-        rate = rate * (1 - share) + escalation_rate(rules, candidate.f1, state.traffic) * share
-        halluc = halluc * (1 - share) + candidate.hallucination * share
-        api = api * (1 - share) + candidate.cost_per_request * share
-    escalations = answered * rate
-    counts.escalations += escalations
-    counts.hallucinations += answered * halluc / 100.0
-    ledger.spend(state, ledger.API, answered * api)
-
-    noise = math.sqrt(max(answered * rate * (1.0 - rate), 0.0)) * float(state.rng.standard_normal())
-    seen = max(0.0, escalations + noise)
-    counts.escalations_seen += seen
-    counts.last_rate_seen = 100.0 * seen / answered if answered > 0 else 0.0
+    _answer(state, rules, answered)
 
     if state.spike_left > 0:
         state.spike_left = max(0.0, state.spike_left - hours)
@@ -90,3 +72,33 @@ def serve(state: State, rules: Rules, hours: float) -> None:
             state.spike = 1.0
             state.latency_factor = 1.0
             note(state, "ops", "Traffic is back to normal.")
+
+
+def _answer(state: State, rules: Rules, answered: float) -> None:
+    """Escalations, hallucinations and API cost of the conversations answered by a model."""
+    counts = state.traffic_counts
+    model = state.models[state.prod]
+    rate = escalation_rate(rules, model.f1, state.traffic)
+    hallucination = model.hallucination
+    api = model.cost_per_request
+    ab = _ab_run(state)
+    if ab is not None:
+        spec = rules.jobs[ab.job]
+        assert isinstance(spec, ABTestJob)
+        share = spec.share / 100.0
+        candidate = state.models[ab.model]
+        ab.requests_candidate += answered * share
+        ab.requests_control += answered * (1.0 - share)
+        candidate_rate = escalation_rate(rules, candidate.f1, state.traffic)
+        rate += (candidate_rate - rate) * share
+        hallucination += (candidate.hallucination - hallucination) * share
+        api += (candidate.cost_per_request - api) * share
+    escalations = answered * rate
+    counts.escalations += escalations
+    counts.hallucinations += answered * hallucination / 100.0
+    ledger.spend(state, ledger.API, answered * api)
+
+    spread = math.sqrt(max(escalations * (1.0 - rate), 0.0))
+    seen = max(0.0, escalations + spread * float(state.rng.standard_normal()))
+    counts.escalations_seen += seen
+    counts.last_rate_seen = 100.0 * seen / answered if answered > 0 else 0.0

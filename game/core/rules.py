@@ -77,6 +77,17 @@ class EventRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ServingRule:
+    """Production constants, read every tick."""
+
+    conversations_per_hour: float
+    gpu_dollars_per_hour: float
+    headroom: float
+    escalation_base: float
+    escalation_per_f1_point: float
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """Everything the engine reads about a scenario."""
 
@@ -96,6 +107,7 @@ class Rules:
     lessons: tuple[tuple[Lesson, Predicate | None], ...]
     variables: tuple[str, ...]
     segment_index: dict[str, int]
+    serving: ServingRule
 
 
 def _chance_per_tick(event: Event, tick_hours: float) -> float:
@@ -185,6 +197,18 @@ def prepare(scenario: Scenario) -> Rules:
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
         segment_index={s: i for i, s in enumerate(segments)},
+        serving=_serving_rule(scenario),
+    )
+
+
+def _serving_rule(scenario: Scenario) -> ServingRule:
+    production = scenario.production
+    return ServingRule(
+        conversations_per_hour=production.conversations_per_hour,
+        gpu_dollars_per_hour=production.serving.gpus * production.serving.gpu_price,
+        headroom=production.serving.headroom,
+        escalation_base=production.escalation.base,
+        escalation_per_f1_point=production.escalation.per_missing_f1_point,
     )
 
 

@@ -9,6 +9,7 @@ from game.core.rules import Rules
 from game.core.state import DONE, State
 
 EPSILON = 1e-9
+RESEARCH, DATA, INFRA, WRITING = range(4)
 
 
 def effective_hours(rules: Rules, allocation: list[int]) -> float:
@@ -16,7 +17,7 @@ def effective_hours(rules: Rules, allocation: list[int]) -> float:
 
     Each category beyond the first that gets any time costs ``context_switch`` percent.
     """
-    active = sum(1 for share in allocation if share > 0)
+    active = 4 - allocation.count(0)
     penalty = rules.scenario.context_switch * max(0, active - 1) / 100.0
     return rules.tick_hours * max(0.0, 1.0 - penalty)
 
@@ -24,30 +25,34 @@ def effective_hours(rules: Rules, allocation: list[int]) -> float:
 def work(state: State, rules: Rules) -> None:
     """Spend one tick of the player's hours: owed event hours, then queues, then background."""
     hours = effective_hours(rules, state.allocation)
+    owed = state.owed
+    queues = state.queues
     for category, share in enumerate(state.allocation):
-        if share:
-            _work_category(state, rules, category, hours * share / 100.0)
+        if not share:
+            continue
+        left = hours * share / 100.0
+        if owed[category] > 0:
+            used = min(owed[category], left)
+            owed[category] -= used
+            left -= used
+        if queues[category]:
+            left = _work_queue(state, rules, queues[category], left)
+        if left > EPSILON:
+            _background(state, rules, category, left)
 
 
-def _work_category(state: State, rules: Rules, category: int, hours: float) -> None:
-    owed = state.owed[category]
-    if owed > 0:
-        used = owed if owed < hours else hours
-        state.owed[category] = owed - used
-        hours -= used
-    queue = state.queues[category]
+def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> float:
+    """Spend hours on the queue, first in first out; returns the hours left over."""
     while hours > EPSILON and queue:
         task = queue[0]
         rule = rules.tasks[task]
-        need = rule.hours - state.task_spent[task]
-        used = need if need < hours else hours
+        used = min(rule.hours - state.task_spent[task], hours)
         state.task_spent[task] += used
         hours -= used
         if state.task_spent[task] >= rule.hours - EPSILON:
             queue.pop(0)
             _complete(state, rules, task)
-    if hours > EPSILON:
-        _background(state, rules, category, hours)
+    return hours
 
 
 def _complete(state: State, rules: Rules, task: int) -> None:
@@ -60,16 +65,14 @@ def _complete(state: State, rules: Rules, task: int) -> None:
 
 def _background(state: State, rules: Rules, category: int, hours: float) -> None:
     rates = rules.scenario.background
-    if category == 0:
+    if category == RESEARCH:
         state.insight += rates.research * hours
-    elif category == 1:
+    elif category == DATA:
         per_share = rates.data * hours / 100.0
         labels = state.labels
         for i, share in enumerate(state.traffic):
             labels[i] += per_share * share
-    elif category == 2:
-        value = state.reliability + rates.infra * hours
-        state.reliability = 100.0 if value > 100.0 else value
+    elif category == INFRA:
+        state.reliability = min(100.0, state.reliability + rates.infra * hours)
     else:
-        value = state.trust + rates.writing * hours
-        state.trust = 100.0 if value > 100.0 else value
+        state.trust = min(100.0, state.trust + rates.writing * hours)

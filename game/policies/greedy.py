@@ -21,6 +21,8 @@ from game.scenario.actions import (
     StartJob,
 )
 
+RECHECK_TICKS = 4
+"""Ticks between looks at the board when nothing new has happened."""
 MARGIN = 0.005
 """How much better (F1) a candidate must measure before it replaces production."""
 
@@ -141,7 +143,16 @@ def greedy(rules: Rules, seed: int) -> Decide:
         if not testing:
             actions.append(StartJob(job=rules.jobs[ab_tests[0]].id, model=best.model))
 
+    seen_log = [-1]
+    nothing: list[Action] = []
+
     def decide(state: State) -> list[Action]:
+        # Like a person, it looks again when something happened (a line in the log, an
+        # event waiting) and otherwise every RECHECK_TICKS ticks.
+        news = len(state.log) != seen_log[0] or state.pending
+        if not news and state.tick % RECHECK_TICKS:
+            return nothing
+        seen_log[0] = len(state.log)
         actions: list[Action] = []
         answer_events(state, actions)
         queuing = queue_tasks(state, actions)

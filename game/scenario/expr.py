@@ -18,6 +18,7 @@ from enum import StrEnum
 MAX_SOURCE_CHARS = 500
 MAX_CONSTANT = 1e9
 MAX_STRING_CHARS = 64
+MAX_DEPTH = 150
 
 
 class IdKind(StrEnum):
@@ -182,30 +183,35 @@ class _Checker:
         offset = int(getattr(node, "col_offset", 0))
         return ExprError(message, len(self.encoded[:offset].decode("utf-8", errors="ignore")))
 
-    def check(self, node: ast.expr) -> None:
+    def check(self, node: ast.expr, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"the condition is nested more than {MAX_DEPTH} levels deep")
+        self._check_node(node, depth + 1)
+
+    def _check_node(self, node: ast.expr, depth: int) -> None:
         if isinstance(node, ast.BoolOp) and isinstance(node.op, _BOOL_OPS):
             for value in node.values:
-                self.check(value)
+                self.check(value, depth)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, _UNARY_OPS):
-            self.check(node.operand)
+            self.check(node.operand, depth)
         elif isinstance(node, ast.BinOp):
             if not isinstance(node.op, _BIN_OPS):
                 raise self.fail(node, "only +, -, * and / are allowed for arithmetic")
-            self.check(node.left)
-            self.check(node.right)
+            self.check(node.left, depth)
+            self.check(node.right, depth)
         elif isinstance(node, ast.Compare):
             for op in node.ops:
                 if not isinstance(op, _CMP_OPS):
                     raise self.fail(node, "only ==, !=, <, <=, > and >= compare values")
-            self.check(node.left)
+            self.check(node.left, depth)
             for comparator in node.comparators:
-                self.check(comparator)
+                self.check(comparator, depth)
         elif isinstance(node, ast.Constant):
             self.check_constant(node)
         elif isinstance(node, ast.Name | ast.Attribute):
             self.check_name(node)
         elif isinstance(node, ast.Call):
-            self.check_call(node)
+            self.check_call(node, depth)
         else:
             raise self.fail(node, f"'{type(node).__name__}' is not allowed in a condition")
 
@@ -234,22 +240,21 @@ class _Checker:
                 raise self.fail(node, f"'{name}' is a function: call it, as in {name}(...)")
             raise self.fail(node, f"unknown name '{name}'{suggest(name, sorted(self.known))}")
 
-    def check_call(self, node: ast.Call) -> None:
+    def check_call(self, node: ast.Call, depth: int) -> None:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node, "only the named functions may be called")
         fname = node.func.id
         if node.keywords:
             raise self.fail(node, f"{fname}() takes no keyword arguments")
         if fname in NUMERIC_FUNCTIONS:
-            wanted = 1 if fname == "abs" else None
-            if (wanted and len(node.args) != wanted) or not node.args:
-                raise self.fail(
-                    node, f"{fname}() takes {'one argument' if wanted else 'arguments'}"
-                )
+            if fname == "abs" and len(node.args) != 1:
+                raise self.fail(node, "abs() takes one argument")
+            if fname != "abs" and len(node.args) < 2:
+                raise self.fail(node, f"{fname}() takes two or more arguments")
             for arg in node.args:
                 if isinstance(arg, ast.Starred):
                     raise self.fail(arg, "'*' is not allowed in a condition")
-                self.check(arg)
+                self.check(arg, depth)
             return
         if fname not in FUNCTIONS:
             options = sorted([*FUNCTIONS, *NUMERIC_FUNCTIONS])
