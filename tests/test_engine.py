@@ -1,0 +1,203 @@
+"""The tick engine: a new game, the clock, refusals that change nothing, determinism."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_rules, rich_rules, snapshot, ticks
+
+from game.core import engine
+from game.core.rules import Rules
+from game.core.scoring import score
+from game.core.state import State
+from game.policies import make_policy
+from game.scenario.actions import (
+    Action,
+    Allocate,
+    CancelTask,
+    Choose,
+    QueueTask,
+    RestartJob,
+    Ship,
+    StartJob,
+    StopJob,
+)
+
+
+def test_a_new_game_starts_from_the_scenario() -> None:
+    rules = make_rules(
+        budget=1234,
+        allocation={"research": 10, "data": 40, "infra": 40, "writing": 10},
+        data={"labels": {"es": 7}, "golden": {"en": 3}},
+        infra={"checkpointing": 1, "monitoring": 2, "fallback": 3, "autoscaling": 0,
+               "reliability": 61},
+        trust={"start": 44},
+        variables={"a": 1.5},
+    )  # fmt: skip
+    state = engine.new_game(rules, 0)
+    assert state.tick == 0 and not state.over
+    assert state.money == 1234.0 and state.ledger == {}
+    assert state.allocation == [10, 40, 40, 10]
+    assert state.labels == [0.0, 7.0] and state.golden == [3.0, 0.0]
+    assert state.infra == [1, 2, 3, 0]
+    assert state.reliability == 61.0 and state.trust == 44.0
+    assert state.variables == [1.5]
+    assert state.traffic == [80.0, 20.0] and state.traffic_seen == [80.0, 20.0]
+    assert [m.id for m in state.models] == ["baseline"] and state.prod == 0
+    assert state.models[0].f1 == [0.9, 0.6]
+
+
+@pytest.mark.parametrize(
+    ("time", "total"),
+    [
+        ({}, 16),
+        ({"days": 2}, 32),
+        ({"tick_minutes": 60}, 8),
+        ({"hours_per_day": 6, "tick_minutes": 15}, 24),
+        ({"days": 5, "hours_per_day": 8, "tick_minutes": 120}, 20),
+    ],
+)
+def test_the_clock_moves_in_whole_ticks_to_the_end(time: dict[str, int], total: int) -> None:
+    rules = make_rules(time=time)
+    assert rules.total_ticks == total
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, total - 1)
+    assert state.tick == total - 1 and not state.over
+    ticks(state, rules, 1)
+    assert state.tick == total and state.over
+    before = snapshot(state)
+    engine.advance(state, rules)
+    assert snapshot(state) == before
+
+
+def test_play_asks_at_every_boundary_and_records_applied_actions() -> None:
+    rules = make_rules(tasks=[{"id": "a", "name": "A", "category": "data", "hours": 1}])
+    asked: list[int] = []
+
+    def decide(state: State) -> list[Action]:
+        asked.append(state.tick)
+        if state.tick == 3:
+            return [QueueTask(task="a"), QueueTask(task="a"), Ship(model="nope")]
+        return []
+
+    state, applied = engine.play(rules, 0, decide)
+    assert asked == list(range(16))
+    assert applied == [(3, QueueTask(task="a"))]
+    assert state.over
+
+
+def test_after_the_end_every_action_is_refused() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, rules.total_ticks)
+    action = Allocate(research=25, data=25, infra=25, writing=25)
+    assert engine.apply(state, rules, action) == "the game is over"
+    assert engine.refusal(state, rules, action) == "the game is over"
+
+
+def invalid_actions(state: State) -> list[Action]:
+    return [
+        QueueTask(task="nope"),
+        QueueTask(task="golden_es"),  # needs done("label_es")
+        CancelTask(task="doc"),
+        StartJob(job="nope"),
+        StartJob(job="full"),  # needs labels.es >= 300
+        StartJob(job="ev", model="nope"),
+        StartJob(job="ab"),
+        StartJob(job="ab", model="baseline"),
+        StopJob(run="nope-1"),
+        RestartJob(run="nope-1"),
+        Ship(model="baseline"),
+        Ship(model="nope"),
+        Choose(event="nope", choice="x"),
+        Choose(event="drift", choice="x"),
+        Choose(event="compute", choice="pay"),  # not waiting
+    ]
+
+
+def test_invalid_actions_are_refused_with_a_reason_and_change_nothing() -> None:
+    rules = rich_rules()
+    for seed in range(3):
+        state = engine.new_game(rules, seed)
+        engine.apply(state, rules, QueueTask(task="label_es"))
+        engine.apply(state, rules, StartJob(job="lora"))
+        ticks(state, rules, 2)
+        for action in invalid_actions(state):
+            before = snapshot(state)
+            reason = engine.apply(state, rules, action)
+            assert isinstance(reason, str) and reason, action
+            assert snapshot(state) == before, action
+
+
+def test_refused_mid_game_actions_change_nothing() -> None:
+    rules = rich_rules()
+    state = engine.new_game(rules, 4)
+    engine.apply(state, rules, StartJob(job="lora"))
+    ticks(state, rules, 6)
+    run = state.runs[0]
+    actions: list[Action] = [
+        StartJob(job="lora"),
+        RestartJob(run=run.id),
+        QueueTask(task="label_es"),
+    ]
+    engine.apply(state, rules, QueueTask(task="label_es"))
+    for action in actions:
+        if engine.refusal(state, rules, action) is None:
+            continue
+        before = snapshot(state)
+        assert engine.apply(state, rules, action)
+        assert snapshot(state) == before
+
+
+def test_the_refusal_of_a_choice_with_an_unmet_requirement_changes_nothing() -> None:
+    rules = rich_rules(trust={"start": 30})
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, 2)
+    assert rules.event_index["pm"] in state.pending
+    before = snapshot(state)
+    assert engine.apply(state, rules, Choose(event="pm", choice="promise")) == (
+        "'promise' needs: trust > 60"
+    )
+    assert snapshot(state) == before
+
+
+def play_policy(rules: Rules, seed: int, policy: str = "random") -> State:
+    state, _ = engine.play(rules, seed, make_policy(policy, rules, seed))
+    return state
+
+
+@pytest.mark.parametrize("policy", ["idle", "random", "greedy", "reference"])
+def test_same_seed_and_actions_give_identical_states(policy: str) -> None:
+    rules = rich_rules()
+    for seed in (0, 7):
+        one = play_policy(rules, seed, policy)
+        two = play_policy(rules, seed, policy)
+        assert snapshot(one) == snapshot(two)
+        assert score(one, rules) == score(two, rules)
+
+
+def test_a_second_prepare_of_the_same_scenario_plays_the_same() -> None:
+    one = play_policy(rich_rules(), 3, "greedy")
+    two = play_policy(rich_rules(), 3, "greedy")
+    assert snapshot(one) == snapshot(two)
+
+
+def test_different_seeds_usually_differ() -> None:
+    rules = rich_rules()
+    states = [snapshot(play_policy(rules, seed, "idle")) for seed in range(10)]
+    assert len({s["traffic_counts"] for s in states}) == 10
+    assert len({s["rng"] for s in states}) == 10
+
+
+def test_interleaving_games_does_not_change_them() -> None:
+    rules = rich_rules()
+    alone = play_policy(rules, 5, "greedy")
+    a = engine.new_game(rules, 5)
+    b = engine.new_game(rules, 6)
+    decide_a = make_policy("greedy", rules, 5)
+    decide_b = make_policy("greedy", rules, 6)
+    while not a.over:
+        for state, decide in ((a, decide_a), (b, decide_b)):
+            for action in decide(state):
+                engine.apply(state, rules, action)
+            engine.advance(state, rules)
+    assert snapshot(a) == snapshot(alone)

@@ -1,0 +1,160 @@
+"""Headless players: idle, random, greedy and reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import make_rules, rich_rules
+
+from game.core import engine
+from game.core.rules import Rules
+from game.core.scoring import score
+from game.core.state import State
+from game.policies import POLICIES, make_policy
+from game.policies.random_policy import random_allocation
+from game.policies.reference import reference_schedule
+from game.scenario.actions import (
+    Action,
+    Allocate,
+    Choose,
+    QueueTask,
+    Ship,
+    StartJob,
+    without_time,
+)
+
+
+def test_the_four_policies_exist() -> None:
+    assert set(POLICIES) == {"idle", "random", "greedy", "reference"}
+    with pytest.raises(KeyError):
+        make_policy("genius", rich_rules(), 0)
+
+
+def test_idle_never_acts() -> None:
+    rules = rich_rules()
+    state, applied = engine.play(rules, 0, make_policy("idle", rules, 0))
+    assert applied == []
+    assert state.runs == [] and state.task_status == [0] * len(rules.tasks)
+    # Events still fired and took their default answers.
+    assert state.pending == []
+    assert state.fired[rules.event_index["pm"]] == 1
+    assert state.chosen[rules.event_index["pm"]] == [1]  # 'promise' needs trust > 60
+
+
+def test_reference_schedule_maps_hours_to_ticks() -> None:
+    rules = rich_rules()
+    schedule = reference_schedule(rules)
+    assert sorted(schedule) == [0, 2, 5, 9, 10, 13]
+    assert len(schedule[0]) == 3 and schedule[9] == [QueueTask(task="golden_es")]
+    assert schedule[13] == [Ship(model="lora-1")]
+
+
+def test_reference_plays_the_whole_solution() -> None:
+    rules = rich_rules(
+        jobs=[
+            {**job, "collapse": {"per_hour": 0}} if job["id"] == "lora" else job
+            for job in rich_rules().scenario.model_dump(mode="json")["jobs"]
+        ]
+    )
+    state, applied = engine.play(rules, 0, make_policy("reference", rules, 0))
+    expected = [
+        (round(step.at / rules.tick_hours), without_time(step)) for step in rules.scenario.reference
+    ]
+    assert applied == expected
+    assert state.models[state.prod].id == "lora-1"
+    assert state.shipped == 1 and state.shipped_unevaluated == 0
+
+
+def test_random_is_seeded() -> None:
+    rules = rich_rules()
+    runs = [engine.play(rules, 1, make_policy("random", rules, seed))[1] for seed in (3, 3, 4)]
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+def test_random_allocations_sum_to_100() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        action = random_allocation(rng)
+        assert sum(action.shares()) == 100
+        assert min(action.shares()) >= 0
+
+
+@pytest.mark.parametrize("policy", ["random", "greedy", "reference", "idle"])
+def test_every_policy_finishes_every_seed(policy: str) -> None:
+    rules = rich_rules()
+    for seed in range(15):
+        state, applied = engine.play(rules, seed, make_policy(policy, rules, seed))
+        assert state.over
+        assert 0 <= score(state, rules).total <= 1000
+        assert all(0 <= tick < rules.total_ticks for tick, _ in applied)
+
+
+def greedy_rules(**extra: Any) -> Rules:
+    return make_rules(
+        data={"labels": {"es": 100}, "golden": {"en": 400, "es": 400}},
+        jobs=[
+            {"id": "lora", "kind": "training", "name": "LoRA", "hours": 1, "noise": 0,
+             "learning_curve": {"es": {"f1": 0.8, "at": 100, "ceiling": 0.9}}},
+            {"id": "ev", "kind": "eval", "name": "Human eval", "hours": 0.5, "judge": "human"},
+            *extra.pop("more_jobs", []),
+        ],
+        **extra,
+    )  # fmt: skip
+
+
+def test_greedy_trains_evaluates_and_ships_a_better_model() -> None:
+    rules = greedy_rules()
+    state, applied = engine.play(rules, 0, make_policy("greedy", rules, 0))
+    kinds = [(tick, type(a).__name__) for tick, a in applied]
+    assert (0, "StartJob") in kinds
+    assert state.models[state.prod].id == "lora-1"
+    assert state.shipped_unevaluated == 0
+    assert score(state, rules).true_f1 > 0.84
+
+
+def test_greedy_gates_the_rollout_on_an_ab_test() -> None:
+    rules = greedy_rules(
+        more_jobs=[{"id": "ab", "kind": "ab_test", "name": "AB", "hours": 2, "share": 50}],
+        production={"conversations_per_hour": 2000},
+    )
+    state, applied = engine.play(rules, 0, make_policy("greedy", rules, 0))
+    started = [a for _, a in applied if isinstance(a, StartJob)]
+    assert StartJob(job="ab", model="lora-1") in started
+    assert state.ab_tests_run == 1
+    assert state.models[state.prod].id == "lora-1"
+    assert state.shipped_untested == 0
+
+
+def test_greedy_does_not_ship_a_worse_model() -> None:
+    rules = make_rules(
+        data={"labels": {"es": 100}, "golden": {"en": 400, "es": 400}},
+        jobs=[
+            {"id": "bad", "kind": "training", "name": "Bad", "hours": 1, "noise": 0,
+             "learning_curve": {"es": {"f1": 0.3, "at": 100, "ceiling": 0.9}}},
+            {"id": "ev", "kind": "eval", "name": "Human eval", "hours": 0.5, "judge": "human"},
+        ],
+    )  # fmt: skip
+    state, _ = engine.play(rules, 0, make_policy("greedy", rules, 0))
+    assert len(state.models) == 2
+    assert state.prod == 0 and state.shipped == 0
+
+
+def test_greedy_answers_with_the_cheapest_possible_choice() -> None:
+    rules = make_rules(
+        events=[
+            {"id": "ask", "title": "A", "text": "t", "trigger": {"at": 0},
+             "choices": [
+                 {"id": "dear", "text": "d", "cost": 100},
+                 {"id": "free_but_locked", "text": "f", "requires": "trust > 99"},
+                 {"id": "cheap", "text": "c", "cost": 5},
+             ]},
+        ]
+    )  # fmt: skip
+    decide = make_policy("greedy", rules, 0)
+    state: State = engine.new_game(rules, 0)
+    actions: list[Action] = decide(state)
+    assert Choose(event="ask", choice="cheap") in actions
+    assert not any(isinstance(a, Allocate) and sum(a.shares()) != 100 for a in actions)
