@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from conftest import quiet_rules, ticks
 
 from game.core import engine, ledger
@@ -294,8 +295,17 @@ def test_chose_and_fired_read_the_event_history() -> None:
     assert state.fired == [1, 1]
 
 
+def test_an_event_timed_after_the_end_is_refused() -> None:
+    with pytest.raises(ValidationError, match="after the scenario ends"):
+        quiet_rules(events=[event(trigger={"at": 8})])  # hour 8 is the end of the day
+
+
 def test_no_event_fires_after_the_end() -> None:
-    rules = quiet_rules(events=[event(trigger={"at": 8})])  # hour 8 is the end of the day
+    rules = quiet_rules(events=[event(trigger={"at": 7.5})])  # the last boundary is hour 7.5
     state = engine.new_game(rules, 0)
-    ticks(state, rules, rules.total_ticks)
+    ticks(state, rules, rules.total_ticks - 1)
+    assert state.fired == [1]
+    state.fired[0] = 0
+    state.pending.clear()
+    ticks(state, rules, 1)
     assert state.over and state.fired == [0]

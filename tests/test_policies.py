@@ -14,7 +14,6 @@ from game.core.scoring import score
 from game.core.state import State
 from game.policies import POLICIES, make_policy
 from game.policies.random_policy import random_allocation
-from game.policies.reference import reference_schedule
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -45,10 +44,10 @@ def test_idle_never_acts() -> None:
 
 def test_reference_schedule_maps_hours_to_ticks() -> None:
     rules = rich_rules()
-    schedule = reference_schedule(rules)
+    schedule = rules.reference
     assert sorted(schedule) == [0, 2, 5, 9, 10, 13]
-    assert len(schedule[0]) == 3 and schedule[9] == [QueueTask(task="golden_es")]
-    assert schedule[13] == [Ship(model="lora-1")]
+    assert len(schedule[0]) == 3 and schedule[9] == (QueueTask(task="golden_es"),)
+    assert schedule[13] == (Ship(model="lora-1"),)
 
 
 def test_reference_plays_the_whole_solution() -> None:

@@ -266,11 +266,6 @@ def test_an_ab_test_serves_its_share_with_the_candidate() -> None:
     assert (run.requests_candidate, run.requests_control) == pytest.approx((25.0, 75.0))
 
 
-@pytest.mark.xfail(
-    reason="engine bug: a spike that ends inside a tick lasts the whole tick (outages are "
-    "prorated, spikes are not)",
-    strict=True,
-)
 def test_a_spike_ending_inside_a_tick_is_prorated() -> None:
     rules = serving_rules(events=at_start({"spike": {"multiplier": 3, "hours": 0.75}}))
     state = engine.new_game(rules, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -44,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("mlday: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # The reader went away (as with `| head`): say nothing more, on stdout or stderr.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     return code
 

@@ -180,6 +180,8 @@ def run(args: argparse.Namespace) -> int:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return exc.code
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug of ours must not become a traceback for an educator
         print(
             f"mlday simulate: internal error ({type(exc).__name__}: {exc}); please report it",

@@ -74,6 +74,8 @@ def check_file(name: str, tally: Tally) -> None:
     except ScenarioError as exc:
         tally.invalid += 1
         _print_problems(exc.problems)
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug of ours must not become a traceback for an educator
         tally.invalid += 1
         detail = f"{type(exc).__name__}: {exc}"

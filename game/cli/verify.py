@@ -59,5 +59,7 @@ def run(args: argparse.Namespace) -> int:
 def _verify(verifier: Verifier, name: str, scenario: str | None) -> Verdict:
     try:
         return verifier.verify(name, scenario)
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # a bug of ours must not become a traceback for a teacher
         return Verdict(False, f"internal error ({type(exc).__name__}: {exc}); please report it")

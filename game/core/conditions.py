@@ -13,7 +13,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from game.core.state import DONE, FAILED, FINISHED, QUEUED, RUNNING, State
+from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
 from game.scenario.expr import INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -45,8 +45,12 @@ def _completed(s: State, job: int) -> int:
     return sum(1 for r in s.runs if r.job == job and r.status == FINISHED)
 
 
+def _started(s: State, job: int) -> int:
+    return sum(1 for r in s.runs if r.job == job)
+
+
 def _collapsed(s: State, job: int) -> int:
-    return sum(1 for r in s.runs if r.job == job and r.status == FAILED)
+    return sum(r.collapses for r in s.runs if r.job == job)
 
 
 HELPERS: dict[str, Any] = {
@@ -58,6 +62,7 @@ HELPERS: dict[str, Any] = {
     "_running": _running,
     "_completed": _completed,
     "_collapsed": _collapsed,
+    "_started": _started,
     "_min": min,
     "_max": max,
     "_abs": abs,
@@ -101,10 +106,11 @@ class Compiler:
         total_ticks: int,
         budget: float,
     ) -> dict[str, str]:
+        days = -(-total_ticks // ticks_per_day)
         names = {
             "hour": f"(s.tick * {tick_hours!r})",
             "tick": "s.tick",
-            "day": f"(s.tick // {ticks_per_day} + 1)",
+            "day": f"_min(s.tick // {ticks_per_day} + 1, {days})",
             "hours_left": f"(({total_ticks} - s.tick) * {tick_hours!r})",
             "money": "s.money",
             "spent": "_spent(s)",
@@ -128,6 +134,7 @@ class Compiler:
             "requests.total": "s.traffic_counts.total",
             "requests.failed": "s.traffic_counts.failed",
             "requests.degraded": "s.traffic_counts.degraded",
+            "requests.hallucinated": "s.traffic_counts.hallucinations",
             "true": "True",
             "false": "False",
             "True": "True",
@@ -176,6 +183,8 @@ class Compiler:
             return f"_running(s, {job[args[0]]})"
         if name == "completed":
             return f"_completed(s, {job[args[0]]})"
+        if name == "started":
+            return f"_started(s, {job[args[0]]})"
         if name == "collapsed":
             return f"_collapsed(s, {job[args[0]]})"
         if name == "fired":

@@ -69,6 +69,12 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
         for i in others:
             s.traffic[i] = room * (s.traffic[i] / old if old > 0 else 1.0 / len(others))
     if s.infra[1] >= 1:
+        notice_drift(s, r)
+
+
+def notice_drift(s: State, r: Rules) -> None:
+    """Monitoring shows the player the traffic mix as it now is."""
+    if s.traffic_seen != s.traffic:
         s.traffic_seen[:] = s.traffic
         mix = ", ".join(f"{seg} {t:.0f}%" for seg, t in zip(r.segments, s.traffic, strict=True))
         note(s, "monitoring", f"Monitoring: the traffic mix drifted to {mix}.")
@@ -82,6 +88,8 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
     for cap, delta in value.items():
         i = INFRA_CAPABILITIES.index(cap)
         s.infra[i] = int(_clamp(s.infra[i] + delta, 0, MAX_LEVEL))
+    if s.infra[1] >= 1:
+        notice_drift(s, r)
 
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
@@ -176,5 +184,4 @@ APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {
 def apply_effects(state: State, rules: Rules, effects: Iterable[Effect], item: str) -> None:
     """Apply effects in order; money they move is booked under ``item``."""
     for effect in effects:
-        kind = effect.kind
-        APPLY[kind](state, rules, getattr(effect, kind), item)
+        APPLY[effect.kind](state, rules, effect.value, item)

@@ -12,20 +12,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from game.core import backlog, events, jobs, production, work
-from game.core.log import note
+from game.core import act, events, jobs, production, work
 from game.core.rules import Rules
 from game.core.state import RUNNING, STOPPED, ModelRecord, State, Traffic
 from game.scenario.actions import (
     Action,
-    Allocate,
-    CancelTask,
-    Choose,
-    QueueTask,
-    RestartJob,
-    Ship,
-    StartJob,
-    StopJob,
 )
 
 
@@ -101,101 +92,12 @@ def new_game(rules: Rules, seed: int) -> State:
 
 def refusal(state: State, rules: Rules, action: Action) -> str | None:
     """Why the action cannot be applied now, or None when it can. Changes nothing."""
-    if state.over:
-        return "the game is over"
-    if isinstance(action, Allocate):
-        return None
-    if isinstance(action, QueueTask | CancelTask):
-        task = rules.task_index.get(action.task)
-        if task is None:
-            return f"there is no task '{action.task}'"
-        if isinstance(action, QueueTask):
-            return backlog.queue_refusal(state, rules, task)
-        if task not in state.queues[rules.tasks[task].category]:
-            return f"task '{action.task}' is not queued"
-        return None
-    if isinstance(action, StartJob):
-        job = rules.job_index.get(action.job)
-        if job is None:
-            return f"there is no job '{action.job}'"
-        model = -1
-        if action.model is not None:
-            model = jobs.find_model(state, action.model)
-            if model < 0:
-                return f"there is no model '{action.model}'"
-        elif rules.jobs[job].kind == "eval":
-            model = state.prod
-        return jobs.start_refusal(state, rules, job, model)
-    if isinstance(action, StopJob | RestartJob):
-        run = jobs.find_run(state, action.run)
-        if run is None:
-            return f"there is no run '{action.run}'"
-        if isinstance(action, StopJob):
-            return None if run.status == RUNNING else f"{run.id} is not running"
-        return jobs.restart_refusal(state, run)
-    if isinstance(action, Ship):
-        model = jobs.find_model(state, action.model)
-        if model < 0:
-            return f"there is no model '{action.model}'"
-        if model == state.prod:
-            return f"{action.model} is already in production"
-        return None
-    if isinstance(action, Choose):
-        event = rules.event_index.get(action.event)
-        if event is None:
-            return f"there is no event '{action.event}'"
-        ids = [c.spec.id for c in rules.events[event].choices]
-        if action.choice not in ids:
-            return f"event '{action.event}' has no choice '{action.choice}'"
-        return events.choice_refusal(state, rules, event, ids.index(action.choice))
-    return f"unknown action {action!r}"
+    return act.handle(state, rules, action, commit=False)
 
 
 def apply(state: State, rules: Rules, action: Action) -> str | None:
     """Apply an action at the current boundary; on refusal return the reason, change nothing."""
-    reason = refusal(state, rules, action)
-    if reason is not None:
-        return reason
-    if isinstance(action, Allocate):
-        state.allocation = list(action.shares())
-    elif isinstance(action, QueueTask):
-        backlog.enqueue(state, rules, rules.task_index[action.task])
-    elif isinstance(action, CancelTask):
-        backlog.dequeue(state, rules, rules.task_index[action.task])
-    elif isinstance(action, StartJob):
-        job = rules.job_index[action.job]
-        if action.model is not None:
-            model = jobs.find_model(state, action.model)
-        else:
-            model = state.prod if rules.jobs[job].kind == "eval" else -1
-        jobs.start(state, rules, job, model)
-    elif isinstance(action, StopJob):
-        run = jobs.find_run(state, action.run)
-        assert run is not None
-        jobs.stop(state, run)
-    elif isinstance(action, RestartJob):
-        run = jobs.find_run(state, action.run)
-        assert run is not None
-        jobs.restart(state, rules, run)
-    elif isinstance(action, Ship):
-        ship(state, jobs.find_model(state, action.model))
-    elif isinstance(action, Choose):
-        event = rules.event_index[action.event]
-        ids = [c.spec.id for c in rules.events[event].choices]
-        events.choose(state, rules, event, ids.index(action.choice))
-    return None
-
-
-def ship(state: State, model: int) -> None:
-    """Put a model into production."""
-    record = state.models[model]
-    state.prod = model
-    state.shipped += 1
-    if not record.evaluated:
-        state.shipped_unevaluated += 1
-    if not record.ab_tested:
-        state.shipped_untested += 1
-    note(state, "ship", f"Shipped {record.id} to production.")
+    return act.handle(state, rules, action, commit=True)
 
 
 def advance(state: State, rules: Rules) -> None:

@@ -30,7 +30,7 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     """An eval of a model: truth + judge bias + binomial sampling noise, per segment.
 
     A segment with no golden examples is not measured, and the mix F1 is averaged over
-    the measured segments only.
+    the measured segments only, weighted by the traffic mix as the player last saw it.
     """
     model = state.models[run.model]
     bias = job.bias if job.judge == "llm" and not state.judge_calibrated else 0.0
@@ -46,8 +46,8 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         se = math.sqrt(max(true_f1 * (1.0 - true_f1), 1e-6) / n)
         value = min(1.0, max(0.0, true_f1 + bias + se * float(rng.standard_normal())))
         measured.append(value)
-        weighted += value * state.traffic[i]
-        weight += state.traffic[i]
+        weighted += value * state.traffic_seen[i]
+        weight += state.traffic_seen[i]
     n_total = sum(state.golden)
     h = model.hallucination / 100.0
     if n_total >= 1:
@@ -73,8 +73,8 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
     control = state.models[state.prod]
     p_c = escalation_rate(rules, candidate.f1, state.traffic)
     p_p = escalation_rate(rules, control.f1, state.traffic)
-    n_c = max(run.requests_candidate, 1.0)
-    n_p = max(run.requests_control, 1.0)
+    n_c = run.requests_candidate
+    n_p = run.requests_control
     rng = state.rng
     seen_p = _clip01(p_p + math.sqrt(p_p * (1 - p_p) / n_p) * float(rng.standard_normal()))
     seen_c = _clip01(p_c + math.sqrt(p_c * (1 - p_c) / n_c) * float(rng.standard_normal()))

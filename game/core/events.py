@@ -36,7 +36,8 @@ def check(state: State, rules: Rules) -> None:
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
     state.fired[index] += 1
     state.last_fired[index] = state.tick
-    note(state, "event", event.spec.title)
+    if not event.spec.hidden:
+        note(state, "event", event.spec.title)
     apply_effects(state, rules, event.spec.effects, ledger.EVENTS)
     if event.choices:
         state.pending.append(index)

@@ -25,15 +25,6 @@ LEDGER_ITEM = {
 }
 
 
-def cost_per_hour(job: JobSpec) -> float:
-    """Dollars a run of the job bills per hour of running."""
-    if isinstance(job, TrainingJob):
-        return job.gpus * job.gpu_price
-    if isinstance(job, LabelingJob):
-        return job.items * job.price_per_item / job.hours
-    return job.cost / job.hours
-
-
 def find_model(state: State, model_id: str) -> int:
     """Index of the model with this id, -1 when there is none."""
     for i, model in enumerate(state.models):
@@ -82,6 +73,7 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     )
     if isinstance(spec, TrainingJob):
         run.labels = list(state.labels)
+        run.base = state.prod
         _arm_collapse(state, run, spec)
     state.runs.append(run)
     what = f" on {state.models[model].id}" if model >= 0 else ""
@@ -93,15 +85,9 @@ def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
     remaining = spec.hours - run.progress
     when = collapse_time(state, spec, remaining)
     run.collapse_at = -1.0 if when < 0 else run.progress + when
-    run.detect_at = -1.0
     run.silent = False
     if run.collapse_at >= 0:
         run.silent = float(state.rng.random()) * 100.0 < spec.collapse.silent
-        delay = DETECT_HOURS[state.infra[1]]
-        if run.silent and delay >= 0:
-            # Monitoring reads the run's final metrics before it reports success, so a
-            # collapse late in the run is still caught, just before the end.
-            run.detect_at = min(run.collapse_at + delay, spec.hours - DETECT_BEFORE_END)
 
 
 def restart_refusal(state: State, run: JobRun) -> str | None:
@@ -142,39 +128,60 @@ def progress(state: State, rules: Rules, hours: float) -> None:
         before = run.progress
         end = min(before + hours, spec.hours)
         if run.kind == "training":
-            end = _training_checks(state, run, before, end)
+            end = _training_checks(state, run, before, end, spec.hours)
         used = end - before
         run.progress = end
         if used > 0:
-            dollars = cost_per_hour(spec) * used
+            dollars = rules.job_cost_per_hour[run.job] * used
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
         if run.status == RUNNING and run.progress >= spec.hours - 1e-9:
             _finish(state, rules, run, spec)
 
 
-def _training_checks(state: State, run: JobRun, before: float, end: float) -> float:
+def detection_time(state: State, run: JobRun, duration: float) -> float:
+    """Hours into the run when monitoring flags its silent collapse, -1 when it will not.
+
+    The delay follows the monitoring level in force now, so monitoring installed during a
+    run still catches a later collapse. Monitoring reads the run's final metrics before it
+    reports success, so a collapse late in the run is caught just before the end.
+    """
+    delay = DETECT_HOURS[state.infra[1]]
+    if not run.silent or run.collapse_at < 0 or delay < 0:
+        return -1.0
+    return min(run.collapse_at + delay, duration - DETECT_BEFORE_END)
+
+
+def _training_checks(
+    state: State, run: JobRun, before: float, end: float, duration: float
+) -> float:
     """Checkpoints, loud collapse and detected silent collapse within a tick."""
     interval = CHECKPOINT_HOURS[state.infra[0]]
     collapse = run.collapse_at
+    detect = detection_time(state, run, duration)
     if collapse >= 0 and not run.silent and before <= collapse < end:
         end = collapse
-        run.status = FAILED
-        run.failure = f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)"
-        note(state, "alert", f"Training run {run.id} failed: {run.failure}.")
-    elif run.detect_at >= 0 and before <= run.detect_at < end:
-        end = run.detect_at
-        run.status = FAILED
-        run.failure = (
-            f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}"
+        _fail(state, run, f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)")
+    elif detect >= 0 and before <= max(detect, before) < end:
+        end = max(detect, before)
+        _fail(
+            state,
+            run,
+            f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}",
         )
-        note(state, "alert", f"Training run {run.id} stopped: {run.failure}.")
     if interval > 0:
         saved = int(end / interval) * interval
         if collapse >= 0:
             saved = min(saved, int(collapse / interval) * interval)
         run.checkpoint = max(run.checkpoint, saved)
     return end
+
+
+def _fail(state: State, run: JobRun, why: str) -> None:
+    run.status = FAILED
+    run.failure = why
+    run.collapses += 1
+    note(state, "alert", f"Training run {run.id} failed: {why}.")
 
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
@@ -196,6 +203,9 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         state.labels[seg] += spec.items - golden
         note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
     elif isinstance(spec, ABTestJob):
+        if run.requests_candidate < 1 or run.requests_control < 1:
+            note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
+            return
         ab = evals.ab_compare(state, rules, run, spec)
         state.ab_results.append(ab)
         state.ab_tests_run += 1

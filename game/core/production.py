@@ -36,16 +36,24 @@ def _capacity(state: State, rules: Rules) -> tuple[float, float]:
 
 
 def serve(state: State, rules: Rules, hours: float) -> None:
-    """Serve one tick of traffic and bill serving and API costs."""
+    """Serve one tick of traffic and bill serving and API costs.
+
+    A spike that ends inside the tick multiplies only the part of the tick it covers.
+    """
     counts = state.traffic_counts
-    demand = rules.serving.conversations_per_hour * state.spike * hours
+    per_hour = rules.serving.conversations_per_hour
+    spiked_hours = min(hours, state.spike_left) if state.spike > 1.0 else 0.0
+    calm_hours = hours - spiked_hours
+    spiked = per_hour * state.spike * spiked_hours
+    demand = spiked + per_hour * calm_hours
     counts.total += demand
 
     capacity, scale = _capacity(state, rules)
-    ledger.spend(state, ledger.SERVING, rules.serving.gpu_dollars_per_hour * scale * hours)
+    gpu_hours = scale * spiked_hours + calm_hours
+    ledger.spend(state, ledger.SERVING, rules.serving.gpu_dollars_per_hour * gpu_hours)
     failed = 0.0
-    if state.spike > capacity:
-        failed = demand * (1.0 - capacity / state.spike)
+    if state.spike > capacity and spiked_hours > 0:
+        failed = spiked * (1.0 - capacity / state.spike)
         state.latency_factor = state.spike / capacity
         if not state.overload_reported:
             state.overload_reported = True

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from game.core.conditions import Compiler, Predicate
+from game.scenario.actions import Action, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
     ABTestJob,
@@ -108,6 +109,18 @@ class Rules:
     variables: tuple[str, ...]
     segment_index: dict[str, int]
     serving: ServingRule
+    job_cost_per_hour: tuple[float, ...]
+    reference: dict[int, tuple[Action, ...]]
+    """The reference solution's actions by the tick they are taken at."""
+
+
+def cost_per_hour(job: JobSpec) -> float:
+    """Dollars a run of the job bills per hour of running."""
+    if isinstance(job, TrainingJob):
+        return job.gpus * job.gpu_price
+    if isinstance(job, LabelingJob):
+        return job.items * job.price_per_item / job.hours
+    return job.cost / job.hours
 
 
 def _chance_per_tick(event: Event, tick_hours: float) -> float:
@@ -198,7 +211,16 @@ def prepare(scenario: Scenario) -> Rules:
         variables=tuple(scenario.variables),
         segment_index={s: i for i, s in enumerate(segments)},
         serving=_serving_rule(scenario),
+        job_cost_per_hour=tuple(cost_per_hour(job) for job in scenario.jobs),
+        reference=_reference_schedule(scenario, tick_hours),
     )
+
+
+def _reference_schedule(scenario: Scenario, tick_hours: float) -> dict[int, tuple[Action, ...]]:
+    schedule: dict[int, list[Action]] = {}
+    for step in scenario.reference:
+        schedule.setdefault(round(step.at / tick_hours), []).append(without_time(step))
+    return {tick: tuple(actions) for tick, actions in schedule.items()}
 
 
 def _serving_rule(scenario: Scenario) -> ServingRule:

@@ -57,8 +57,11 @@ class JobRun:
     collapse_at: float = -1.0
     """Hours into the run when it collapses, -1 when it does not."""
     silent: bool = False
-    detect_at: float = -1.0
-    """Hours into the run when monitoring notices a silent collapse, -1 never."""
+    collapses: int = 0
+    """Times the run failed (loudly, or a silent collapse that monitoring caught)."""
+    base: int = -1
+    """Training: the production model when the run started (segments without a curve
+    keep its F1)."""
     checkpoint: float = 0.0
     """Progress saved by the last checkpoint, hours."""
     requests_candidate: float = 0.0

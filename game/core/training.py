@@ -38,7 +38,7 @@ def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
 
 def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
     """The model a finished run produces, drawn from the learning curves with noise."""
-    base = state.models[state.prod]
+    base = state.models[run.base]
     lifts = state.ceiling_lift[run.job]
     f1: list[float] = []
     for i, seg in enumerate(rules.segments):

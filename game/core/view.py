@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from game.core import backlog, events, jobs
 from game.core.rules import Rules
 from game.core.state import DONE, QUEUED, ABResult, LogEntry, Measurement, State
+from game.scenario.expr import INFRA_CAPABILITIES
 from game.scenario.types import CATEGORIES
 
 
@@ -99,8 +100,20 @@ class PlayerView:
     ab_results: list[ABResult]
     traffic: dict[str, float]
     """The traffic mix as last measured (drift shows only once monitoring notices)."""
+    labels: dict[str, int]
+    """Labeled training examples per segment."""
+    golden: dict[str, int]
+    """Golden eval examples per segment."""
+    infra: dict[str, int]
+    """Infra capability levels."""
+    insight: float
+    reliability: float
     escalation_rate: float
+    """Escalation rate the dashboard showed for the last tick, percent (noisy)."""
+    incidents: list[str]
     outage: bool
+    spike: float
+    """The traffic multiplier now (1 when traffic is normal)."""
     event: EventView | None
     log: list[LogEntry]
     over: bool
@@ -131,7 +144,7 @@ def player_view(state: State, rules: Rules) -> PlayerView:
             name=spec.name,
             kind=spec.kind,
             hours=spec.hours,
-            cost_per_hour=jobs.cost_per_hour(spec),
+            cost_per_hour=rules.job_cost_per_hour[i],
             needs_model=spec.kind in jobs.NEEDS_MODEL,
             blocked=jobs.start_refusal(
                 state, rules, i, state.prod if spec.kind in jobs.NEEDS_MODEL else -1
@@ -170,8 +183,15 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         measurements=list(state.measurements),
         ab_results=list(state.ab_results),
         traffic=dict(zip(rules.segments, state.traffic_seen, strict=True)),
+        labels={seg: int(n) for seg, n in zip(rules.segments, state.labels, strict=True)},
+        golden={seg: int(n) for seg, n in zip(rules.segments, state.golden, strict=True)},
+        infra=dict(zip(INFRA_CAPABILITIES, state.infra, strict=True)),
+        insight=state.insight,
+        reliability=state.reliability,
         escalation_rate=state.traffic_counts.last_rate_seen,
+        incidents=list(state.incidents),
         outage=state.outage_left > 0,
+        spike=state.spike,
         event=_event_view(state, rules),
         log=list(state.log),
         over=state.over,

@@ -57,6 +57,7 @@ SCALAR_NAMES: dict[str, str] = {
     "requests.total": "conversations received so far",
     "requests.failed": "conversations that failed (outage with no fallback, timeouts)",
     "requests.degraded": "conversations served by the fallback path",
+    "requests.hallucinated": "answers so far that contained a hallucination (expected count)",
 }
 
 SEGMENT_FAMILIES: dict[str, str] = {
@@ -73,7 +74,8 @@ FUNCTIONS: dict[str, tuple[tuple[IdKind, ...], str]] = {
     "queued": ((IdKind.TASK,), "true while the task waits in a queue"),
     "running": ((IdKind.JOB,), "true while a run of the job is in progress"),
     "completed": ((IdKind.JOB,), "runs of the job that reported success"),
-    "collapsed": ((IdKind.JOB,), "runs of the job known to have collapsed (loud or detected)"),
+    "started": ((IdKind.JOB,), "runs of the job started so far"),
+    "collapsed": ((IdKind.JOB,), "times runs of the job failed (loudly, or caught by monitoring)"),
     "fired": ((IdKind.EVENT,), "times the event has fired"),
     "chose": ((IdKind.EVENT, IdKind.CHOICE), "true once that choice was taken in the event"),
     "shipped_from": ((IdKind.JOB,), "true when the production model came from that job"),

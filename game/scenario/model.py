@@ -7,9 +7,11 @@ hours, dollars, percentages (0-100), F1 scores (0-1).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -36,6 +38,7 @@ from game.scenario.types import (
     SegmentShift,
     TaskRef,
     VariableValues,
+    check_segment_keys,
     names_of,
     refusal,
 )
@@ -201,7 +204,8 @@ class Infra(Strict):
     checkpointing: int = Field(0, ge=0, le=MAX_LEVEL)
     """Level 0: a failed run restarts from zero; 1-3: checkpoints every 4, 2, 1 hours."""
     monitoring: int = Field(0, ge=0, le=MAX_LEVEL)
-    """Level 0: silent collapse goes unseen; 1-3: detected after 2 hours, 1 hour, 1 tick."""
+    """Level 0: silent collapse goes unseen; 1-3: detected 2 hours, 1 hour, 0 hours after it
+    happens (always before the run reports success); drift is noticed from level 1."""
     fallback: int = Field(0, ge=0, le=MAX_LEVEL)
     """Share of outage traffic a fallback path serves, degraded: 0%, 60%, 90%, 99%."""
     autoscaling: int = Field(0, ge=0, le=MAX_LEVEL)
@@ -243,7 +247,7 @@ class Effect(Strict):
     """Starts a run of the job (its cost is billed as it runs)."""
     queue: TaskRef | None = None
     """Puts the task at the end of its category's queue."""
-    outage: Hours | None = None
+    outage: float | None = Field(None, gt=0, le=10_000)
     """The upstream API goes down for this many hours."""
     spike: Spike | None = None
     """Traffic multiplies for a while."""
@@ -280,7 +284,7 @@ class Effect(Strict):
                 raise refusal(f"unknown infra capability '{key}'{suggest(key, options)}", key)
         return value
 
-    @property
+    @cached_property
     def kind(self) -> str:
         """The effect's key."""
         for name in type(self).model_fields:
@@ -288,13 +292,18 @@ class Effect(Strict):
                 return name
         raise AssertionError("validated effects have a key")
 
+    @cached_property
+    def value(self) -> Any:
+        """The effect's value."""
+        return getattr(self, self.kind)
+
 
 class Spike(Strict):
     """A traffic spike."""
 
     multiplier: float = Field(gt=1, le=100)
     """Traffic multiplies by this."""
-    hours: Hours
+    hours: float = Field(gt=0, le=10_000)
     """How long it lasts."""
 
 
@@ -444,6 +453,8 @@ class Trigger(Strict):
 
     @model_validator(mode="after")
     def _some_trigger(self) -> Trigger:
+        if self.cooldown_hours and not self.repeat:
+            raise refusal("cooldown_hours needs repeat: true", "cooldown_hours")
         if self.chance_per_hour is not None and self.mean_hours is not None:
             raise refusal("give chance_per_hour or mean_hours, not both", "mean_hours")
         if all(v is None for v in (self.at, self.when, self.chance_per_hour, self.mean_hours)):
@@ -488,6 +499,15 @@ class Event(Strict):
     """What happens as soon as it fires, before any choice."""
     choices: list[Choice] = []
     """The options; none means the event is news to read."""
+    hidden: bool = False
+    """Happens without telling the player (no log line); for changes only monitoring
+    would notice, such as drift. A hidden event has no choices."""
+
+    @model_validator(mode="after")
+    def _hidden_has_no_choices(self) -> Event:
+        if self.hidden and self.choices:
+            raise refusal("a hidden event cannot have choices", "choices")
+        return self
 
     @field_validator("choices")
     @classmethod
@@ -625,6 +645,23 @@ class Scenario(Strict):
     reference: list[ReferenceStep] = Field([], max_length=2000)
     """A solution that plays well: timed actions, used by the reference policy."""
 
+    def _effects(self) -> list[tuple[tuple[str | int, ...], Effect]]:
+        """Every effect in the scenario with its path."""
+        found: list[tuple[tuple[str | int, ...], Effect]] = []
+        for t, task in enumerate(self.tasks):
+            found += [(("tasks", t, "effects", i), e) for i, e in enumerate(task.effects)]
+        for v, event in enumerate(self.events):
+            found += [(("events", v, "effects", i), e) for i, e in enumerate(event.effects)]
+            for c, choice in enumerate(event.choices):
+                base: tuple[str | int, ...] = ("events", v, "choices", c)
+                found += [((*base, "effects", i), e) for i, e in enumerate(choice.effects)]
+                for o, outcome in enumerate(choice.outcomes):
+                    found += [
+                        ((*base, "outcomes", o, "effects", i), e)
+                        for i, e in enumerate(outcome.effects)
+                    ]
+        return found
+
     def names(self) -> NameTable:
         """The ids this scenario defines, for validating actions and conditions against it."""
         return NameTable(
@@ -681,6 +718,26 @@ class Scenario(Strict):
                     step_index,
                     "at",
                 )
+        end_hour = self.time.days * self.time.hours_per_day
+        for index, event in enumerate(self.events):
+            if event.trigger.at is not None and event.trigger.at >= end_hour:
+                raise refusal(
+                    f"the event fires at hour {event.trigger.at:g}, after the scenario ends "
+                    f"(hour {end_hour:g})",
+                    "events",
+                    index,
+                    "trigger",
+                    "at",
+                )
+        ab_jobs = {job.id for job in self.jobs if job.kind == "ab_test"}
+        for path, effect in self._effects():
+            if effect.start_job in ab_jobs:
+                raise refusal(
+                    f"an effect cannot start the A/B test '{effect.start_job}': it needs a "
+                    "candidate model, which only the player can name",
+                    *path,
+                    "start_job",
+                )
         if self.score.weights.goals > 0 and not self.goals:
             raise refusal(
                 f"score.weights.goals gives {self.score.weights.goals} points to goals, "
@@ -692,7 +749,7 @@ class Scenario(Strict):
         return self
 
 
-SegmentCurves = Annotated[dict[str, Curve], Field(min_length=1)]
+SegmentCurves = Annotated[dict[str, Curve], Field(min_length=1), AfterValidator(check_segment_keys)]
 
 Effect.model_rebuild()
 TrainingJob.model_rebuild()

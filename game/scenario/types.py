@@ -111,7 +111,8 @@ EventRef = Annotated[str, AfterValidator(_ref_checker("event"))]
 VariableRef = Annotated[str, AfterValidator(_ref_checker("variable"))]
 
 
-def _check_segment_keys(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+def check_segment_keys(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+    """Refuse a key that is not one of the scenario's segment ids."""
     table = names_of(info)
     if table is None:
         return value
@@ -141,11 +142,11 @@ F1 = Annotated[float, Field(ge=0, le=1, description="an F1 score, 0 to 1")]
 
 SegmentCounts = Annotated[
     dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]],
-    AfterValidator(_check_segment_keys),
+    AfterValidator(check_segment_keys),
 ]
-SegmentF1 = Annotated[dict[str, F1], AfterValidator(_check_segment_keys)]
+SegmentF1 = Annotated[dict[str, F1], AfterValidator(check_segment_keys)]
 SegmentShift = Annotated[
-    dict[str, Annotated[float, Field(ge=-100, le=100)]], AfterValidator(_check_segment_keys)
+    dict[str, Annotated[float, Field(ge=-100, le=100)]], AfterValidator(check_segment_keys)
 ]
 VariableValues = Annotated[
     dict[str, Annotated[float, Field(ge=-1e9, le=1e9)]], AfterValidator(_check_variable_keys)

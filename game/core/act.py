@@ -1,0 +1,157 @@
+"""Player actions against the state: each handler checks, and with ``commit`` applies.
+
+A handler returns the reason an action is refused, or None. It changes the state only
+when ``commit`` is true and it has found nothing to refuse, so a refused action never
+changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from game.core import backlog, events, jobs
+from game.core.log import note
+from game.core.rules import Rules
+from game.core.state import RUNNING, State
+from game.scenario.actions import (
+    Action,
+    Allocate,
+    CancelTask,
+    Choose,
+    QueueTask,
+    RestartJob,
+    Ship,
+    StartJob,
+    StopJob,
+)
+
+Handler = Callable[[State, Rules, Any, bool], str | None]
+
+
+def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str | None:
+    shares = action.shares()
+    if sum(shares) != 100 or min(shares) < 0:
+        return f"the allocation adds up to {sum(shares)}%, not 100%"
+    if commit:
+        state.allocation = list(shares)
+    return None
+
+
+def _queue_task(state: State, rules: Rules, action: QueueTask, commit: bool) -> str | None:
+    task = rules.task_index.get(action.task)
+    if task is None:
+        return f"there is no task '{action.task}'"
+    reason = backlog.queue_refusal(state, rules, task)
+    if reason is None and commit:
+        backlog.enqueue(state, rules, task)
+    return reason
+
+
+def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -> str | None:
+    task = rules.task_index.get(action.task)
+    if task is None:
+        return f"there is no task '{action.task}'"
+    if task not in state.queues[rules.tasks[task].category]:
+        return f"task '{action.task}' is not queued"
+    if commit:
+        backlog.dequeue(state, rules, task)
+    return None
+
+
+def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> str | None:
+    job = rules.job_index.get(action.job)
+    if job is None:
+        return f"there is no job '{action.job}'"
+    model = state.prod if rules.jobs[job].kind == "eval" else -1
+    if action.model is not None:
+        model = jobs.find_model(state, action.model)
+        if model < 0:
+            return f"there is no model '{action.model}'"
+    reason = jobs.start_refusal(state, rules, job, model)
+    if reason is None and commit:
+        jobs.start(state, rules, job, model)
+    return reason
+
+
+def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str | None:
+    run = jobs.find_run(state, action.run)
+    if run is None:
+        return f"there is no run '{action.run}'"
+    if run.status != RUNNING:
+        return f"{run.id} is not running"
+    if commit:
+        jobs.stop(state, run)
+    return None
+
+
+def _restart_job(state: State, rules: Rules, action: RestartJob, commit: bool) -> str | None:
+    run = jobs.find_run(state, action.run)
+    if run is None:
+        return f"there is no run '{action.run}'"
+    reason = jobs.restart_refusal(state, run)
+    if reason is None and commit:
+        jobs.restart(state, rules, run)
+    return reason
+
+
+def _ship(state: State, rules: Rules, action: Ship, commit: bool) -> str | None:
+    model = jobs.find_model(state, action.model)
+    if model < 0:
+        return f"there is no model '{action.model}'"
+    if model == state.prod:
+        return f"{action.model} is already in production"
+    for run in state.runs:
+        if run.kind == "ab_test" and run.status == RUNNING and run.model == model:
+            return f"{action.model} is in a running A/B test ({run.id}): wait for it or stop it"
+    if commit:
+        ship(state, model)
+    return None
+
+
+def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | None:
+    event = rules.event_index.get(action.event)
+    if event is None:
+        return f"there is no event '{action.event}'"
+    ids = [c.spec.id for c in rules.events[event].choices]
+    if action.choice not in ids:
+        return f"event '{action.event}' has no choice '{action.choice}'"
+    choice = ids.index(action.choice)
+    reason = events.choice_refusal(state, rules, event, choice)
+    if reason is None and commit:
+        events.choose(state, rules, event, choice)
+    return reason
+
+
+def ship(state: State, model: int) -> None:
+    """Put a model into production."""
+    record = state.models[model]
+    state.prod = model
+    state.shipped += 1
+    if not record.evaluated:
+        state.shipped_unevaluated += 1
+    if not record.ab_tested:
+        state.shipped_untested += 1
+    note(state, "ship", f"Shipped {record.id} to production.")
+
+
+HANDLERS: dict[type[Any], Handler] = {
+    Allocate: _allocate,
+    QueueTask: _queue_task,
+    CancelTask: _cancel_task,
+    StartJob: _start_job,
+    StopJob: _stop_job,
+    RestartJob: _restart_job,
+    Ship: _ship,
+    Choose: _choose,
+}
+
+
+def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | None:
+    """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
+    if state.over:
+        return "the game is over"
+    handler = HANDLERS.get(type(action))
+    if handler is None:
+        return f"unknown action {action!r}"
+    return handler(state, rules, action, commit)
