@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 from conftest import quiet_rules, ticks
+from pydantic import ValidationError
 
 from game.core import engine, ledger
 from game.core import events as events_module
