@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
-from game.scenario.expr import INFRA_CAPABILITIES, Expr, dotted_name
+from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
 
@@ -52,6 +52,19 @@ def _started(s: State, job: int) -> int:
 def _collapsed(s: State, job: int) -> int:
     return sum(r.collapses for r in s.runs if r.job == job)
 
+
+CALL_SOURCES: dict[str, str] = {
+    "done": f"(s.task_status[{{first}}] == {DONE})",
+    "queued": f"(s.task_status[{{first}}] == {QUEUED})",
+    "running": "_running(s, {first})",
+    "completed": "_completed(s, {first})",
+    "started": "_started(s, {first})",
+    "collapsed": "_collapsed(s, {first})",
+    "fired": "s.fired[{first}]",
+    "chose": "({second} in s.chosen[{first}])",
+    "shipped_from": "(s.models[s.prod].source_job == {first})",
+}
+"""Python source of each scenario function; {first} and {second} are resolved indices."""
 
 HELPERS: dict[str, Any] = {
     "__builtins__": {},
@@ -173,27 +186,11 @@ class Compiler:
         return function
 
     def call(self, name: str, args: list[str]) -> str:
-        """Source of a call to a named scenario function, ids already resolved."""
-        task, job, event = self.index["task"], self.index["job"], self.index["event"]
-        if name == "done":
-            return f"(s.task_status[{task[args[0]]}] == {DONE})"
-        if name == "queued":
-            return f"(s.task_status[{task[args[0]]}] == {QUEUED})"
-        if name == "running":
-            return f"_running(s, {job[args[0]]})"
-        if name == "completed":
-            return f"_completed(s, {job[args[0]]})"
-        if name == "started":
-            return f"_started(s, {job[args[0]]})"
-        if name == "collapsed":
-            return f"_collapsed(s, {job[args[0]]})"
-        if name == "fired":
-            return f"s.fired[{event[args[0]]}]"
-        if name == "chose":
-            return f"({self.choices[args[0]][args[1]]} in s.chosen[{event[args[0]]}])"
-        if name == "shipped_from":
-            return f"(s.models[s.prod].source_job == {job[args[0]]})"
-        raise KeyError(name)
+        """Source of a call to a named scenario function, ids already resolved to indices."""
+        kinds, _ = FUNCTIONS[name]
+        first = self.index[kinds[0].value][args[0]]
+        second = self.choices[args[0]][args[1]] if len(args) > 1 else -1
+        return CALL_SOURCES[name].format(first=first, second=second)
 
 
 def _copy(node: ast.expr) -> ast.expr:

@@ -111,27 +111,25 @@ EventRef = Annotated[str, AfterValidator(_ref_checker("event"))]
 VariableRef = Annotated[str, AfterValidator(_ref_checker("variable"))]
 
 
-def check_segment_keys(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-    """Refuse a key that is not one of the scenario's segment ids."""
-    table = names_of(info)
-    if table is None:
+def _key_checker(
+    kind: str, advice: str = ""
+) -> Callable[[dict[str, Any], ValidationInfo], dict[str, Any]]:
+    def check(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        table = names_of(info)
+        if table is None:
+            return value
+        options: list[str] = list(getattr(table, kind + "s"))
+        for key in value:
+            if key not in options:
+                raise refusal(f"unknown {kind} '{key}'{advice}{suggest(key, options)}", key)
         return value
-    for key in value:
-        if key not in table.segments:
-            hint = suggest(key, list(table.segments))
-            raise refusal(f"unknown segment '{key}'{hint}", key)
-    return value
+
+    return check
 
 
-def _check_variable_keys(value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
-    table = names_of(info)
-    if table is None:
-        return value
-    for key in value:
-        if key not in table.variables:
-            hint = suggest(key, list(table.variables))
-            raise refusal(f"unknown variable '{key}' (declare it under variables:){hint}", key)
-    return value
+check_segment_keys = _key_checker("segment")
+"""Refuses a mapping key that is not one of the scenario's segment ids."""
+_check_variable_keys = _key_checker("variable", " (declare it under variables:)")
 
 
 Percent = Annotated[float, Field(ge=0, le=100, description="a percentage, 0 to 100")]
