@@ -18,6 +18,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,24 +118,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"a seed is between 0 and {MAX_SEED}; got {value}")
-    return value
+def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} is between {low} and {high:,}; got {value}")
+        return value
+
+    return parse
 
 
-def _runs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"runs is between 1 and {MAX_RUNS:,}; got {value}")
-    return value
+_seed = _whole_number("a seed", 0, MAX_SEED)
+_runs = _whole_number("runs", 1, MAX_RUNS)
 
 
 def _player(text: str) -> str:
