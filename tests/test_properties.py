@@ -118,6 +118,22 @@ def check_invariants(state: State, rules: Rules) -> None:
     )
 
 
+def apply_checked(
+    state: State, rules: Rules, action: Action, applied: list[tuple[int, Action]]
+) -> None:
+    """Apply an action; a refusal must give a reason and change nothing at all."""
+    allocation = list(state.allocation)
+    before = snapshot(state)
+    reason = engine.apply(state, rules, action)
+    if reason is None:
+        applied.append((state.tick, action))
+    else:
+        assert isinstance(reason, str) and reason
+        assert state.allocation == allocation
+        assert snapshot(state) == before
+    check_invariants(state, rules)
+
+
 def play_steps(
     rules: Rules, seed: int, steps: list[tuple[int, Action]]
 ) -> tuple[State, list[tuple[int, Action]]]:
@@ -129,16 +145,7 @@ def play_steps(
     while True:
         while pending and pending[0][0] <= state.tick:
             _, action = pending.pop(0)
-            allocation = list(state.allocation)
-            before = snapshot(state)
-            reason = engine.apply(state, rules, action)
-            if reason is None:
-                applied.append((state.tick, action))
-            else:
-                assert isinstance(reason, str) and reason
-                assert state.allocation == allocation
-                assert snapshot(state) == before
-            check_invariants(state, rules)
+            apply_checked(state, rules, action, applied)
         if state.over:
             break
         engine.advance(state, rules)
@@ -156,16 +163,7 @@ def play_drawn(
         count = data.draw(st.integers(0, 3), label=f"actions at {state.tick}")
         for _ in range(count):
             action = data.draw(action_strategy(state))
-            allocation = list(state.allocation)
-            before = snapshot(state)
-            reason = engine.apply(state, rules, action)
-            if reason is None:
-                applied.append((state.tick, action))
-            else:
-                assert isinstance(reason, str) and reason
-                assert state.allocation == allocation
-                assert snapshot(state) == before
-            check_invariants(state, rules)
+            apply_checked(state, rules, action, applied)
         if state.over:
             return state, applied
         engine.advance(state, rules)
