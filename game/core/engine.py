@@ -2,8 +2,8 @@
 
 A game is fully described by its scenario, its seed and its timed actions. At each tick
 boundary the events fire, then the player acts; :func:`advance` answers any event the
-player left waiting with its default, runs one tick (the player's work, jobs,
-production) and checks the events of the next boundary.
+player left waiting with its default, runs one tick (the player's work,
+production, then jobs) and checks the events of the next boundary.
 """
 
 from __future__ import annotations

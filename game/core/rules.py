@@ -30,7 +30,7 @@ JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
 CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
 """Checkpoint interval per checkpointing level (0: none)."""
 DETECT_HOURS = (-1.0, 2.0, 1.0, 0.0)
-"""Delay before monitoring notices a silent collapse, per level (-1: never; 0: one tick)."""
+"""Delay before monitoring notices a silent collapse, per level (-1: never; 0: at once)."""
 FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
 """Share of outage traffic the fallback path serves, per fallback level."""
 AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)

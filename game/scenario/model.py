@@ -1,7 +1,7 @@
 """The scenario format, version 1, as typed pydantic models.
 
 Every class docstring and field docstring here is the authoring reference: the JSON
-Schema and ``docs/scenario-format.md`` are generated from them. Units are human ones:
+Schema is generated from them, and ``docs/scenario-format.md`` is tested against them. Units are human ones:
 hours, dollars, percentages (0-100), F1 scores (0-1).
 """
 
@@ -718,12 +718,11 @@ class Scenario(Strict):
                     step_index,
                     "at",
                 )
-        end_hour = self.time.days * self.time.hours_per_day
         for index, event in enumerate(self.events):
-            if event.trigger.at is not None and event.trigger.at >= end_hour:
+            if event.trigger.at is not None and event.trigger.at > last_hour + 1e-9:
                 raise refusal(
-                    f"the event fires at hour {event.trigger.at:g}, after the scenario ends "
-                    f"(hour {end_hour:g})",
+                    f"the event is timed at hour {event.trigger.at:g}, but events fire at tick "
+                    f"boundaries and the last one is at hour {last_hour:g}",
                     "events",
                     index,
                     "trigger",
