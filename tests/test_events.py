@@ -296,7 +296,7 @@ def test_chose_and_fired_read_the_event_history() -> None:
 
 
 def test_an_event_timed_after_the_end_is_refused() -> None:
-    with pytest.raises(ValidationError, match="the last one is at hour 7.5"):
+    with pytest.raises(ValidationError, match=r"the last one is at hour 7\.5"):
         quiet_rules(events=[event(trigger={"at": 8})])  # hour 8 is the end of the day
 
 

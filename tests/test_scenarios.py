@@ -4,7 +4,9 @@ Ravi's Tuesday must reproduce DESIGN.md section 2 (F1 0.87 and hallucination 2.1
 blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%), and its
 reference plan must beat doing nothing, shipping unevaluated and skipping the Spanish data
 by clear margins. The tutorial's reference must score 850+. Every event of both files must
-fire in at least one of the games played here.
+fire in at least one of the games played here. The day's hazards teach without breaking the
+plan: the upstream outage never leaves the plan's A/B test without traffic, and the drift
+toward Spanish is visible only through monitoring.
 """
 
 from __future__ import annotations
@@ -19,17 +21,25 @@ import pytest
 from game.core.engine import Decide, advance, new_game, play
 from game.core.evals import escalation_rate
 from game.core.rules import Rules, prepare
-from game.core.scoring import score
+from game.core.scoring import lessons, score
 from game.core.state import State
+from game.core.view import player_view
 from game.policies import make_policy
-from game.scenario.actions import Action, AtShip, ReferenceStep, StartJob, without_time
+from game.scenario.actions import (
+    Action,
+    AtShip,
+    ReferenceStep,
+    StartJob,
+    StopJob,
+    without_time,
+)
 from game.scenario.load import load_scenario
 from game.scenario.model import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 RAVI = SCENARIOS / "ravi-tuesday.yaml"
 TUTORIAL = SCENARIOS / "tutorial.yaml"
-SEEDS = range(40)
+SEEDS = range(50)
 
 Factory = Callable[[Rules, int], Decide]
 
@@ -181,6 +191,87 @@ def test_ravi_ab_test_can_only_see_large_effects() -> None:
     assert len(results) >= 10
     assert statistics.mean(r.half_width for r in results) > 5.0
     assert sum(r.significant for r in results) < len(results) / 2
+
+
+# -- Ravi's Tuesday's hazards teach without breaking the plan ------------------------------
+
+
+def _lesson_titles(state: State, rules: Rules) -> set[str]:
+    return {rules.scenario.debrief.lessons[i].title for i in lessons(state, rules)}
+
+
+def test_ravi_outage_never_leaves_the_plans_ab_test_without_traffic() -> None:
+    """The outage strikes in the morning: it costs conversations, not the plan's A/B test."""
+    rules = rules_of(RAVI)
+    outage = rules.event_index["api_outage"]
+    states = games(RAVI, "reference")
+    hit = [state for state in states if state.fired[outage]]
+    assert 5 <= len(hit) <= 30, "the outage is a hazard of some days, not of all"
+    for state in states:
+        trained = any(m.id == "lora_es-1" for m in state.models)
+        if not trained:
+            continue  # a rare collapsed LoRA run: nothing to test or ship
+        assert len(state.ab_results) == 1
+        assert state.ab_results[0].n_candidate >= 50
+        assert state.shipped == 1 and state.shipped_untested == 0
+    # The plan builds the fallback: in outage games the debrief explains fallbacks.
+    for state in hit:
+        assert "Outages happen; fallbacks decide what customers see" in _lesson_titles(state, rules)
+
+
+def test_ravi_ab_test_inside_the_outage_gives_no_result() -> None:
+    """A candidate A/B tested while the fallback answers learns nothing, and the debrief
+    says why."""
+    rules = rules_of(RAVI)
+    outage = rules.event_index["api_outage"]
+    # Train at 09:00 (before finance's freeze), A/B test the candidate from 10:30 to 12:30.
+    steps: list[Action] = [StartJob(job="lora_es")]
+    ab: list[Action] = [StartJob(job="ab_test", model="lora_es-1")]
+    nothing: list[Action] = []
+    swallowed = 0
+    for seed in range(50):
+        state, _ = play(
+            rules, seed, lambda s: steps if s.tick == 0 else ab if s.tick == 3 else nothing
+        )
+        if not state.fired[outage] or state.last_fired[outage] > 3:
+            continue
+        if not any(m.id == "lora_es-1" for m in state.models):
+            continue
+        swallowed += 1
+        assert not state.ab_results and state.ab_tests_run == 0
+        assert "An A/B test with no traffic proves nothing" in _lesson_titles(state, rules)
+    assert swallowed >= 3
+
+
+def test_ravi_drift_is_seen_only_through_monitoring() -> None:
+    rules = rules_of(RAVI)
+    spanish = rules.segment_index["es_cs"]
+    drift = rules.event_index["drift"]
+    assert rules.scenario.events[drift].hidden
+    drift_title = rules.scenario.events[drift].title
+    for name, monitored in (("idle", False), ("reference", True)):
+        for state in games(RAVI, name):
+            assert state.fired[drift] == 1
+            assert state.traffic[spanish] == pytest.approx(28.0)
+            seen = player_view(state, rules).traffic["es_cs"]
+            assert seen == pytest.approx(28.0 if monitored else 20.0), name
+            assert all(drift_title not in entry.text for entry in state.log)
+
+
+def test_ravi_full_fine_tune_lesson_follows_the_run_not_the_bill() -> None:
+    """Starting the $4,000 run earns the lesson, even when it is stopped after $165."""
+    rules = rules_of(RAVI)
+    title = "The bill for a full fine-tune"
+    start: list[Action] = [StartJob(job="full_ft")]
+    stop: list[Action] = [StopJob(run="full_ft-1")]
+    nothing: list[Action] = []
+    state, applied = play(
+        rules, 0, lambda s: start if s.tick == 0 else stop if s.tick == 1 else nothing
+    )
+    assert len(applied) == 2
+    assert rules.scenario.budget - state.money < 1000
+    assert title in _lesson_titles(state, rules)
+    assert all(title not in _lesson_titles(s, rules) for s in games(RAVI, "reference"))
 
 
 # -- Ravi's Tuesday is balanced -----------------------------------------------------------

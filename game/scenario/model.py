@@ -1,8 +1,8 @@
 """The scenario format, version 1, as typed pydantic models.
 
 Every class docstring and field docstring here is the authoring reference: the JSON
-Schema is generated from them, and ``docs/scenario-format.md`` is tested against them. Units are human ones:
-hours, dollars, percentages (0-100), F1 scores (0-1).
+Schema is generated from them, and ``docs/scenario-format.md`` is tested against them.
+Units are human ones: hours, dollars, percentages (0-100), F1 scores (0-1).
 """
 
 from __future__ import annotations
