@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     for name in files:
         check_file(name, tally)
     if len(files) > 1:
+        sys.stdout.flush()
         print(tally.summary(), file=sys.stderr)
     return tally.exit_code()
 
