@@ -63,7 +63,7 @@ def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> st
     job = rules.job_index.get(action.job)
     if job is None:
         return f"there is no job '{action.job}'"
-    model = state.prod if rules.jobs[job].kind == "eval" else -1
+    model = state.prod if rules.job_kinds[job] == "eval" else -1
     if action.model is not None:
         model = jobs.find_model(state, action.model)
         if model < 0:
@@ -113,10 +113,9 @@ def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | N
     event = rules.event_index.get(action.event)
     if event is None:
         return f"there is no event '{action.event}'"
-    ids = [c.spec.id for c in rules.events[event].choices]
-    if action.choice not in ids:
+    choice = rules.events[event].choice_index.get(action.choice)
+    if choice is None:
         return f"event '{action.event}' has no choice '{action.choice}'"
-    choice = ids.index(action.choice)
     reason = events.choice_refusal(state, rules, event, choice)
     if reason is None and commit:
         events.choose(state, rules, event, choice)

@@ -12,7 +12,7 @@ from typing import Any
 from game.core import backlog, jobs
 from game.core.ledger import spend
 from game.core.log import note
-from game.core.rules import Rules
+from game.core.rules import PreparedEffect, Rules
 from game.core.state import DONE, QUEUED, State
 from game.scenario.expr import INFRA_CAPABILITIES
 from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
@@ -94,7 +94,7 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
     job = r.job_index[value]
-    model = s.prod if r.jobs[job].kind == "eval" else -1
+    model = s.prod if r.job_kinds[job] == "eval" else -1
     reason = jobs.start_refusal(s, r, job, model)
     if reason is None:
         jobs.start(s, r, job, model)
@@ -181,7 +181,9 @@ APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {
 }
 
 
-def apply_effects(state: State, rules: Rules, effects: Iterable[Effect], item: str) -> None:
+def apply_effects(
+    state: State, rules: Rules, effects: Iterable[Effect | PreparedEffect], item: str
+) -> None:
     """Apply effects in order; money they move is booked under ``item``."""
     for effect in effects:
         APPLY[effect.kind](state, rules, effect.value, item)

@@ -22,45 +22,40 @@ from game.scenario.actions import (
 
 def new_game(rules: Rules, seed: int) -> State:
     """The state at the first tick boundary, its events already checked."""
-    scenario = rules.scenario
-    segments = rules.segments
-    spec = scenario.production.model
-    allocation = scenario.allocation
-    traffic = [s.traffic for s in scenario.segments]
+    start = rules.start
+    spec = rules.scenario.production.model
+    n_jobs = len(rules.jobs)
+    n_events = len(rules.events)
+    n_segments = len(rules.segments)
     state = State(
         tick=0,
         rng=np.random.default_rng(seed),
-        money=float(scenario.budget),
+        money=start.money,
         ledger={},
-        trust=float(scenario.trust.start),
+        trust=start.trust,
         insight=0.0,
-        reliability=float(scenario.infra.reliability),
-        allocation=[allocation.research, allocation.data, allocation.infra, allocation.writing],
-        labels=[float(scenario.data.labels.get(s, 0)) for s in segments],
-        golden=[float(scenario.data.golden.get(s, 0)) for s in segments],
-        traffic=traffic,
-        traffic_seen=list(traffic),
-        infra=[
-            scenario.infra.checkpointing,
-            scenario.infra.monitoring,
-            scenario.infra.fallback,
-            scenario.infra.autoscaling,
-        ],
+        reliability=start.reliability,
+        allocation=list(start.allocation),
+        labels=list(start.labels),
+        golden=list(start.golden),
+        traffic=list(start.traffic),
+        traffic_seen=list(start.traffic),
+        infra=list(start.infra),
         judge_calibrated=False,
-        variables=list(scenario.variables.values()),
+        variables=list(start.variables),
         task_status=[0] * len(rules.tasks),
         task_spent=[0.0] * len(rules.tasks),
         queues=[[], [], [], []],
         owed=[0.0, 0.0, 0.0, 0.0],
-        ceiling_lift=[[0.0] * len(segments) for _ in rules.jobs],
-        hallucination_shift=[0.0] * len(rules.jobs),
+        ceiling_lift=[[0.0] * n_segments for _ in range(n_jobs)],
+        hallucination_shift=[0.0] * n_jobs,
         runs=[],
-        run_counts=[0] * len(rules.jobs),
+        run_counts=[0] * n_jobs,
         models=[
             ModelRecord(
                 id=spec.id,
                 source_job=-1,
-                f1=[spec.f1[s] for s in segments],
+                f1=list(start.model_f1),
                 hallucination=spec.hallucination,
                 latency_ms=spec.latency_ms,
                 cost_per_request=spec.cost_per_request,
@@ -70,10 +65,10 @@ def new_game(rules: Rules, seed: int) -> State:
         prod=0,
         measurements=[],
         ab_results=[],
-        fired=[0] * len(rules.events),
-        last_fired=[0] * len(rules.events),
+        fired=[0] * n_events,
+        last_fired=[0] * n_events,
         pending=[],
-        chosen=[[] for _ in rules.events],
+        chosen=[[] for _ in range(n_events)],
         traffic_counts=Traffic(),
         incidents=[],
         outage_left=0.0,
@@ -131,9 +126,10 @@ def play(rules: Rules, seed: int, decide: Decide) -> tuple[State, list[tuple[int
     """
     state = new_game(rules, seed)
     applied: list[tuple[int, Action]] = []
+    handle = act.handle
     while not state.over:
         for action in decide(state):
-            if apply(state, rules, action) is None:
+            if handle(state, rules, action, True) is None:  # as apply() does
                 applied.append((state.tick, action))
         advance(state, rules)
     return state, applied

@@ -15,14 +15,18 @@ def escalation_rate(rules: Rules, f1: list[float], traffic: list[float]) -> floa
     """Share (0-1) of conversations escalated, for per-segment F1 on a traffic mix.
 
     Per segment: base + per_missing_f1_point * 100 * (1 - F1) percent, capped at 100.
+    ``f1`` and ``traffic`` have one entry per segment.
     """
     serving = rules.serving
     base = serving.escalation_base
-    slope = serving.escalation_per_f1_point * 100.0
+    slope = serving.escalation_slope
     total = 0.0
-    for value, share in zip(f1, traffic, strict=True):
+    # Indexing rather than zip(): this runs every tick, and a zip costs more than the sum.
+    segment = 0
+    for value in f1:
         rate = base + slope * (1.0 - value)
-        total += share * (rate if rate < 100.0 else 100.0)
+        total += traffic[segment] * (rate if rate < 100.0 else 100.0)
+        segment += 1  # noqa: SIM113 (enumerate() costs more here)
     return total / 10_000.0
 
 
@@ -38,19 +42,31 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     measured: list[float | None] = []
     weighted = 0.0
     weight = 0.0
-    for i, true_f1 in enumerate(model.f1):
-        n = state.golden[i]
-        if n < 1:
+    golden = state.golden
+    traffic_seen = state.traffic_seen
+    segment = -1
+    for true_f1 in model.f1:
+        segment += 1
+        n = golden[segment]
+        if n < 1.0:
             measured.append(None)
             continue
-        se = math.sqrt(max(true_f1 * (1.0 - true_f1), 1e-6) / n)
-        value = min(1.0, max(0.0, true_f1 + bias + se * float(rng.standard_normal())))
+        # max(p (1 - p), 1e-6) and then min(1, max(0, value)), spelled out as comparisons
+        # (the builtins cost more than the rest of the loop).
+        variance = true_f1 * (1.0 - true_f1)
+        if variance < 1e-6:
+            variance = 1e-6
+        value = true_f1 + bias + math.sqrt(variance / n) * rng.standard_normal()
+        if not value > 0.0:
+            value = 0.0
+        elif not value < 1.0:
+            value = 1.0
         measured.append(value)
-        weighted += value * state.traffic_seen[i]
-        weight += state.traffic_seen[i]
+        weighted += value * traffic_seen[segment]
+        weight += traffic_seen[segment]
     n_total = sum(state.golden)
     h = model.hallucination / 100.0
-    if n_total >= 1:
+    if n_total >= 1.0:
         se_h = math.sqrt(max(h * (1.0 - h), 1e-6) / n_total)
         h_seen = max(0.0, h + se_h * float(rng.standard_normal())) * 100.0
     else:
@@ -61,9 +77,9 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         model=model.id,
         tick=state.tick + 1,
         f1=measured,
-        f1_mix=weighted / weight if weight > 0 else float("nan"),
+        f1_mix=weighted / weight if weight > 0.0 else float("nan"),
         hallucination=h_seen,
-        golden=[int(g) for g in state.golden],
+        golden=list(map(int, state.golden)),
     )
 
 

@@ -17,18 +17,23 @@ from game.core.state import State
 def check(state: State, rules: Rules) -> None:
     """Fire the events whose triggers hold at this boundary."""
     tick = state.tick
-    for index, event in enumerate(rules.events):
-        fired = state.fired[index]
-        if fired:
-            if not event.repeat or tick - state.last_fired[index] < event.cooldown_ticks:
+    fired = state.fired
+    last_fired = state.last_fired
+    pending = state.pending
+    # Events whose earliest tick is still to come are not even looked at.
+    due = rules.due_events
+    candidates = due[tick] if tick < len(due) else due[-1]
+    for index, event in candidates:
+        if fired[index]:
+            if not event.repeat or tick - last_fired[index] < event.cooldown_ticks:
                 continue
-            if index in state.pending:
+            if index in pending:
                 continue
-        if tick < event.at_tick:
+        when = event.when
+        if when is not None and not when(state):
             continue
-        if event.when is not None and not event.when(state):
-            continue
-        if event.chance_per_tick < 1.0 and float(state.rng.random()) >= event.chance_per_tick:
+        chance = event.chance_per_tick
+        if chance < 1.0 and state.rng.random() >= chance:
             continue
         _fire(state, rules, index, event)
 
@@ -36,9 +41,10 @@ def check(state: State, rules: Rules) -> None:
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
     state.fired[index] += 1
     state.last_fired[index] = state.tick
-    if not event.spec.hidden:
-        note(state, "event", event.spec.title)
-    apply_effects(state, rules, event.spec.effects, ledger.EVENTS)
+    if not event.hidden:
+        note(state, "event", event.title)
+    if event.effects:
+        apply_effects(state, rules, event.effects, ledger.EVENTS)
     if event.choices:
         state.pending.append(index)
 
@@ -58,15 +64,17 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
     state.pending.remove(event)
     state.chosen[event].append(choice)
     rule = rules.events[event].choices[choice]
-    spec = rule.spec
-    ledger.spend(state, ledger.EVENTS, spec.cost)
-    for category, hours in enumerate(rule.hours):
-        state.owed[category] += hours
-    note(state, "choice", f"{rules.events[event].spec.title}: {spec.text}")
-    apply_effects(state, rules, spec.effects, ledger.EVENTS)
+    if rule.cost:
+        ledger.spend(state, ledger.EVENTS, rule.cost)
+    owed = state.owed
+    for category, hours in rule.owes:  # adding the zero hours would change nothing
+        owed[category] += hours
+    note(state, "choice", rule.log_text)
+    if rule.effects:
+        apply_effects(state, rules, rule.effects, ledger.EVENTS)
     if rule.outcome_weights:
         outcome = _draw(state, rule.outcome_weights)
-        picked = spec.outcomes[outcome]
+        picked = rule.spec.outcomes[outcome]
         if picked.text:
             note(state, "outcome", picked.text)
         apply_effects(state, rules, picked.effects, ledger.EVENTS)
@@ -76,7 +84,7 @@ def _draw(state: State, weights: tuple[float, ...]) -> int:
     target = float(state.rng.random()) * sum(weights)
     for index, weight in enumerate(weights):
         target -= weight
-        if target < 0:
+        if target < 0.0:
             return index
     return len(weights) - 1
 
@@ -105,6 +113,6 @@ def resolve_unanswered(state: State, rules: Rules) -> None:
         choice = default_choice(state, rules, event)
         if choice is None:
             state.pending.pop(0)
-            note(state, "choice", f"{rules.events[event].spec.title}: no answer was possible.")
+            note(state, "choice", f"{rules.events[event].title}: no answer was possible.")
         else:
             choose(state, rules, event, choice)

@@ -41,21 +41,32 @@ def find_run(state: State, run_id: str) -> JobRun | None:
     return None
 
 
+def _running(state: State, job: int) -> bool:
+    """Whether a run of the job is in progress."""
+    # A plain loop: any() over a generator costs several times more, on a hot path.
+    for run in state.runs:  # noqa: SIM110
+        if run.job == job and run.status == RUNNING:
+            return True
+    return False
+
+
 def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | None:
     """Why the job cannot start now (on that model), or None when it can."""
     spec = rules.jobs[job]
-    if any(r.job == job and r.status == RUNNING for r in state.runs):
+    if _running(state, job):
         return f"{spec.id} is already running"
     requires = rules.job_requires[job]
     if requires is not None and not requires(state):
         return f"{spec.id} needs: {spec.requires}"
-    if spec.kind in NEEDS_MODEL and model < 0:
+    kind = rules.job_kinds[job]
+    if kind in NEEDS_MODEL and model < 0:
         return f"{spec.id} needs a model to measure"
-    if spec.kind == "ab_test":
+    if kind == "ab_test":
         if model == state.prod:
             return "an A/B test needs a candidate other than the production model"
-        if any(r.kind == "ab_test" and r.status == RUNNING for r in state.runs):
-            return "another A/B test is running"
+        for run in state.runs:
+            if run.kind == "ab_test" and run.status == RUNNING:
+                return "another A/B test is running"
     return None
 
 
@@ -66,7 +77,7 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     run = JobRun(
         id=f"{spec.id}-{state.run_counts[job]}",
         job=job,
-        kind=spec.kind,
+        kind=rules.job_kinds[job],
         status=RUNNING,
         started_tick=state.tick,
         model=model,
@@ -96,7 +107,7 @@ def restart_refusal(state: State, run: JobRun) -> str | None:
         return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
     if run.status != FAILED:
         return f"{run.id} has not failed"
-    if any(r.job == run.job and r.status == RUNNING for r in state.runs):
+    if _running(state, run.job):
         return f"another run of {run.id.rsplit('-', 1)[0]} is running"
     return None
 
@@ -121,22 +132,30 @@ def stop(state: State, run: JobRun) -> None:
 
 def progress(state: State, rules: Rules, hours: float) -> None:
     """Advance every running job by a tick of wall-clock time, billing as they run."""
+    job_hours = rules.job_hours
+    cost_per_hour = rules.job_cost_per_hour
     for run in state.runs:
         if run.status != RUNNING:
             continue
-        spec = rules.jobs[run.job]
+        job = run.job
+        kind = run.kind
+        duration = job_hours[job]
         before = run.progress
-        end = min(before + hours, spec.hours)
-        if run.kind == "training":
-            end = _training_checks(state, run, before, end, spec.hours)
-        used = end - before
+        end = before + hours
+        if duration < end:
+            end = duration
+        if kind == "training":
+            end = _training_checks(state, run, before, end, duration)
         run.progress = end
-        if used > 0:
-            dollars = rules.job_cost_per_hour[run.job] * used
+        if end > before:
+            dollars = cost_per_hour[job] * (end - before)
             run.billed += dollars
-            ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
-        if run.status == RUNNING and run.progress >= spec.hours - 1e-9:
-            _finish(state, rules, run, spec)
+            if dollars:  # booked as ledger.spend books it, written out: this runs every tick
+                item = LEDGER_ITEM[kind]
+                state.money -= dollars
+                state.ledger[item] = state.ledger.get(item, 0.0) + dollars
+        if end >= duration - 1e-9 and run.status == RUNNING:
+            _finish(state, rules, run, rules.jobs[job])
 
 
 def detection_time(state: State, run: JobRun, duration: float) -> float:
@@ -147,7 +166,7 @@ def detection_time(state: State, run: JobRun, duration: float) -> float:
     reports success, so a collapse late in the run is caught just before the end.
     """
     delay = DETECT_HOURS[state.infra[1]]
-    if not run.silent or run.collapse_at < 0 or delay < 0:
+    if not run.silent or run.collapse_at < 0.0 or delay < 0.0:
         return -1.0
     return min(run.collapse_at + delay, duration - DETECT_BEFORE_END)
 
@@ -158,22 +177,29 @@ def _training_checks(
     """Checkpoints, loud collapse and detected silent collapse within a tick."""
     interval = CHECKPOINT_HOURS[state.infra[0]]
     collapse = run.collapse_at
-    detect = detection_time(state, run, duration)
-    if collapse >= 0 and not run.silent and before <= collapse < end:
-        end = collapse
-        _fail(state, run, f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)")
-    elif detect >= 0 and before <= max(detect, before) < end:
-        end = max(detect, before)
-        _fail(
-            state,
-            run,
-            f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}",
-        )
-    if interval > 0:
+    if collapse >= 0.0:
+        # A run that does not collapse can neither crash nor be caught.
+        detect = detection_time(state, run, duration)
+        if not run.silent and before <= collapse < end:
+            end = collapse
+            _fail(
+                state, run, f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)"
+            )
+        elif detect >= 0.0 and before <= max(detect, before) < end:
+            end = max(detect, before)
+            _fail(
+                state,
+                run,
+                f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}",
+            )
+    if interval > 0.0:
         saved = int(end / interval) * interval
-        if collapse >= 0:
-            saved = min(saved, int(collapse / interval) * interval)
-        run.checkpoint = max(run.checkpoint, saved)
+        if collapse >= 0.0:
+            before_collapse = int(collapse / interval) * interval
+            if before_collapse < saved:  # min(saved, before_collapse)
+                saved = before_collapse
+        if saved > run.checkpoint:  # max(run.checkpoint, saved)
+            run.checkpoint = saved
     return end
 
 

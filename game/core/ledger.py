@@ -15,10 +15,15 @@ EVENTS = "events"
 
 
 def spend(state: State, item: str, dollars: float) -> None:
-    """Book dollars under an item (negative dollars are income) and take them from money."""
+    """Book dollars under an item (negative dollars are income) and take them from money.
+
+    The bills of every tick (serving and API in ``production.serve``, running jobs in
+    ``jobs.progress``) are booked the same way, written out in place.
+    """
     if dollars:
         state.money -= dollars
-        state.ledger[item] = state.ledger.get(item, 0.0) + dollars
+        ledger = state.ledger
+        ledger[item] = ledger.get(item, 0.0) + dollars
 
 
 def spent(state: State) -> float:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from game.core.conditions import Compiler, Predicate
-from game.scenario.actions import Action, without_time
+from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
     ABTestJob,
@@ -38,6 +39,23 @@ AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedEffect:
+    """An effect's key and value, read from the scenario model once, when it is prepared.
+
+    It has the ``kind`` and ``value`` of :class:`game.scenario.model.Effect`, so
+    :func:`game.core.effects.apply_effects` takes either.
+    """
+
+    kind: str
+    value: Any
+
+
+def prepared(effects: list[Effect]) -> tuple[PreparedEffect, ...]:
+    """The effects of a scenario model, ready to apply."""
+    return tuple(PreparedEffect(effect.kind, effect.value) for effect in effects)
+
+
+@dataclass(frozen=True, slots=True)
 class TaskRule:
     """A backlog task, ready to simulate."""
 
@@ -48,7 +66,11 @@ class TaskRule:
     cost: float
     requires: Predicate | None
     requires_text: str
-    effects: tuple[Effect, ...]
+    effects: tuple[PreparedEffect, ...]
+    done_text: str
+    """The log line that finishing the task writes."""
+    queue_action: QueueTask
+    """The action that queues the task (actions are immutable, so one serves every game)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +79,16 @@ class ChoiceRule:
 
     spec: Choice
     requires: Predicate | None
+    cost: float
+    effects: tuple[PreparedEffect, ...]
+    log_text: str
+    """The log line that taking the choice writes: the event's title and the choice's text."""
     hours: tuple[float, float, float, float]
+    owes: tuple[tuple[int, float], ...]
+    """The (category, hours) pairs of ``hours`` that are not zero."""
     outcome_weights: tuple[float, ...]
+    action: Choose
+    """The action that takes this choice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +97,9 @@ class EventRule:
 
     id: str
     spec: Event
+    title: str
+    hidden: bool
+    effects: tuple[PreparedEffect, ...]
     at_tick: int
     when: Predicate | None
     chance_per_tick: float
@@ -75,6 +108,8 @@ class EventRule:
     choices: tuple[ChoiceRule, ...]
     default_choice: int
     """Index of the choice marked default, -1 for the first whose requirement holds."""
+    choice_index: dict[str, int]
+    """Index of each choice by its id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +121,25 @@ class ServingRule:
     headroom: float
     escalation_base: float
     escalation_per_f1_point: float
+    escalation_slope: float
+    """Escalation percent per missing unit of F1: ``escalation_per_f1_point * 100``."""
+
+
+@dataclass(frozen=True, slots=True)
+class StartRule:
+    """The values every new game starts from, read once per game."""
+
+    money: float
+    trust: float
+    reliability: float
+    allocation: tuple[int, int, int, int]
+    labels: tuple[float, ...]
+    golden: tuple[float, ...]
+    traffic: tuple[float, ...]
+    infra: tuple[int, int, int, int]
+    variables: tuple[float, ...]
+    model_f1: tuple[float, ...]
+    """True F1 per segment of the model in production at the start."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +158,29 @@ class Rules:
     job_requires: tuple[Predicate | None, ...]
     events: tuple[EventRule, ...]
     event_index: dict[str, int]
+    due_events: tuple[tuple[tuple[int, EventRule], ...], ...]
+    """By tick, the events (with their index, in file order) whose earliest tick has come;
+    the last entry (the latest earliest tick) holds every event and serves all later ticks."""
     goals: tuple[tuple[Goal, Predicate], ...]
     lessons: tuple[tuple[Lesson, Predicate | None], ...]
     variables: tuple[str, ...]
     segment_index: dict[str, int]
     serving: ServingRule
     job_cost_per_hour: tuple[float, ...]
+    job_kinds: tuple[str, ...]
+    """Each job template's kind: training, eval, labeling or ab_test."""
+    job_hours: tuple[float, ...]
+    """Hours each job template runs, read every tick by the jobs."""
+    start_actions: tuple[StartJob, ...]
+    """The action that starts each job with no model named."""
     reference: dict[int, tuple[Action, ...]]
     """The reference solution's actions by the tick they are taken at."""
+    start: StartRule
+    hours_by_active: tuple[float, ...]
+    """Hours of work in a tick after the context-switch penalty, by the number of
+    categories that get time (0 to 4); see :func:`game.core.work.effective_hours`."""
+    background: tuple[float, float, float, float]
+    """Background yield per hour, per category (research, data, infra, writing)."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -163,7 +232,9 @@ def prepare(scenario: Scenario) -> Rules:
             cost=t.cost,
             requires=maybe(t.requires),
             requires_text=str(t.requires or ""),
-            effects=tuple(t.effects),
+            effects=prepared(t.effects),
+            done_text=f"Done: {t.name}.",
+            queue_action=QueueTask(task=t.id),
         )
         for t in scenario.tasks
     )
@@ -174,8 +245,13 @@ def prepare(scenario: Scenario) -> Rules:
             ChoiceRule(
                 spec=c,
                 requires=maybe(c.requires),
+                cost=c.cost,
+                effects=prepared(c.effects),
+                log_text=f"{event.title}: {c.text}",
                 hours=_per_category(c.hours),
+                owes=tuple((i, h) for i, h in enumerate(_per_category(c.hours)) if h),
                 outcome_weights=tuple(o.weight for o in c.outcomes),
+                action=Choose(event=event.id, choice=c.id),
             )
             for c in event.choices
         )
@@ -184,6 +260,9 @@ def prepare(scenario: Scenario) -> Rules:
             EventRule(
                 id=event.id,
                 spec=event,
+                title=event.title,
+                hidden=event.hidden,
+                effects=prepared(event.effects),
                 at_tick=math.ceil((trig.at or 0.0) / tick_hours - 1e-9),
                 when=maybe(trig.when),
                 chance_per_tick=_chance_per_tick(event, tick_hours),
@@ -191,6 +270,7 @@ def prepare(scenario: Scenario) -> Rules:
                 cooldown_ticks=math.ceil(trig.cooldown_hours / tick_hours - 1e-9),
                 choices=choices,
                 default_choice=default,
+                choice_index={c.id: i for i, c in enumerate(event.choices)},
             )
         )
     return Rules(
@@ -206,13 +286,59 @@ def prepare(scenario: Scenario) -> Rules:
         job_requires=tuple(maybe(j.requires) for j in scenario.jobs),
         events=tuple(events),
         event_index={e.id: i for i, e in enumerate(events)},
+        due_events=_due_events(events),
         goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
         segment_index={s: i for i, s in enumerate(segments)},
         serving=_serving_rule(scenario),
         job_cost_per_hour=tuple(cost_per_hour(job) for job in scenario.jobs),
+        job_kinds=tuple(job.kind for job in scenario.jobs),
+        job_hours=tuple(job.hours for job in scenario.jobs),
+        start_actions=tuple(StartJob(job=job.id) for job in scenario.jobs),
         reference=_reference_schedule(scenario, tick_hours),
+        start=_start_rule(scenario, segments),
+        hours_by_active=_hours_by_active(scenario, tick_hours),
+        background=(
+            scenario.background.research,
+            scenario.background.data,
+            scenario.background.infra,
+            scenario.background.writing,
+        ),
+    )
+
+
+def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
+    allocation = scenario.allocation
+    infra = scenario.infra
+    return StartRule(
+        money=float(scenario.budget),
+        trust=float(scenario.trust.start),
+        reliability=float(infra.reliability),
+        allocation=(allocation.research, allocation.data, allocation.infra, allocation.writing),
+        labels=tuple(float(scenario.data.labels.get(s, 0)) for s in segments),
+        golden=tuple(float(scenario.data.golden.get(s, 0)) for s in segments),
+        traffic=tuple(s.traffic for s in scenario.segments),
+        infra=(infra.checkpointing, infra.monitoring, infra.fallback, infra.autoscaling),
+        variables=tuple(scenario.variables.values()),
+        model_f1=tuple(scenario.production.model.f1[s] for s in segments),
+    )
+
+
+def _hours_by_active(scenario: Scenario, tick_hours: float) -> tuple[float, ...]:
+    # The arithmetic of the context-switch penalty, in the order work.effective_hours used
+    # to do it at every tick, so the hours are the same to the last bit.
+    return tuple(
+        tick_hours * max(0.0, 1.0 - scenario.context_switch * max(0, active - 1) / 100.0)
+        for active in range(5)
+    )
+
+
+def _due_events(events: list[EventRule]) -> tuple[tuple[tuple[int, EventRule], ...], ...]:
+    last = max((event.at_tick for event in events), default=0)
+    return tuple(
+        tuple((i, event) for i, event in enumerate(events) if event.at_tick <= tick)
+        for tick in range(last + 1)
     )
 
 
@@ -231,6 +357,7 @@ def _serving_rule(scenario: Scenario) -> ServingRule:
         headroom=production.serving.headroom,
         escalation_base=production.escalation.base,
         escalation_per_f1_point=production.escalation.per_missing_f1_point,
+        escalation_slope=production.escalation.per_missing_f1_point * 100.0,
     )
 
 

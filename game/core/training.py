@@ -47,9 +47,14 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
             value = base.f1[i]
         else:
             value = curve_f1(curve, run.labels[i], lifts[i])
-            if job.noise > 0:
-                value += job.noise * float(state.rng.standard_normal())
-        f1.append(min(MAX_F1, max(0.0, value)))
+            if job.noise > 0.0:
+                value += job.noise * state.rng.standard_normal()
+        # min(MAX_F1, max(0.0, value)), spelled out
+        if not value > 0.0:
+            value = 0.0
+        elif not value < MAX_F1:
+            value = MAX_F1
+        f1.append(value)
     hallucination = job.hallucination if job.hallucination is not None else base.hallucination
     hallucination = max(0.0, hallucination + state.hallucination_shift[run.job])
     collapsed = run.collapse_at >= 0.0 and run.silent

@@ -15,41 +15,52 @@ RESEARCH, DATA, INFRA, WRITING = range(4)
 def effective_hours(rules: Rules, allocation: list[int]) -> float:
     """Hours of work in a tick after the context-switch penalty.
 
-    Each category beyond the first that gets any time costs ``context_switch`` percent.
+    Each category beyond the first that gets any time costs ``context_switch`` percent:
+    ``tick_hours * max(0, 1 - context_switch * max(0, active - 1) / 100)``, computed once
+    per number of active categories when the scenario is prepared
+    (:attr:`game.core.rules.Rules.hours_by_active`).
     """
-    active = 4 - allocation.count(0)
-    penalty = rules.scenario.context_switch * max(0, active - 1) / 100.0
-    return rules.tick_hours * max(0.0, 1.0 - penalty)
+    return rules.hours_by_active[4 - allocation.count(0)]
 
 
 def work(state: State, rules: Rules) -> None:
     """Spend one tick of the player's hours: owed event hours, then queues, then background."""
-    hours = effective_hours(rules, state.allocation)
+    allocation = state.allocation
+    hours = rules.hours_by_active[4 - allocation.count(0)]  # effective_hours(), inlined
     owed = state.owed
     queues = state.queues
-    for category, share in enumerate(state.allocation):
+    for category in (RESEARCH, DATA, INFRA, WRITING):
+        share = allocation[category]
         if not share:
             continue
         left = hours * share / 100.0
-        if owed[category] > 0:
-            used = min(owed[category], left)
-            owed[category] -= used
+        debt = owed[category]
+        if debt > 0.0:
+            used = left if left < debt else debt
+            owed[category] = debt - used
             left -= used
-        if queues[category]:
-            left = _work_queue(state, rules, queues[category], left)
+        queue = queues[category]
+        if queue:
+            left = _work_queue(state, rules, queue, left)
         if left > EPSILON:
             _background(state, rules, category, left)
 
 
 def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> float:
     """Spend hours on the queue, first in first out; returns the hours left over."""
+    tasks = rules.tasks
+    spent = state.task_spent
     while hours > EPSILON and queue:
         task = queue[0]
-        rule = rules.tasks[task]
-        used = min(rule.hours - state.task_spent[task], hours)
-        state.task_spent[task] += used
+        effort = tasks[task].hours
+        done = spent[task]
+        used = effort - done
+        if hours < used:
+            used = hours
+        done += used
+        spent[task] = done
         hours -= used
-        if state.task_spent[task] >= rule.hours - EPSILON:
+        if done >= effort - EPSILON:
             queue.pop(0)
             _complete(state, rules, task)
     return hours
@@ -58,21 +69,23 @@ def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> f
 def _complete(state: State, rules: Rules, task: int) -> None:
     rule = rules.tasks[task]
     state.task_status[task] = DONE
-    ledger.spend(state, ledger.TASKS, rule.cost)
-    note(state, "task", f"Done: {rule.name}.")
-    apply_effects(state, rules, rule.effects, ledger.TASKS)
+    if rule.cost:
+        ledger.spend(state, ledger.TASKS, rule.cost)
+    note(state, "task", rule.done_text)
+    if rule.effects:
+        apply_effects(state, rules, rule.effects, ledger.TASKS)
 
 
 def _background(state: State, rules: Rules, category: int, hours: float) -> None:
-    rates = rules.scenario.background
+    rate = rules.background[category]
     if category == RESEARCH:
-        state.insight += rates.research * hours
+        state.insight += rate * hours
     elif category == DATA:
-        per_share = rates.data * hours / 100.0
+        per_share = rate * hours / 100.0
         labels = state.labels
         for i, share in enumerate(state.traffic):
             labels[i] += per_share * share
     elif category == INFRA:
-        state.reliability = min(100.0, state.reliability + rates.infra * hours)
+        state.reliability = min(100.0, state.reliability + rate * hours)
     else:
-        state.trust = min(100.0, state.trust + rates.writing * hours)
+        state.trust = min(100.0, state.trust + rate * hours)
