@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import types
 from collections.abc import Callable, Mapping, Sequence
+from math import fsum
 from typing import Any
 
 from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
@@ -24,13 +25,13 @@ def _div(a: float, b: float) -> float:
 
 
 def _spent(s: State) -> float:
-    return sum(s.ledger.values())
+    return fsum(s.ledger.values())
 
 
 def true_quality(s: State) -> float:
     """True F1 of the production model on the current traffic mix."""
     f1 = s.models[s.prod].f1
-    return sum(f * t for f, t in zip(f1, s.traffic, strict=True)) / 100.0
+    return fsum(f * t for f, t in zip(f1, s.traffic, strict=True)) / 100.0
 
 
 def _latency(s: State) -> float:

@@ -7,6 +7,7 @@ the scenario model is the authoring reference.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from math import fsum
 from typing import Any
 
 from game.core import backlog, jobs
@@ -57,15 +58,15 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
         i = r.segment_index[seg]
         s.traffic[i] = _clamp(s.traffic[i] + delta, 0.0, 100.0)
     others = [i for i in range(len(s.traffic)) if i not in named]
-    room = 100.0 - sum(s.traffic[i] for i in named)
+    room = 100.0 - fsum(s.traffic[i] for i in named)
     if room < 0 or not others:
-        total = sum(s.traffic)
+        total = fsum(s.traffic)
         if total <= 0:
             s.traffic[:] = [100.0 / len(s.traffic)] * len(s.traffic)
         else:
             s.traffic[:] = [t * 100.0 / total for t in s.traffic]
     else:
-        old = sum(s.traffic[i] for i in others)
+        old = fsum(s.traffic[i] for i in others)
         for i in others:
             s.traffic[i] = room * (s.traffic[i] / old if old > 0 else 1.0 / len(others))
     if s.infra[1] >= 1:

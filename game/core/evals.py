@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from math import fsum
 
 from game.core.rules import Rules
 from game.core.state import ABResult, JobRun, Measurement, ModelRecord, State
@@ -64,7 +65,7 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         measured.append(value)
         weighted += value * traffic_seen[segment]
         weight += traffic_seen[segment]
-    n_total = sum(state.golden)
+    n_total = fsum(state.golden)
     h = model.hallucination / 100.0
     if n_total >= 1.0:
         se_h = math.sqrt(max(h * (1.0 - h), 1e-6) / n_total)

@@ -7,6 +7,8 @@ event applies its effects at once and, when it has choices, waits for an answer.
 
 from __future__ import annotations
 
+from math import fsum
+
 from game.core import ledger
 from game.core.effects import apply_effects
 from game.core.log import note
@@ -81,7 +83,7 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
 
 
 def _draw(state: State, weights: tuple[float, ...]) -> int:
-    target = float(state.rng.random()) * sum(weights)
+    target = float(state.rng.random()) * fsum(weights)
     for index, weight in enumerate(weights):
         target -= weight
         if target < 0.0:

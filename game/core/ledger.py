@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import fsum
+
 from game.core.state import State
 
 TRAINING = "training GPU"
@@ -28,4 +30,4 @@ def spend(state: State, item: str, dollars: float) -> None:
 
 def spent(state: State) -> float:
     """Dollars spent so far, net of income."""
-    return sum(state.ledger.values())
+    return fsum(state.ledger.values())

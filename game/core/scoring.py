@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import fsum
 
 from game.core.conditions import true_quality
 from game.core.rules import Rules
@@ -76,7 +77,7 @@ def score(state: State, rules: Rules) -> Score:
         "goals": weights.goals * (won_points / total_points if total_points else 1.0),
     }
     rounded = {name: round(value, 1) for name, value in parts.items()}
-    total = round(max(0.0, min(1000.0, sum(parts.values()))))
+    total = round(max(0.0, min(1000.0, fsum(parts.values()))))
     return Score(total, rounded, reached, f1, model.hallucination, served)
 
 

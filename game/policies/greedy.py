@@ -11,6 +11,8 @@ and one over the eval reports per look.
 
 from __future__ import annotations
 
+from math import fsum
+
 from game.core.engine import Decide
 from game.core.rules import ChoiceRule, EventRule, Rules
 from game.core.state import FAILED, RUNNING, JobRun, Measurement, State
@@ -43,7 +45,7 @@ def _allocation_for(state: State, rules: Rules, queuing: list[int]) -> tuple[int
     for task in queuing:
         rule = tasks[task]
         need[rule.category] += rule.hours - spent[task]
-    total = sum(need)
+    total = fsum(need)
     if total <= 0.0:
         a = rules.scenario.allocation
         return (a.research, a.data, a.infra, a.writing)
@@ -71,7 +73,7 @@ def _cheapest(state: State, event: EventRule) -> ChoiceRule | None:
         if choice.requires is not None and not choice.requires(state):
             continue
         cost = choice.cost
-        hours = sum(choice.hours)
+        hours = fsum(choice.hours)
         # Ties keep the earlier choice, as min() over (cost, hours, index) would.
         if best is None or cost < best_cost or (cost == best_cost and hours < best_hours):
             best, best_cost, best_hours = choice, cost, hours
