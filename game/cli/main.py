@@ -10,12 +10,9 @@ from types import ModuleType
 
 from game import __version__
 from game.cli import schema, simulate, validate, verify
+from game.cli.exit_codes import EXIT_OK
 
 COMMANDS: tuple[ModuleType, ...] = (validate, schema, simulate, verify)
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:

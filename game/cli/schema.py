@@ -17,10 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from game.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from game.scenario.model import FORMAT_VERSION, Scenario
 
-EXIT_OK = 0
-EXIT_UNWRITABLE = 2
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = f"urn:mlday:scenario-format:{FORMAT_VERSION}"
 
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         print(f"mlday schema: cannot write {output}: {reason}", file=sys.stderr)
-        return EXIT_UNWRITABLE
+        return EXIT_USAGE
     return EXIT_OK
 
 

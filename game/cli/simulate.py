@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game import ENGINE_VERSION
+from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.core.engine import play
 from game.core.rules import Rules, prepare
 from game.core.scoring import Score, lessons, score
@@ -47,9 +48,6 @@ from game.replay.runfile import (
 )
 from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 DEFAULT_POLICY = "greedy"
 DEFAULT_PLAYER = "anonymous"
 MAX_SEED = 2**63 - 1

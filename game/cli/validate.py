@@ -12,11 +12,8 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.scenario.load import Problem, ScenarioError, ScenarioUnreadable, load_scenario
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_UNREADABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,8 +40,8 @@ class Tally:
     def exit_code(self) -> int:
         """2 when a file could not be read, else 1 when one had problems, else 0."""
         if self.unreadable:
-            return EXIT_UNREADABLE
-        return EXIT_INVALID if self.invalid else EXIT_OK
+            return EXIT_USAGE
+        return EXIT_FAILED if self.invalid else EXIT_OK
 
     def summary(self) -> str:
         """One line such as ``3 files: 2 valid, 1 invalid``."""

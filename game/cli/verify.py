@@ -11,11 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.replay.verify import Verdict, Verifier
-
-EXIT_OK = 0
-EXIT_REJECTED = 1
-EXIT_UNREADABLE = 2
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
             rejected += 1
             print(f"{name}: rejected: {verdict.reason}")
     if unreadable:
-        return EXIT_UNREADABLE
-    return EXIT_REJECTED if rejected else EXIT_OK
+        return EXIT_USAGE
+    return EXIT_FAILED if rejected else EXIT_OK
 
 
 def _verify(verifier: Verifier, name: str, scenario: str | None) -> Verdict:
