@@ -198,10 +198,10 @@ def test_drift_moves_traffic_and_only_monitoring_notices() -> None:
         assert true_quality(state) == pytest.approx(0.6 * 0.9 + 0.4 * 0.6)
         if noticed:
             assert state.traffic_seen == pytest.approx([60.0, 40.0])
-            assert any(e.kind == "monitoring" for e in state.log)
+            assert any(kind == "monitoring" for _, kind, _ in state.log)
         else:
             assert state.traffic_seen == [80.0, 20.0]
-            assert not any(e.kind == "monitoring" for e in state.log)
+            assert not any(kind == "monitoring" for _, kind, _ in state.log)
         ticks(state, rules, 2)
         assert state.traffic_counts.escalations == pytest.approx(
             200 * escalation_rate(rules, [0.9, 0.6], [60.0, 40.0])

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-
 from game.core import act, events, jobs, production, work
+from game.core.draws import Draws
 from game.core.rules import Rules
 from game.core.state import RUNNING, STOPPED, ModelRecord, State, Traffic
 from game.scenario.actions import (
@@ -29,7 +28,7 @@ def new_game(rules: Rules, seed: int) -> State:
     n_segments = len(rules.segments)
     state = State(
         tick=0,
-        rng=np.random.default_rng(seed),
+        rng=Draws.seeded(seed),
         money=start.money,
         ledger={},
         trust=start.trust,

@@ -69,7 +69,7 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     h = model.hallucination / 100.0
     if n_total >= 1.0:
         se_h = math.sqrt(max(h * (1.0 - h), 1e-6) / n_total)
-        h_seen = max(0.0, h + se_h * float(rng.standard_normal())) * 100.0
+        h_seen = max(0.0, h + se_h * rng.standard_normal()) * 100.0
     else:
         h_seen = float("nan")
     model.evaluated = True
@@ -93,8 +93,8 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
     n_c = run.requests_candidate
     n_p = run.requests_control
     rng = state.rng
-    seen_p = _clip01(p_p + math.sqrt(p_p * (1 - p_p) / n_p) * float(rng.standard_normal()))
-    seen_c = _clip01(p_c + math.sqrt(p_c * (1 - p_c) / n_c) * float(rng.standard_normal()))
+    seen_p = _clip01(p_p + math.sqrt(p_p * (1 - p_p) / n_p) * rng.standard_normal())
+    seen_c = _clip01(p_c + math.sqrt(p_c * (1 - p_c) / n_c) * rng.standard_normal())
     se_seen = math.sqrt(seen_c * (1 - seen_c) / n_c + seen_p * (1 - seen_p) / n_p)
     candidate.ab_tested = True
     return ABResult(

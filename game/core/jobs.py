@@ -98,7 +98,7 @@ def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
     run.collapse_at = -1.0 if when < 0 else run.progress + when
     run.silent = False
     if run.collapse_at >= 0:
-        run.silent = float(state.rng.random()) * 100.0 < spec.collapse.silent
+        run.silent = state.rng.random() * 100.0 < spec.collapse.silent
 
 
 def restart_refusal(state: State, run: JobRun) -> str | None:

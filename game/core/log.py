@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from game.core.state import LogEntry, State
+from game.core.state import State
 
 
 def note(state: State, kind: str, text: str) -> None:
     """Add a line to the player's log."""
-    state.log.append(LogEntry(state.tick, kind, text))
+    state.log.append((state.tick, kind, text))

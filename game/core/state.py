@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
+from game.core.draws import Draws
 
 RUNNING = "running"
 FINISHED = "finished"
@@ -110,13 +110,8 @@ class ABResult:
         return abs(self.diff) > self.half_width
 
 
-@dataclass(slots=True)
-class LogEntry:
-    """A line of the player's log."""
-
-    tick: int
-    kind: str
-    text: str
+LogLine = tuple[int, str, str]
+"""A line of the player's log: the tick it was written at, its kind and its text."""
 
 
 @dataclass(slots=True)
@@ -139,7 +134,8 @@ class State:
     """Everything about one game at a tick boundary."""
 
     tick: int
-    rng: np.random.Generator
+    rng: Draws
+    """The game's one source of chance."""
     money: float
     ledger: dict[str, float]
     """Dollars spent per item; money = budget - sum(ledger)."""
@@ -183,7 +179,7 @@ class State:
     shipped_untested: int
     evals_run: int
     ab_tests_run: int
-    log: list[LogEntry]
+    log: list[LogLine]
     latency_factor: float = 1.0
     """Latency multiple under load (1 when the fleet keeps up)."""
     overload_reported: bool = False

@@ -32,7 +32,7 @@ def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
     import math
 
     rate = -math.log1p(-p)
-    when = float(state.rng.exponential(1.0 / rate))
+    when = state.rng.exponential(1.0 / rate)
     return when if when < hours else -1.0
 
 

@@ -11,9 +11,18 @@ from dataclasses import dataclass
 
 from game.core import backlog, events, jobs
 from game.core.rules import Rules
-from game.core.state import DONE, QUEUED, ABResult, LogEntry, Measurement, State
+from game.core.state import DONE, QUEUED, ABResult, Measurement, State
 from game.scenario.expr import INFRA_CAPABILITIES
 from game.scenario.types import CATEGORIES
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """A line of the player's log."""
+
+    tick: int
+    kind: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +202,7 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         outage=state.outage_left > 0,
         spike=state.spike,
         event=_event_view(state, rules),
-        log=list(state.log),
+        log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
         over=state.over,
     )
 
