@@ -1,188 +1,369 @@
 """The greedy player: a diligent engineer with no knowledge of the scenario's secrets.
 
 It answers events with the cheapest choice it may take, queues every task it can, gives
-its hours to the categories with queued work, starts every labeling and training job
-once, evaluates every new model, A/B tests the best-measured candidate when it can, and
-ships a candidate that measured better than production.
+its hours to the categories with queued work (moving them only when the work calls for a
+real change), starts every labeling and training job that can finish before the day
+ends, once (restarting a failed training run that still can), evaluates every new model,
+A/B tests the best-measured candidate when it can, and ships a candidate that measured
+better than production.
 
-It looks at the board often, so it reads it in as few passes as it can: one over the runs
-and one over the eval reports per look.
+It looks at the board often, so each look is kept cheap: what depends only on the
+scenario is worked out once per scenario (:class:`_Plan`), runs and eval reports are read
+once, as they arrive (both are only ever appended), what follows from them is worked out
+again only when they change, and equal actions are built once and shared (actions are
+immutable).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from math import fsum
 
+from game.core.conditions import Predicate
 from game.core.engine import Decide
-from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import FAILED, RUNNING, JobRun, Measurement, State
-from game.scenario.actions import (
-    Action,
-    Allocate,
-    RestartJob,
-    Ship,
-    StartJob,
-)
+from game.core.rules import Rules
+from game.core.state import DONE, FAILED, RUNNING, JobRun, Measurement, ModelRecord, State
+from game.scenario.actions import Action, Allocate, Choose, QueueTask, RestartJob, Ship, StartJob
 
 RECHECK_TICKS = 4
 """Ticks between looks at the board when nothing new has happened."""
 MARGIN = 0.005
 """How much better (F1) a candidate must measure before it replaces production."""
+REALLOCATE_POINTS = 10
+"""How far (percentage points, in some category) the wanted shares must be from the
+current ones before it changes the allocation."""
+
+Shares = tuple[int, int, int, int]
+Option = tuple[Predicate | None, float, float, Choose]
+"""An event choice as greedy weighs it: its requirement, cost, total hours and action."""
+Producer = tuple[int, bool, float, Predicate | None, StartJob]
+"""A labeling or training job: its index, whether it trains, its hours, its requirement
+and its start."""
+
+_NO_TASKS: tuple[int, ...] = ()
 
 
-def _allocation_for(state: State, rules: Rules, queuing: list[int]) -> tuple[int, int, int, int]:
-    """Shares in proportion to the hours of queued work (and work being queued now)."""
-    tasks = rules.tasks
-    spent = state.task_spent
-    owed = state.owed
-    queues = state.queues
-    need = [0.0, 0.0, 0.0, 0.0]
-    for category in (0, 1, 2, 3):
-        hours = 0.0
-        for task in queues[category]:
-            hours += tasks[task].hours - spent[task]
-        need[category] = hours + owed[category]
-    for task in queuing:
-        rule = tasks[task]
-        need[rule.category] += rule.hours - spent[task]
-    total = fsum(need)
-    if total <= 0.0:
-        a = rules.scenario.allocation
-        return (a.research, a.data, a.infra, a.writing)
-    research, data, infra, writing = need
-    shares = [
-        int(100.0 * research / total),
-        int(100.0 * data / total),
-        int(100.0 * infra / total),
-        int(100.0 * writing / total),
-    ]
-    # The rounding remainder goes to the category with the most work (the first of equals).
-    top = 0
-    for category in (1, 2, 3):
-        if need[category] > need[top]:
-            top = category
-    shares[top] += 100 - sum(shares)
-    return (shares[0], shares[1], shares[2], shares[3])
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What greedy reads of a scenario, worked out once per scenario."""
+
+    answers: tuple[Choose | None, ...]
+    """Per event, its answer when no choice has a requirement (None otherwise)."""
+    options: tuple[tuple[Option, ...], ...]
+    """Per event without a fixed answer, the choices to weigh at each look."""
+    tasks: tuple[tuple[int, Predicate | None, QueueTask], ...]
+    task_hours: tuple[float, ...]
+    task_category: tuple[int, ...]
+    producers: tuple[Producer, ...]
+    evals: tuple[tuple[int, str], ...]
+    """The eval jobs' indices and ids."""
+    ab_test: str | None
+    """The id of the first A/B test job, if any."""
+    start_allocation: Shares
+    hours_left: tuple[float, ...]
+    """By tick, the hours left before the scenario ends."""
 
 
-def _cheapest(state: State, event: EventRule) -> ChoiceRule | None:
+def _cheapest(state: State, options: tuple[Option, ...]) -> Choose | None:
     """The choice with the lowest (cost, hours) whose requirement holds, if any."""
-    best: ChoiceRule | None = None
+    best: Choose | None = None
     best_cost = best_hours = 0.0
-    for choice in event.choices:
-        if choice.requires is not None and not choice.requires(state):
+    for requires, cost, hours, action in options:
+        if requires is not None and not requires(state):
             continue
-        cost = choice.cost
-        hours = fsum(choice.hours)
         # Ties keep the earlier choice, as min() over (cost, hours, index) would.
         if best is None or cost < best_cost or (cost == best_cost and hours < best_hours):
-            best, best_cost, best_hours = choice, cost, hours
+            best, best_cost, best_hours = action, cost, hours
     return best
+
+
+def _make_plan(rules: Rules) -> _Plan:
+    """The plan of a scenario."""
+    answers: list[Choose | None] = []
+    options: list[tuple[Option, ...]] = []
+    for event in rules.events:
+        weighed = tuple(
+            (choice.requires, choice.cost, fsum(choice.hours), choice.action)
+            for choice in event.choices
+        )
+        if any(requires is not None for requires, _, _, _ in weighed):
+            answers.append(None)
+            options.append(weighed)
+        else:  # the cheapest, the first of equals (as in _cheapest)
+            cheapest = min(weighed, key=lambda option: option[1:3], default=None)
+            answers.append(None if cheapest is None else cheapest[3])
+            options.append(())
+    kinds = rules.job_kinds
+    start = rules.scenario.allocation
+    return _Plan(
+        answers=tuple(answers),
+        options=tuple(options),
+        tasks=tuple((i, task.requires, task.queue_action) for i, task in enumerate(rules.tasks)),
+        task_hours=tuple(task.hours for task in rules.tasks),
+        task_category=tuple(task.category for task in rules.tasks),
+        producers=tuple(
+            (
+                job,
+                kind == "training",
+                rules.job_hours[job],
+                rules.job_requires[job],
+                rules.start_actions[job],
+            )
+            for job, kind in enumerate(kinds)
+            if kind not in ("eval", "ab_test")
+        ),
+        evals=tuple((job, rules.jobs[job].id) for job, kind in enumerate(kinds) if kind == "eval"),
+        ab_test=next((rules.jobs[j].id for j, kind in enumerate(kinds) if kind == "ab_test"), None),
+        start_allocation=(start.research, start.data, start.infra, start.writing),
+        hours_left=tuple(
+            (rules.total_ticks - tick) * rules.tick_hours for tick in range(rules.total_ticks)
+        ),
+    )
+
+
+_PLANS: dict[int, tuple[Rules, _Plan]] = {}
+"""Plans by the id of their rules, which each entry keeps alive (so the id stays theirs)."""
+_MAX_PLANS = 8
+
+
+def _plan_for(rules: Rules) -> _Plan:
+    """The plan of a scenario, made on first use (rules are never mutated)."""
+    entry = _PLANS.get(id(rules))
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    plan = _make_plan(rules)
+    _PLANS[id(rules)] = (rules, plan)
+    return plan
+
+
+@lru_cache(maxsize=1024)
+def _allocate(shares: Shares) -> Allocate:
+    """The (shared) action that sets these shares."""
+    research, data, infra, writing = shares
+    return Allocate(research=research, data=data, infra=infra, writing=writing)
+
+
+@lru_cache(maxsize=1024)
+def _start(job: str, model: str) -> StartJob:
+    """The (shared) action that starts a job on a model."""
+    return StartJob(job=job, model=model)
+
+
+@lru_cache(maxsize=1024)
+def _restart(run: str) -> RestartJob:
+    """The (shared) action that restarts a run."""
+    return RestartJob(run=run)
+
+
+@lru_cache(maxsize=1024)
+def _ship(model: str) -> Ship:
+    """The (shared) action that ships a model."""
+    return Ship(model=model)
+
+
+def _queue_tasks(state: State, plan: _Plan, actions: list[Action]) -> list[int]:
+    """Queue every task not queued yet whose requirement holds; returns their indices."""
+    queuing = []
+    status = state.task_status
+    for index, requires, queue_action in plan.tasks:
+        if status[index] == 0 and (requires is None or requires(state)):
+            actions.append(queue_action)
+            queuing.append(index)
+    return queuing
+
+
+def _allocation_for(state: State, plan: _Plan, queuing: Sequence[int]) -> Shares:
+    """Shares in proportion to the hours of queued work (and work being queued now)."""
+    hours_of = plan.task_hours
+    spent = state.task_spent
+    # Per category, the hours left in its queue (added up in queue order), plus the hours
+    # owed; written out for each category, as this runs at nearly every look.
+    research, data, infra, writing = state.owed
+    research_queue, data_queue, infra_queue, writing_queue = state.queues
+    if research_queue:
+        hours = 0.0
+        for task in research_queue:
+            hours += hours_of[task] - spent[task]
+        research += hours
+    if data_queue:
+        hours = 0.0
+        for task in data_queue:
+            hours += hours_of[task] - spent[task]
+        data += hours
+    if infra_queue:
+        hours = 0.0
+        for task in infra_queue:
+            hours += hours_of[task] - spent[task]
+        infra += hours
+    if writing_queue:
+        hours = 0.0
+        for task in writing_queue:
+            hours += hours_of[task] - spent[task]
+        writing += hours
+    if queuing:
+        need = [research, data, infra, writing]
+        for task in queuing:
+            need[plan.task_category[task]] += hours_of[task] - spent[task]
+        research, data, infra, writing = need
+    total = fsum((research, data, infra, writing))
+    if total <= 0.0:
+        return plan.start_allocation
+    r = int(100.0 * research / total)
+    d = int(100.0 * data / total)
+    i = int(100.0 * infra / total)
+    w = int(100.0 * writing / total)
+    # The rounding remainder goes to the category with the most work (the first of equals).
+    extra = 100 - r - d - i - w
+    if research >= data and research >= infra and research >= writing:
+        return (r + extra, d, i, w)
+    if data >= infra and data >= writing:
+        return (r, d + extra, i, w)
+    if infra >= writing:
+        return (r, d, i + extra, w)
+    return (r, d, i, w + extra)
+
+
+def _worth_moving(current: Shares, wanted: Shares) -> bool:
+    """Whether the wanted shares differ enough from the current ones to change to them.
+
+    They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
+    """
+    for now, then in zip(current, wanted, strict=True):
+        if (now == 0) != (then == 0) or abs(now - then) >= REALLOCATE_POINTS:
+            return True
+    return False
+
+
+def _busy(runs: list[JobRun], kind: str) -> bool:
+    """Whether a run of this kind is in progress."""
+    for run in runs:  # noqa: SIM110 (any() over a generator costs more)
+        if run.status == RUNNING and run.kind == kind:
+            return True
+    return False
+
+
+def _job_running(runs: list[JobRun], job: int) -> bool:
+    """Whether a run of this job is in progress."""
+    for run in runs:  # noqa: SIM110 (any() over a generator costs more)
+        if run.status == RUNNING and run.job == job:
+            return True
+    return False
+
+
+def _start_jobs(
+    state: State, plan: _Plan, actions: list[Action], last_run: list[JobRun | None]
+) -> None:
+    """Start each labeling and training job that never ran; restart a failed training run.
+
+    Training waits while a labeling job is in progress. A job that cannot finish before
+    the scenario ends is not started (nor restarted).
+    """
+    runs = state.runs
+    hours_left = plan.hours_left[state.tick]
+    for job, training, hours, requires, start in plan.producers:
+        last = last_run[job]
+        if last is not None and (not training or last.status != FAILED):
+            continue
+        if hours - (0.0 if last is None else last.checkpoint) > hours_left:
+            continue
+        if training and _busy(runs, "labeling"):
+            continue
+        # A job that never ran is not running; a failed run's job may be running again.
+        if last is not None and _job_running(runs, job):
+            continue
+        if requires is None or requires(state):
+            actions.append(start if last is None else _restart(last.id))
+
+
+def _evaluate(
+    state: State, plan: _Plan, actions: list[Action], latest: dict[str, Measurement]
+) -> None:
+    """Start the free evals on the models never measured nor being measured, in order."""
+    runs = state.runs
+    free = []
+    for job, job_id in plan.evals:
+        if not _job_running(runs, job):
+            free.append(job_id)
+    if not free:
+        return
+    models = state.models
+    evaluating = []
+    for run in runs:
+        if run.status == RUNNING and run.kind == "eval":
+            evaluating.append(models[run.model].id)
+    for model in (models[state.prod], *models):
+        model_id = model.id
+        if model_id not in latest and model_id not in evaluating:
+            actions.append(_start(free.pop(0), model_id))
+            if not free:
+                return
+            evaluating.append(model_id)
+
+
+def _best_candidate(
+    models: list[ModelRecord], prod_id: str, latest: dict[str, Measurement]
+) -> Measurement | None:
+    """The best report of a model other than production that beats it by the margin."""
+    base = latest.get(prod_id)
+    if base is None:
+        return None
+    bar = base.f1_mix + MARGIN
+    best: Measurement | None = None
+    for model in models:
+        report = latest.get(model.id)
+        if report is None or model.id == prod_id:
+            continue
+        if report.f1_mix > bar and (best is None or report.f1_mix > best.f1_mix):
+            best = report
+    return best
+
+
+def _ship_or_test(state: State, plan: _Plan, actions: list[Action], best: Measurement) -> None:
+    """Ship the best candidate, after an A/B test against production when there is one."""
+    ab_test = plan.ab_test
+    model = best.model
+    if ab_test is None:
+        actions.append(_ship(model))
+        return
+    prod_id = state.models[state.prod].id
+    for verdict in reversed(state.ab_results):
+        if verdict.model == model and verdict.control == prod_id:
+            if verdict.diff < 0.0:
+                actions.append(_ship(model))
+            return
+    if not _busy(state.runs, "ab_test"):
+        actions.append(_start(ab_test, model))
 
 
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game."""
-    kinds = rules.job_kinds
-    evals: list[int] = []
-    ab_tests: list[int] = []
-    producers: list[int] = []  # the labeling and training jobs: they make data and models
-    for index, kind in enumerate(kinds):
-        if kind == "eval":
-            evals.append(index)
-        elif kind == "ab_test":
-            ab_tests.append(index)
-        else:
-            producers.append(index)
-    indexed_tasks = tuple(enumerate(rules.tasks))
-    start = rules.scenario.allocation
-    last_allocation = (start.research, start.data, start.infra, start.writing)
+    plan = _plan_for(rules)
+    answers = plan.answers
+    evals = plan.evals
+    last_allocation = plan.start_allocation
     seen_log = -1
+    # Runs and eval reports are only ever appended, so each is read once, as it arrives.
+    seen_runs = 0
+    last_run: list[JobRun | None] = [None] * len(rules.jobs)  # each job's last run
+    seen_reports = 0
+    latest: dict[str, Measurement] = {}  # each model's last report
+    prod = -1
+    measured = 0  # the models before this index all have a report
+    # The best candidate, given the reports and prod (a new model has no report yet).
+    best: Measurement | None = None
     nothing: list[Action] = []
-
-    def queue_tasks(state: State, actions: list[Action]) -> list[int]:
-        queuing = []
-        status = state.task_status
-        for index, task in indexed_tasks:
-            if status[index] == 0 and (task.requires is None or task.requires(state)):
-                actions.append(task.queue_action)
-                queuing.append(index)
-        return queuing
-
-    def start_jobs(
-        state: State, actions: list[Action], running: set[int], last_run: dict[int, JobRun]
-    ) -> None:
-        labeling_busy = False
-        for job in running:
-            if kinds[job] == "labeling":
-                labeling_busy = True
-        for job in producers:
-            if job in running or (labeling_busy and kinds[job] == "training"):
-                continue
-            last = last_run.get(job)
-            restart = last is not None and last.status == FAILED and last.kind == "training"
-            if last is not None and not restart:
-                continue
-            requires = rules.job_requires[job]
-            if requires is not None and not requires(state):
-                continue
-            if last is None:
-                actions.append(rules.start_actions[job])
-            else:
-                actions.append(RestartJob(run=last.id))
-
-    def measure_and_ship(
-        state: State,
-        actions: list[Action],
-        running: set[int],
-        evaluating: set[str],
-        testing: bool,
-    ) -> None:
-        models = state.models
-        prod_id = models[state.prod].id
-        if not evals:
-            newest = models[-1]
-            if newest.id != prod_id and newest.created_tick <= state.tick:
-                actions.append(Ship(model=newest.id))
-            return
-        latest: dict[str, Measurement] = {}
-        for measurement in state.measurements:
-            latest[measurement.model] = measurement
-        free_evals = []
-        for job in evals:
-            if job not in running:
-                free_evals.append(job)
-        if free_evals:
-            for model in [models[state.prod], *models]:
-                if free_evals and model.id not in latest and model.id not in evaluating:
-                    job = free_evals.pop(0)
-                    actions.append(StartJob(job=rules.jobs[job].id, model=model.id))
-                    evaluating.add(model.id)
-        base = latest.get(prod_id)
-        if base is None:
-            return
-        bar = base.f1_mix + MARGIN
-        best: Measurement | None = None
-        for model in models:
-            report = latest.get(model.id)
-            if report is None or model.id == prod_id:
-                continue
-            if report.f1_mix > bar and (best is None or report.f1_mix > best.f1_mix):
-                best = report
-        if best is None:
-            return
-        if not ab_tests:
-            actions.append(Ship(model=best.model))
-            return
-        for verdict in reversed(state.ab_results):
-            if verdict.model == best.model and verdict.control == prod_id:
-                if verdict.diff < 0.0:
-                    actions.append(Ship(model=best.model))
-                return
-        if not testing:
-            actions.append(StartJob(job=rules.jobs[ab_tests[0]].id, model=best.model))
+    # It re-plans its hours when its work changes: a task queued or finished, hours owed
+    # to an answer, or at the regular look.
+    replan = True
+    done = 0
 
     def decide(state: State) -> list[Action]:
-        nonlocal seen_log, last_allocation
+        nonlocal seen_log, last_allocation, seen_runs, seen_reports, prod, measured, best
+        nonlocal replan, done
         # Like a person, it looks again when something happened (a line in the log, an
         # event waiting) and otherwise every RECHECK_TICKS ticks.
         pending = state.pending
@@ -191,31 +372,44 @@ def greedy(rules: Rules, seed: int) -> Decide:
         seen_log = len(state.log)
         actions: list[Action] = []
         for event in pending:
-            choice = _cheapest(state, rules.events[event])
+            choice = answers[event]
+            if choice is None:
+                choice = _cheapest(state, plan.options[event])
             if choice is not None:
-                actions.append(choice.action)
-        queuing = queue_tasks(state, actions)
-        # One pass over the runs for what both the job starter and the evaluator read.
-        running: set[int] = set()
-        last_run: dict[int, JobRun] = {}
-        evaluating: set[str] = set()
-        testing = False
+                actions.append(choice)
+        queuing = _queue_tasks(state, plan, actions) if 0 in state.task_status else _NO_TASKS
+        runs = state.runs
+        if len(runs) > seen_runs:
+            for run in runs[seen_runs:]:
+                last_run[run.job] = run
+            seen_runs = len(runs)
+        _start_jobs(state, plan, actions, last_run)
         models = state.models
-        for run in state.runs:
-            last_run[run.job] = run
-            if run.status == RUNNING:
-                running.add(run.job)
-                if run.kind == "eval":
-                    evaluating.add(models[run.model].id)
-                elif run.kind == "ab_test":
-                    testing = True
-        start_jobs(state, actions, running, last_run)
-        measure_and_ship(state, actions, running, evaluating, testing)
-        wanted = _allocation_for(state, rules, queuing)
-        if wanted != last_allocation:
-            last_allocation = wanted
-            research, data, infra, writing = wanted
-            actions.append(Allocate(research=research, data=data, infra=infra, writing=writing))
+        if evals:
+            reports = state.measurements
+            if len(reports) != seen_reports or state.prod != prod:
+                for report in reports[seen_reports:]:
+                    latest[report.model] = report
+                seen_reports, prod = len(reports), state.prod
+                best = _best_candidate(models, models[prod].id, latest)
+            while measured < len(models) and models[measured].id in latest:
+                measured += 1
+            if measured < len(models):
+                _evaluate(state, plan, actions, latest)
+            if best is not None:
+                _ship_or_test(state, plan, actions, best)
+        else:
+            newest = models[-1]
+            if newest.id != models[state.prod].id and newest.created_tick <= state.tick:
+                actions.append(_ship(newest.id))
+        finished = state.task_status.count(DONE)
+        if replan or queuing or finished != done or not state.tick % RECHECK_TICKS:
+            done = finished
+            wanted = _allocation_for(state, plan, queuing)
+            if wanted != last_allocation and _worth_moving(last_allocation, wanted):
+                last_allocation = wanted
+                actions.append(_allocate(wanted))
+        replan = bool(pending)  # the answers given now owe hours from the next tick
         return actions
 
     return decide
