@@ -232,8 +232,10 @@ def _worth_moving(current: Shares, wanted: Shares) -> bool:
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
     """
-    for now, then in zip(current, wanted, strict=True):
-        if (now == 0) != (then == 0) or abs(now - then) >= REALLOCATE_POINTS:
+    for category in (0, 1, 2, 3):
+        now = current[category]
+        then = wanted[category]
+        if (now == 0) != (then == 0) or not -REALLOCATE_POINTS < now - then < REALLOCATE_POINTS:
             return True
     return False
 
