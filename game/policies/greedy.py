@@ -180,35 +180,17 @@ def _allocation_for(state: State, plan: _Plan, queuing: Sequence[int]) -> Shares
     """Shares in proportion to the hours of queued work (and work being queued now)."""
     hours_of = plan.task_hours
     spent = state.task_spent
-    # Per category, the hours left in its queue (added up in queue order), plus the hours
-    # owed; written out for each category, as this runs at nearly every look.
-    research, data, infra, writing = state.owed
-    research_queue, data_queue, infra_queue, writing_queue = state.queues
-    if research_queue:
+    # Per category, the hours left in its queue (added up in queue order) and the hours owed.
+    need = [0.0, 0.0, 0.0, 0.0]
+    owed = state.owed
+    for category, queue in enumerate(state.queues):
         hours = 0.0
-        for task in research_queue:
+        for task in queue:
             hours += hours_of[task] - spent[task]
-        research += hours
-    if data_queue:
-        hours = 0.0
-        for task in data_queue:
-            hours += hours_of[task] - spent[task]
-        data += hours
-    if infra_queue:
-        hours = 0.0
-        for task in infra_queue:
-            hours += hours_of[task] - spent[task]
-        infra += hours
-    if writing_queue:
-        hours = 0.0
-        for task in writing_queue:
-            hours += hours_of[task] - spent[task]
-        writing += hours
-    if queuing:
-        need = [research, data, infra, writing]
-        for task in queuing:
-            need[plan.task_category[task]] += hours_of[task] - spent[task]
-        research, data, infra, writing = need
+        need[category] = hours + owed[category]
+    for task in queuing:
+        need[plan.task_category[task]] += hours_of[task] - spent[task]
+    research, data, infra, writing = need
     total = fsum((research, data, infra, writing))
     if total <= 0.0:
         return plan.start_allocation
