@@ -180,17 +180,29 @@ def _allocation_for(state: State, plan: _Plan, queuing: Sequence[int]) -> Shares
     """Shares in proportion to the hours of queued work (and work being queued now)."""
     hours_of = plan.task_hours
     spent = state.task_spent
-    # Per category, the hours left in its queue (added up in queue order) and the hours owed.
-    need = [0.0, 0.0, 0.0, 0.0]
     owed = state.owed
-    for category, queue in enumerate(state.queues):
-        hours = 0.0
-        for task in queue:
-            hours += hours_of[task] - spent[task]
-        need[category] = hours + owed[category]
-    for task in queuing:
-        need[plan.task_category[task]] += hours_of[task] - spent[task]
-    research, data, infra, writing = need
+    # Per category, the hours left in its queue (added up in queue order) and the hours
+    # owed. Written out per category: this runs at most looks.
+    queue_r, queue_d, queue_i, queue_w = state.queues
+    research = data = infra = writing = 0.0
+    for task in queue_r:
+        research += hours_of[task] - spent[task]
+    for task in queue_d:
+        data += hours_of[task] - spent[task]
+    for task in queue_i:
+        infra += hours_of[task] - spent[task]
+    for task in queue_w:
+        writing += hours_of[task] - spent[task]
+    owed_r, owed_d, owed_i, owed_w = owed
+    research += owed_r
+    data += owed_d
+    infra += owed_i
+    writing += owed_w
+    if queuing:
+        need = [research, data, infra, writing]
+        for task in queuing:
+            need[plan.task_category[task]] += hours_of[task] - spent[task]
+        research, data, infra, writing = need
     total = fsum((research, data, infra, writing))
     if total <= 0.0:
         return plan.start_allocation
@@ -214,12 +226,19 @@ def _worth_moving(current: Shares, wanted: Shares) -> bool:
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
     """
-    for category in (0, 1, 2, 3):
-        now = current[category]
-        then = wanted[category]
-        if (now == 0) != (then == 0) or not -REALLOCATE_POINTS < now - then < REALLOCATE_POINTS:
-            return True
-    return False
+    now_r, now_d, now_i, now_w = current
+    r, d, i, w = wanted
+    points = REALLOCATE_POINTS
+    return (
+        (now_r == 0) != (r == 0)
+        or (now_d == 0) != (d == 0)
+        or (now_i == 0) != (i == 0)
+        or (now_w == 0) != (w == 0)
+        or not -points < now_r - r < points
+        or not -points < now_d - d < points
+        or not -points < now_i - i < points
+        or not -points < now_w - w < points
+    )
 
 
 def _busy(runs: list[JobRun], kind: str) -> bool:
@@ -239,21 +258,31 @@ def _job_running(runs: list[JobRun], job: int) -> bool:
 
 
 def _start_jobs(
-    state: State, plan: _Plan, actions: list[Action], last_run: list[JobRun | None]
-) -> None:
+    state: State,
+    producers: list[Producer],
+    hours_left: float,
+    actions: list[Action],
+    last_run: list[JobRun | None],
+) -> list[Producer]:
     """Start each labeling and training job that never ran; restart a failed training run.
 
     Training waits while a labeling job is in progress. A job that cannot finish before
-    the scenario ends is not started (nor restarted).
+    the scenario ends is not started (nor restarted). Returns the producers it may still
+    start or restart while no new run appears: the others stay as they are until one does
+    (hours left only fall, and only a new run changes a job's last run).
     """
     runs = state.runs
-    hours_left = plan.hours_left[state.tick]
-    for job, training, hours, requires, start in plan.producers:
+    still: list[Producer] = []
+    for producer in producers:
+        job, training, hours, requires, start = producer
         last = last_run[job]
         if last is not None and (not training or last.status != FAILED):
+            if training and last.status == RUNNING:  # it may yet fail and want a restart
+                still.append(producer)
             continue
         if hours - (0.0 if last is None else last.checkpoint) > hours_left:
             continue
+        still.append(producer)
         if training and _busy(runs, "labeling"):
             continue
         # A job that never ran is not running; a failed run's job may be running again.
@@ -261,6 +290,7 @@ def _start_jobs(
             continue
         if requires is None or requires(state):
             actions.append(start if last is None else _restart(last.id))
+    return still
 
 
 def _evaluate(
@@ -344,10 +374,12 @@ def greedy(rules: Rules, seed: int) -> Decide:
     # to an answer, or at the regular look.
     replan = True
     done = 0
+    # The labeling and training jobs it may yet start or restart (see _start_jobs).
+    producers = list(plan.producers)
 
     def decide(state: State) -> list[Action]:
         nonlocal seen_log, last_allocation, seen_runs, seen_reports, prod, measured, best
-        nonlocal replan, done
+        nonlocal replan, done, producers
         # Like a person, it looks again when something happened (a line in the log, an
         # event waiting) and otherwise every RECHECK_TICKS ticks.
         pending = state.pending
@@ -367,7 +399,11 @@ def greedy(rules: Rules, seed: int) -> Decide:
             for run in runs[seen_runs:]:
                 last_run[run.job] = run
             seen_runs = len(runs)
-        _start_jobs(state, plan, actions, last_run)
+            producers = list(plan.producers)
+        if producers:
+            producers = _start_jobs(
+                state, producers, plan.hours_left[state.tick], actions, last_run
+            )
         models = state.models
         if evals:
             reports = state.measurements
