@@ -13,7 +13,7 @@ from game.core import engine
 from game.core.evals import Z95, escalation_rate
 from game.core.rules import Rules
 from game.core.state import ABResult, Measurement
-from game.scenario.actions import Ship, StartJob
+from game.scenario.actions import Ship, StartJob, StopJob
 
 F1 = {"en": 0.9, "es": 0.8}
 
@@ -224,3 +224,22 @@ def test_an_ab_test_counts_all_the_traffic_of_its_duration(hours: float) -> None
     result = ab_test(ab_rules(hours=hours, share=40), 0)
     assert result.n_candidate == pytest.approx(250 * hours * 0.4)
     assert result.n_control == pytest.approx(250 * hours * 0.6)
+
+
+def test_one_ab_test_at_a_time_and_another_after_it_ends() -> None:
+    rules = ab_rules(hours=1)
+    state = engine.new_game(rules, 0)
+    engine.apply(state, rules, StartJob(job="lora"))
+    ticks(state, rules, 1)
+    assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
+    assert state.ab_run == 1  # the game's second run
+    assert engine.apply(state, rules, Ship(model="lora-1")) == (
+        "lora-1 is in a running A/B test (ab-1): wait for it or stop it"
+    )
+    ticks(state, rules, 2)  # it finishes
+    assert state.ab_run == -1
+    assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
+    assert engine.apply(state, rules, StopJob(run="ab-2")) is None
+    assert state.ab_run == -1
+    assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
+    assert state.runs[state.ab_run].id == "ab-3"

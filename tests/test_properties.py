@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from game.core import engine
+from game.core.evals import escalation_rate
 from game.core.rules import Rules
 from game.core.scoring import score
-from game.core.state import State
+from game.core.state import RUNNING, State
 from game.scenario.actions import (
     ACTION_ADAPTER,
     Action,
@@ -116,6 +117,24 @@ def check_invariants(state: State, rules: Rules) -> None:
     assert math.isclose(
         counts.served + counts.degraded + counts.failed, counts.total, rel_tol=1e-9, abs_tol=1e-6
     )
+    check_bookkeeping(state, rules)
+
+
+def check_bookkeeping(state: State, rules: Rules) -> None:
+    """What the engine keeps to avoid searching agrees with a search of the state."""
+    testing = [
+        i for i, run in enumerate(state.runs) if run.kind == "ab_test" and run.status == RUNNING
+    ]
+    assert testing == ([state.ab_run] if state.ab_run >= 0 else [])
+    for model in state.models:
+        if model.escalation_mix == state.traffic_mix:
+            assert model.escalation == escalation_rate(rules, model.f1, state.traffic)
+    checked_tick = state.tick - 1 if state.over else state.tick  # the last boundary checked
+    assert state.live_events == [
+        i
+        for i, event in enumerate(rules.events)
+        if max(event.at_tick, 0) <= checked_tick and (event.repeat or not state.fired[i])
+    ]
 
 
 def apply_checked(

@@ -101,8 +101,9 @@ def _ship(state: State, rules: Rules, action: Ship, commit: bool) -> str | None:
         return f"there is no model '{action.model}'"
     if model == state.prod:
         return f"{action.model} is already in production"
-    for run in state.runs:
-        if run.kind == "ab_test" and run.status == RUNNING and run.model == model:
+    if state.ab_run >= 0:
+        run = state.runs[state.ab_run]
+        if run.model == model:
             return f"{action.model} is in a running A/B test ({run.id}): wait for it or stop it"
     if commit:
         ship(state, model)

@@ -69,6 +69,7 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
         old = fsum(s.traffic[i] for i in others)
         for i in others:
             s.traffic[i] = room * (s.traffic[i] / old if old > 0 else 1.0 / len(others))
+    s.traffic_mix += 1
     if s.infra[1] >= 1:
         notice_drift(s, r)
 

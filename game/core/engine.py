@@ -38,6 +38,7 @@ def new_game(rules: Rules, seed: int) -> State:
         labels=list(start.labels),
         golden=list(start.golden),
         traffic=list(start.traffic),
+        traffic_mix=0,
         traffic_seen=list(start.traffic),
         infra=list(start.infra),
         judge_calibrated=False,
@@ -50,6 +51,7 @@ def new_game(rules: Rules, seed: int) -> State:
         hallucination_shift=[0.0] * n_jobs,
         runs=[],
         run_counts=[0] * n_jobs,
+        ab_run=-1,
         models=[
             ModelRecord(
                 id=spec.id,
@@ -65,6 +67,7 @@ def new_game(rules: Rules, seed: int) -> State:
         measurements=[],
         ab_results=[],
         fired=[0] * n_events,
+        live_events=[],
         last_fired=[0] * n_events,
         pending=[],
         chosen=[[] for _ in range(n_events)],
@@ -107,6 +110,7 @@ def advance(state: State, rules: Rules) -> None:
     state.tick += 1
     if state.tick >= rules.total_ticks:
         state.over = True
+        state.ab_run = -1
         for run in state.runs:
             if run.status == RUNNING:
                 run.status = STOPPED

@@ -19,18 +19,24 @@ from game.core.state import State
 def check(state: State, rules: Rules) -> None:
     """Fire the events whose triggers hold at this boundary."""
     tick = state.tick
+    # Only the live events are looked at: an event joins when its earliest tick comes and
+    # leaves when it has fired for the only time it may.
+    live = state.live_events
+    due_at = rules.events_due_at
+    if tick < len(due_at) and due_at[tick]:
+        live.extend(due_at[tick])
+        live.sort()
+    events = rules.events
     fired = state.fired
     last_fired = state.last_fired
     pending = state.pending
-    # Events whose earliest tick is still to come are not even looked at.
-    due = rules.due_events
-    candidates = due[tick] if tick < len(due) else due[-1]
-    for index, event in candidates:
-        if fired[index]:
-            if not event.repeat or tick - last_fired[index] < event.cooldown_ticks:
-                continue
-            if index in pending:
-                continue
+    spent: list[int] = []
+    for index in live:
+        event = events[index]
+        if fired[index] and (  # a repeating event: its cooldown, and no second wait
+            tick - last_fired[index] < event.cooldown_ticks or index in pending
+        ):
+            continue
         when = event.when
         if when is not None and not when(state):
             continue
@@ -38,6 +44,10 @@ def check(state: State, rules: Rules) -> None:
         if chance < 1.0 and state.rng.random() >= chance:
             continue
         _fire(state, rules, index, event)
+        if not event.repeat:
+            spent.append(index)
+    for index in spent:
+        live.remove(index)
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:

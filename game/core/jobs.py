@@ -64,9 +64,8 @@ def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | Non
     if kind == "ab_test":
         if model == state.prod:
             return "an A/B test needs a candidate other than the production model"
-        for run in state.runs:
-            if run.kind == "ab_test" and run.status == RUNNING:
-                return "another A/B test is running"
+        if state.ab_run >= 0:
+            return "another A/B test is running"
     return None
 
 
@@ -86,6 +85,8 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
         run.labels = list(state.labels)
         run.base = state.prod
         _arm_collapse(state, run, spec)
+    elif run.kind == "ab_test":
+        state.ab_run = len(state.runs)
     state.runs.append(run)
     what = f" on {state.models[model].id}" if model >= 0 else ""
     note(state, "job", f"Started {spec.name}{what} ({run.id}, {spec.hours:g} h).")
@@ -127,6 +128,8 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
 def stop(state: State, run: JobRun) -> None:
     """Stop a running job; it produces nothing."""
     run.status = STOPPED
+    if run.kind == "ab_test":
+        state.ab_run = -1
     note(state, "job", f"Stopped {run.id}.")
 
 
@@ -229,6 +232,7 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         state.labels[seg] += spec.items - golden
         note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
     elif isinstance(spec, ABTestJob):
+        state.ab_run = -1
         if run.requests_candidate < 1 or run.requests_control < 1:
             note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
             return

@@ -15,7 +15,7 @@ from game.core.evals import escalation_rate
 from game.core.ledger import API, SERVING
 from game.core.log import note
 from game.core.rules import AUTOSCALE_MAX, FALLBACK_SHARE, Rules
-from game.core.state import RUNNING, JobRun, State
+from game.core.state import ModelRecord, State
 from game.scenario.model import ABTestJob
 
 
@@ -26,6 +26,17 @@ def _capacity(state: State, rules: Rules) -> tuple[float, float]:
         scale = min(state.spike, AUTOSCALE_MAX[state.infra[3]])
         return max(headroom, scale), scale
     return headroom, 1.0
+
+
+def model_escalation(state: State, rules: Rules, model: ModelRecord) -> float:
+    """The model's true escalation share on the current traffic mix, kept on the model.
+
+    Production reads it every tick; it changes only when the mix drifts.
+    """
+    rate = escalation_rate(rules, model.f1, state.traffic)
+    model.escalation = rate
+    model.escalation_mix = state.traffic_mix
+    return rate
 
 
 def serve(state: State, rules: Rules, hours: float) -> None:
@@ -81,23 +92,22 @@ def serve(state: State, rules: Rules, hours: float) -> None:
     # model, mixed with the candidate's while an A/B test runs.
     models = state.models
     model = models[state.prod]
-    traffic = state.traffic
-    rate = escalation_rate(rules, model.f1, traffic)
+    rate = model.escalation
+    if model.escalation_mix != state.traffic_mix:
+        rate = model_escalation(state, rules, model)
     hallucination = model.hallucination
     api = model.cost_per_request
-    ab: JobRun | None = None
-    for run in state.runs:  # the A/B test in progress, if any (one runs at a time)
-        if run.kind == "ab_test" and run.status == RUNNING:
-            ab = run
-            break
-    if ab is not None:
+    if state.ab_run >= 0:
+        ab = state.runs[state.ab_run]
         spec = rules.jobs[ab.job]
         assert isinstance(spec, ABTestJob)
         share = spec.share / 100.0
         candidate = models[ab.model]
         ab.requests_candidate += answered * share
         ab.requests_control += answered * (1.0 - share)
-        candidate_rate = escalation_rate(rules, candidate.f1, traffic)
+        candidate_rate = candidate.escalation
+        if candidate.escalation_mix != state.traffic_mix:
+            candidate_rate = model_escalation(state, rules, candidate)
         rate += (candidate_rate - rate) * share
         hallucination += (candidate.hallucination - hallucination) * share
         api += (candidate.cost_per_request - api) * share

@@ -158,9 +158,9 @@ class Rules:
     job_requires: tuple[Predicate | None, ...]
     events: tuple[EventRule, ...]
     event_index: dict[str, int]
-    due_events: tuple[tuple[tuple[int, EventRule], ...], ...]
-    """By tick, the events (with their index, in file order) whose earliest tick has come;
-    the last entry (the latest earliest tick) holds every event and serves all later ticks."""
+    events_due_at: tuple[tuple[int, ...], ...]
+    """By tick, the indices of the events whose earliest tick it is (at tick 0, of those
+    due from the start); no entry past the latest earliest tick."""
     goals: tuple[tuple[Goal, Predicate], ...]
     lessons: tuple[tuple[Lesson, Predicate | None], ...]
     variables: tuple[str, ...]
@@ -286,7 +286,7 @@ def prepare(scenario: Scenario) -> Rules:
         job_requires=tuple(maybe(j.requires) for j in scenario.jobs),
         events=tuple(events),
         event_index={e.id: i for i, e in enumerate(events)},
-        due_events=_due_events(events),
+        events_due_at=_events_due_at(events),
         goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
@@ -334,10 +334,10 @@ def _hours_by_active(scenario: Scenario, tick_hours: float) -> tuple[float, ...]
     )
 
 
-def _due_events(events: list[EventRule]) -> tuple[tuple[tuple[int, EventRule], ...], ...]:
+def _events_due_at(events: list[EventRule]) -> tuple[tuple[int, ...], ...]:
     last = max((event.at_tick for event in events), default=0)
     return tuple(
-        tuple((i, event) for i, event in enumerate(events) if event.at_tick <= tick)
+        tuple(i for i, event in enumerate(events) if max(event.at_tick, 0) == tick)
         for tick in range(last + 1)
     )
 

@@ -37,6 +37,11 @@ class ModelRecord:
     """It came out of a silently collapsed run (only the debrief says so)."""
     evaluated: bool = False
     ab_tested: bool = False
+    escalation: float = 0.0
+    """True share (0-1) of its conversations escalated on traffic mix number
+    ``escalation_mix``: :func:`game.core.evals.escalation_rate`, kept while the mix holds."""
+    escalation_mix: int = -1
+    """The :attr:`State.traffic_mix` that ``escalation`` was worked out for (-1: none)."""
 
 
 @dataclass(slots=True)
@@ -146,6 +151,8 @@ class State:
     labels: list[float]
     golden: list[float]
     traffic: list[float]
+    traffic_mix: int
+    """How many times the traffic mix has changed (each drift counts one)."""
     traffic_seen: list[float]
     infra: list[int]
     judge_calibrated: bool
@@ -160,11 +167,16 @@ class State:
     hallucination_shift: list[float]
     runs: list[JobRun]
     run_counts: list[int]
+    ab_run: int
+    """Index in ``runs`` of the A/B test in progress, -1 when none is (one runs at a time)."""
     models: list[ModelRecord]
     prod: int
     measurements: list[Measurement]
     ab_results: list[ABResult]
     fired: list[int]
+    live_events: list[int]
+    """Indices, in file order, of the events whose earliest tick has come and that may
+    still fire: an event that fires only once leaves the list when it fires."""
     last_fired: list[int]
     pending: list[int]
     chosen: list[list[int]]

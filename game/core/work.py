@@ -24,13 +24,21 @@ def effective_hours(rules: Rules, allocation: list[int]) -> float:
 
 
 def work(state: State, rules: Rules) -> None:
-    """Spend one tick of the player's hours: owed event hours, then queues, then background."""
+    """Spend one tick of the player's hours: owed event hours, then queues, then background.
+
+    Per category with a share of the hours: first the hours owed to event choices, then
+    the queue, first in first out (:func:`_complete` on each task it finishes), and what
+    is left becomes the category's background work.
+    """
     allocation = state.allocation
     hours = rules.hours_by_active[4 - allocation.count(0)]  # effective_hours(), inlined
     owed = state.owed
     queues = state.queues
-    for category in (RESEARCH, DATA, INFRA, WRITING):
-        share = allocation[category]
+    tasks = rules.tasks
+    spent = state.task_spent
+    category = -1
+    for share in allocation:
+        category += 1
         if not share:
             continue
         left = hours * share / 100.0
@@ -40,30 +48,36 @@ def work(state: State, rules: Rules) -> None:
             owed[category] = debt - used
             left -= used
         queue = queues[category]
-        if queue:
-            left = _work_queue(state, rules, queue, left)
+        while left > EPSILON and queue:
+            task = queue[0]
+            effort = tasks[task].hours
+            done = spent[task]
+            used = effort - done
+            if left < used:
+                used = left
+            done += used
+            spent[task] = done
+            left -= used
+            if done >= effort - EPSILON:
+                queue.pop(0)
+                _complete(state, rules, task)
         if left > EPSILON:
-            _background(state, rules, category, left)
-
-
-def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> float:
-    """Spend hours on the queue, first in first out; returns the hours left over."""
-    tasks = rules.tasks
-    spent = state.task_spent
-    while hours > EPSILON and queue:
-        task = queue[0]
-        effort = tasks[task].hours
-        done = spent[task]
-        used = effort - done
-        if hours < used:
-            used = hours
-        done += used
-        spent[task] = done
-        hours -= used
-        if done >= effort - EPSILON:
-            queue.pop(0)
-            _complete(state, rules, task)
-    return hours
+            rate = rules.background[category]
+            if category == RESEARCH:
+                state.insight += rate * left
+            elif category == DATA:
+                per_share = rate * left / 100.0
+                labels = state.labels
+                segment = 0
+                for traffic_share in state.traffic:
+                    labels[segment] += per_share * traffic_share
+                    segment += 1  # noqa: SIM113 (enumerate() costs more here)
+            elif category == INFRA:
+                reliability = state.reliability + rate * left
+                state.reliability = reliability if reliability < 100.0 else 100.0
+            else:
+                trust = state.trust + rate * left
+                state.trust = trust if trust < 100.0 else 100.0
 
 
 def _complete(state: State, rules: Rules, task: int) -> None:
@@ -74,18 +88,3 @@ def _complete(state: State, rules: Rules, task: int) -> None:
     note(state, "task", rule.done_text)
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.TASKS)
-
-
-def _background(state: State, rules: Rules, category: int, hours: float) -> None:
-    rate = rules.background[category]
-    if category == RESEARCH:
-        state.insight += rate * hours
-    elif category == DATA:
-        per_share = rate * hours / 100.0
-        labels = state.labels
-        for i, share in enumerate(state.traffic):
-            labels[i] += per_share * share
-    elif category == INFRA:
-        state.reliability = min(100.0, state.reliability + rate * hours)
-    else:
-        state.trust = min(100.0, state.trust + rate * hours)

@@ -349,7 +349,7 @@ def _ship_or_test(state: State, plan: _Plan, actions: list[Action], best: Measur
             if verdict.diff < 0.0:
                 actions.append(_ship(model))
             return
-    if not _busy(state.runs, "ab_test"):
+    if state.ab_run < 0:
         actions.append(_start(ab_test, model))
 
 
