@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import make_rules, rich_rules, snapshot, ticks
 
@@ -21,6 +23,14 @@ from game.scenario.actions import (
     StartJob,
     StopJob,
 )
+
+
+def test_a_new_game_sets_every_field_of_the_state() -> None:
+    state = engine.new_game(rich_rules(), 0)
+    for field in dataclasses.fields(State):
+        value = getattr(state, field.name)  # an unset slot raises AttributeError
+        if field.default is not dataclasses.MISSING:
+            assert value == field.default, field.name
 
 
 def test_a_new_game_starts_from_the_scenario() -> None:

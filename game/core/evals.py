@@ -73,15 +73,9 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     else:
         h_seen = float("nan")
     model.evaluated = True
-    return Measurement(
-        run=run.id,
-        model=model.id,
-        tick=state.tick + 1,
-        f1=measured,
-        f1_mix=weighted / weight if weight > 0.0 else float("nan"),
-        hallucination=h_seen,
-        golden=list(map(int, state.golden)),
-    )
+    f1_mix = weighted / weight if weight > 0.0 else float("nan")
+    golden_used = list(map(int, state.golden))
+    return Measurement(run.id, model.id, state.tick + 1, measured, f1_mix, h_seen, golden_used)
 
 
 def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABResult:
@@ -98,16 +92,16 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
     se_seen = math.sqrt(seen_c * (1 - seen_c) / n_c + seen_p * (1 - seen_p) / n_p)
     candidate.ab_tested = True
     return ABResult(
-        run=run.id,
-        model=candidate.id,
-        control=control.id,
-        tick=state.tick + 1,
-        n_candidate=n_c,
-        n_control=n_p,
-        rate_candidate=seen_c * 100.0,
-        rate_control=seen_p * 100.0,
-        diff=(seen_c - seen_p) * 100.0,
-        half_width=Z95 * se_seen * 100.0,
+        run.id,
+        candidate.id,
+        control.id,
+        state.tick + 1,
+        n_c,
+        n_p,
+        seen_c * 100.0,  # rate_candidate
+        seen_p * 100.0,  # rate_control
+        (seen_c - seen_p) * 100.0,  # diff
+        Z95 * se_seen * 100.0,  # half_width
     )
 
 

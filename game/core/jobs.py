@@ -74,12 +74,7 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     spec = rules.jobs[job]
     state.run_counts[job] += 1
     run = JobRun(
-        id=f"{spec.id}-{state.run_counts[job]}",
-        job=job,
-        kind=rules.job_kinds[job],
-        status=RUNNING,
-        started_tick=state.tick,
-        model=model,
+        f"{spec.id}-{state.run_counts[job]}", job, rules.job_kinds[job], RUNNING, state.tick, model
     )
     if isinstance(spec, TrainingJob):
         run.labels = list(state.labels)

@@ -138,8 +138,13 @@ class StartRule:
     traffic: tuple[float, ...]
     infra: tuple[int, int, int, int]
     variables: tuple[float, ...]
+    model_id: str
+    """The model in production at the start: its id, true F1 per segment, hallucination
+    rate, latency and cost per request."""
     model_f1: tuple[float, ...]
-    """True F1 per segment of the model in production at the start."""
+    model_hallucination: float
+    model_latency_ms: float
+    model_cost_per_request: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +316,7 @@ def prepare(scenario: Scenario) -> Rules:
 def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
     allocation = scenario.allocation
     infra = scenario.infra
+    model = scenario.production.model
     return StartRule(
         money=float(scenario.budget),
         trust=float(scenario.trust.start),
@@ -321,7 +327,11 @@ def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
         traffic=tuple(s.traffic for s in scenario.segments),
         infra=(infra.checkpointing, infra.monitoring, infra.fallback, infra.autoscaling),
         variables=tuple(scenario.variables.values()),
-        model_f1=tuple(scenario.production.model.f1[s] for s in segments),
+        model_id=model.id,
+        model_f1=tuple(model.f1[s] for s in segments),
+        model_hallucination=model.hallucination,
+        model_latency_ms=model.latency_ms,
+        model_cost_per_request=model.cost_per_request,
     )
 
 

@@ -53,10 +53,10 @@ class JobRun:
     kind: str
     status: str
     started_tick: int
-    progress: float = 0.0
-    """Hours run so far."""
     model: int = -1
     """Model measured (eval, A/B test) or produced (training, once finished)."""
+    progress: float = 0.0
+    """Hours run so far."""
     labels: list[float] = field(default_factory=list)
     """Training data snapshot, per segment, taken when the run started."""
     collapse_at: float = -1.0

@@ -62,15 +62,8 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
         keep = 1.0 - job.collapse.damage / 100.0
         f1 = [value * keep for value in f1]
         hallucination = min(100.0, hallucination * 3.0)
+    latency_ms = job.latency_ms if job.latency_ms is not None else base.latency_ms
+    cost = job.cost_per_request if job.cost_per_request is not None else base.cost_per_request
     return ModelRecord(
-        id=run.id,
-        source_job=run.job,
-        f1=f1,
-        hallucination=hallucination,
-        latency_ms=job.latency_ms if job.latency_ms is not None else base.latency_ms,
-        cost_per_request=(
-            job.cost_per_request if job.cost_per_request is not None else base.cost_per_request
-        ),
-        created_tick=state.tick + 1,
-        collapsed=collapsed,
+        run.id, run.job, f1, hallucination, latency_ms, cost, state.tick + 1, collapsed
     )

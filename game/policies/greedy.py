@@ -370,8 +370,8 @@ def greedy(rules: Rules, seed: int) -> Decide:
     # The best candidate, given the reports and prod (a new model has no report yet).
     best: Measurement | None = None
     nothing: list[Action] = []
-    # It re-plans its hours when its work changes: a task queued or finished, hours owed
-    # to an answer, or at the regular look.
+    # It re-plans its hours only when its work changes: a task queued or finished, or hours
+    # owed to an answer.
     replan = True
     done = 0
     # The labeling and training jobs it may yet start or restart (see _start_jobs).
@@ -423,7 +423,7 @@ def greedy(rules: Rules, seed: int) -> Decide:
             if newest.id != models[state.prod].id and newest.created_tick <= state.tick:
                 actions.append(_ship(newest.id))
         finished = state.task_status.count(DONE)
-        if replan or queuing or finished != done or not state.tick % RECHECK_TICKS:
+        if replan or queuing or finished != done:
             done = finished
             wanted = _allocation_for(state, plan, queuing)
             if wanted != last_allocation and _worth_moving(last_allocation, wanted):
