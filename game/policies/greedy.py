@@ -51,6 +51,8 @@ class _Plan:
 
     answers: tuple[Choose | None, ...]
     """Per event, its answer when no choice has a requirement (None otherwise)."""
+    answer_owes: tuple[bool, ...]
+    """Per event, whether that answer owes hours."""
     options: tuple[tuple[Option, ...], ...]
     """Per event without a fixed answer, the choices to weigh at each look."""
     tasks: tuple[tuple[int, Predicate | None, QueueTask], ...]
@@ -66,22 +68,24 @@ class _Plan:
     """By tick, the hours left before the scenario ends."""
 
 
-def _cheapest(state: State, options: tuple[Option, ...]) -> Choose | None:
+def _cheapest(state: State, options: tuple[Option, ...]) -> Option | None:
     """The choice with the lowest (cost, hours) whose requirement holds, if any."""
-    best: Choose | None = None
+    best: Option | None = None
     best_cost = best_hours = 0.0
-    for requires, cost, hours, action in options:
+    for option in options:
+        requires, cost, hours, _ = option
         if requires is not None and not requires(state):
             continue
         # Ties keep the earlier choice, as min() over (cost, hours, index) would.
         if best is None or cost < best_cost or (cost == best_cost and hours < best_hours):
-            best, best_cost, best_hours = action, cost, hours
+            best, best_cost, best_hours = option, cost, hours
     return best
 
 
 def _make_plan(rules: Rules) -> _Plan:
     """The plan of a scenario."""
     answers: list[Choose | None] = []
+    answer_owes: list[bool] = []
     options: list[tuple[Option, ...]] = []
     for event in rules.events:
         weighed = tuple(
@@ -90,15 +94,18 @@ def _make_plan(rules: Rules) -> _Plan:
         )
         if any(requires is not None for requires, _, _, _ in weighed):
             answers.append(None)
+            answer_owes.append(False)
             options.append(weighed)
         else:  # the cheapest, the first of equals (as in _cheapest)
             cheapest = min(weighed, key=lambda option: option[1:3], default=None)
             answers.append(None if cheapest is None else cheapest[3])
+            answer_owes.append(cheapest is not None and cheapest[2] > 0.0)
             options.append(())
     kinds = rules.job_kinds
     start = rules.scenario.allocation
     return _Plan(
         answers=tuple(answers),
+        answer_owes=tuple(answer_owes),
         options=tuple(options),
         tasks=tuple((i, task.requires, task.queue_action) for i, task in enumerate(rules.tasks)),
         task_hours=tuple(task.hours for task in rules.tasks),
@@ -357,6 +364,7 @@ def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game."""
     plan = _plan_for(rules)
     answers = plan.answers
+    answer_owes = plan.answer_owes
     evals = plan.evals
     last_allocation = plan.start_allocation
     seen_log = -1
@@ -370,16 +378,17 @@ def greedy(rules: Rules, seed: int) -> Decide:
     # The best candidate, given the reports and prod (a new model has no report yet).
     best: Measurement | None = None
     nothing: list[Action] = []
-    # It re-plans its hours only when its work changes: a task queued or finished, or hours
-    # owed to an answer.
-    replan = True
+    # It re-plans its hours only when its work changes: a task queued (by anyone) or
+    # finished, or hours owed to its answers.
+    owed_hours = True  # (at the first look, to plan at all)
     done = 0
+    unqueued = len(rules.tasks)
     # The labeling and training jobs it may yet start or restart (see _start_jobs).
     producers = list(plan.producers)
 
     def decide(state: State) -> list[Action]:
         nonlocal seen_log, last_allocation, seen_runs, seen_reports, prod, measured, best
-        nonlocal replan, done, producers
+        nonlocal owed_hours, done, unqueued, producers
         # Like a person, it looks again when something happened (a line in the log, an
         # event waiting) and otherwise every RECHECK_TICKS ticks.
         pending = state.pending
@@ -387,13 +396,20 @@ def greedy(rules: Rules, seed: int) -> Decide:
             return nothing
         seen_log = len(state.log)
         actions: list[Action] = []
+        owes = False
         for event in pending:
             choice = answers[event]
-            if choice is None:
-                choice = _cheapest(state, plan.options[event])
             if choice is not None:
                 actions.append(choice)
-        queuing = _queue_tasks(state, plan, actions) if 0 in state.task_status else _NO_TASKS
+                owes = owes or answer_owes[event]
+                continue
+            option = _cheapest(state, plan.options[event])
+            if option is not None:
+                actions.append(option[3])
+                owes = owes or option[2] > 0.0
+        status = state.task_status
+        now_unqueued = status.count(0)
+        queuing = _queue_tasks(state, plan, actions) if now_unqueued else _NO_TASKS
         runs = state.runs
         if len(runs) > seen_runs:
             for run in runs[seen_runs:]:
@@ -422,14 +438,15 @@ def greedy(rules: Rules, seed: int) -> Decide:
             newest = models[-1]
             if newest.id != models[state.prod].id and newest.created_tick <= state.tick:
                 actions.append(_ship(newest.id))
-        finished = state.task_status.count(DONE)
-        if replan or queuing or finished != done:
+        finished = status.count(DONE)
+        if owed_hours or queuing or finished != done or now_unqueued != unqueued:
             done = finished
             wanted = _allocation_for(state, plan, queuing)
             if wanted != last_allocation and _worth_moving(last_allocation, wanted):
                 last_allocation = wanted
                 actions.append(_allocate(wanted))
-        replan = bool(pending)  # the answers given now owe hours from the next tick
+        unqueued = now_unqueued - len(queuing)
+        owed_hours = owes  # the answers given now owe hours from the next tick
         return actions
 
     return decide
