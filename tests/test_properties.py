@@ -18,6 +18,7 @@ from game.core.evals import escalation_rate
 from game.core.rules import Rules
 from game.core.scoring import score
 from game.core.state import RUNNING, State
+from game.core.work import hours_at_work
 from game.scenario.actions import (
     ACTION_ADAPTER,
     Action,
@@ -121,7 +122,8 @@ def check_invariants(state: State, rules: Rules) -> None:
 
 
 def check_bookkeeping(state: State, rules: Rules) -> None:
-    """What the engine keeps to avoid searching agrees with a search of the state."""
+    """What the engine keeps to avoid working it out again agrees with working it out."""
+    assert state.working == hours_at_work(rules, state.allocation)
     testing = [
         i for i, run in enumerate(state.runs) if run.kind == "ab_test" and run.status == RUNNING
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from game.core import backlog, events, jobs
+from game.core import backlog, events, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import RUNNING, State
@@ -35,6 +35,7 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str
         return f"the allocation adds up to {sum(shares)}%, not 100%"
     if commit:
         state.allocation = list(shares)
+        state.working = work.hours_at_work(rules, state.allocation)
     return None
 
 

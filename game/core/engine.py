@@ -38,6 +38,7 @@ def new_game(rules: Rules, seed: int) -> State:
     state.insight = 0.0
     state.reliability = start.reliability
     state.allocation = list(start.allocation)
+    state.working = work.hours_at_work(rules, state.allocation)
     state.labels = list(start.labels)
     state.golden = list(start.golden)
     state.traffic = list(start.traffic)

@@ -46,8 +46,9 @@ def check(state: State, rules: Rules) -> None:
         _fire(state, rules, index, event)
         if not event.repeat:
             spent.append(index)
-    for index in spent:
-        live.remove(index)
+    if spent:  # the events that fired for the only time they may leave
+        for index in spent:
+            live.remove(index)
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:

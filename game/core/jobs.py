@@ -76,7 +76,7 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     run = JobRun(
         f"{spec.id}-{state.run_counts[job]}", job, rules.job_kinds[job], RUNNING, state.tick, model
     )
-    if isinstance(spec, TrainingJob):
+    if type(spec) is TrainingJob:  # (not isinstance(): pydantic models check it slowly)
         run.labels = list(state.labels)
         run.base = state.prod
         _arm_collapse(state, run, spec)
@@ -210,23 +210,24 @@ def _fail(state: State, run: JobRun, why: str) -> None:
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
     run.status = FINISHED
-    if isinstance(spec, TrainingJob):
+    # type() rather than isinstance(): a pydantic model class checks isinstance() slowly.
+    if type(spec) is TrainingJob:
         model = train_model(state, rules, run, spec)
         state.models.append(model)
         run.model = len(state.models) - 1
         note(state, "job", f"{spec.name} finished: model {model.id} is ready.")
-    elif isinstance(spec, EvalJob):
+    elif type(spec) is EvalJob:
         result = evals.measure(state, rules, run, spec)
         state.measurements.append(result)
         state.evals_run += 1
         note(state, "eval", f"Eval {run.id} of {result.model} finished: F1 {result.f1_mix:.3f}.")
-    elif isinstance(spec, LabelingJob):
+    elif type(spec) is LabelingJob:
         seg = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
         state.golden[seg] += golden
         state.labels[seg] += spec.items - golden
         note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
-    elif isinstance(spec, ABTestJob):
+    elif type(spec) is ABTestJob:
         state.ab_run = -1
         if run.requests_candidate < 1 or run.requests_control < 1:
             note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")

@@ -148,6 +148,9 @@ class State:
     insight: float
     reliability: float
     allocation: list[int]
+    working: list[tuple[int, float]]
+    """Each category with a share of the time and its hours of work in a tick: worked out
+    from the allocation whenever it is set (:func:`game.core.work.hours_at_work`)."""
     labels: list[float]
     golden: list[float]
     traffic: list[float]

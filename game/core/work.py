@@ -23,6 +23,16 @@ def effective_hours(rules: Rules, allocation: list[int]) -> float:
     return rules.hours_by_active[4 - allocation.count(0)]
 
 
+def hours_at_work(rules: Rules, allocation: list[int]) -> list[tuple[int, float]]:
+    """Each category with a share of the time, and its hours of work in a tick.
+
+    The tick's hours after the context-switch penalty (:func:`effective_hours`) times the
+    category's share. Worked out when the allocation is set (:attr:`State.working`).
+    """
+    hours = effective_hours(rules, allocation)
+    return [(category, hours * share / 100.0) for category, share in enumerate(allocation) if share]
+
+
 def work(state: State, rules: Rules) -> None:
     """Spend one tick of the player's hours: owed event hours, then queues, then background.
 
@@ -30,18 +40,11 @@ def work(state: State, rules: Rules) -> None:
     the queue, first in first out (:func:`_complete` on each task it finishes), and what
     is left becomes the category's background work.
     """
-    allocation = state.allocation
-    hours = rules.hours_by_active[4 - allocation.count(0)]  # effective_hours(), inlined
     owed = state.owed
     queues = state.queues
     tasks = rules.tasks
     spent = state.task_spent
-    category = -1
-    for share in allocation:
-        category += 1
-        if not share:
-            continue
-        left = hours * share / 100.0
+    for category, left in state.working:
         debt = owed[category]
         if debt > 0.0:
             used = left if left < debt else debt
