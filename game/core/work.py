@@ -41,31 +41,35 @@ def work(state: State, rules: Rules) -> None:
     is left becomes the category's background work.
     """
     owed = state.owed
+    owing = any(owed)  # hours are seldom owed: one test for all four categories
     queues = state.queues
-    tasks = rules.tasks
-    spent = state.task_spent
+    background = rules.background
     for category, left in state.working:
-        debt = owed[category]
-        if debt > 0.0:
-            used = left if left < debt else debt
-            owed[category] = debt - used
-            left -= used
+        if owing:
+            debt = owed[category]
+            if debt > 0.0:
+                used = left if left < debt else debt
+                owed[category] = debt - used
+                left -= used
         queue = queues[category]
-        while left > EPSILON and queue:
-            task = queue[0]
-            effort = tasks[task].hours
-            done = spent[task]
-            used = effort - done
-            if left < used:
-                used = left
-            done += used
-            spent[task] = done
-            left -= used
-            if done >= effort - EPSILON:
-                queue.pop(0)
-                _complete(state, rules, task)
+        if queue:
+            tasks = rules.tasks
+            spent = state.task_spent
+            while left > EPSILON and queue:
+                task = queue[0]
+                effort = tasks[task].hours
+                done = spent[task]
+                used = effort - done
+                if left < used:
+                    used = left
+                done += used
+                spent[task] = done
+                left -= used
+                if done >= effort - EPSILON:
+                    queue.pop(0)
+                    _complete(state, rules, task)
         if left > EPSILON:
-            rate = rules.background[category]
+            rate = background[category]
             if category == RESEARCH:
                 state.insight += rate * left
             elif category == DATA:
