@@ -147,7 +147,7 @@ def _add(s: State, r: Rules, value: dict[str, float], item: str) -> None:
 
 
 def _message(s: State, r: Rules, value: str, item: str) -> None:
-    note(s, "message", value)
+    s.log.append((s.tick, "message", value))  # note(), written out
 
 
 def _incident(s: State, r: Rules, value: str, item: str) -> None:

@@ -55,7 +55,7 @@ def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
     state.fired[index] += 1
     state.last_fired[index] = state.tick
     if not event.hidden:
-        note(state, "event", event.title)
+        state.log.append((state.tick, "event", event.title))  # note(), written out
     if event.effects:
         apply_effects(state, rules, event.effects, ledger.EVENTS)
     if event.choices:
@@ -82,7 +82,7 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
     owed = state.owed
     for category, hours in rule.owes:  # adding the zero hours would change nothing
         owed[category] += hours
-    note(state, "choice", rule.log_text)
+    state.log.append((state.tick, "choice", rule.log_text))  # note(), written out
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.EVENTS)
     if rule.outcome_weights:

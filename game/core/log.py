@@ -6,5 +6,8 @@ from game.core.state import State
 
 
 def note(state: State, kind: str, text: str) -> None:
-    """Add a line to the player's log."""
+    """Add a line to the player's log.
+
+    A few paths run many times a game append the same tuple themselves, written out.
+    """
     state.log.append((state.tick, kind, text))

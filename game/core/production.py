@@ -42,7 +42,80 @@ def model_escalation(state: State, rules: Rules, model: ModelRecord) -> float:
 def serve(state: State, rules: Rules, hours: float) -> None:
     """Serve one tick of traffic and bill serving and API costs.
 
-    A spike that ends inside the tick multiplies only the part of the tick it covers.
+    A tick with a spike or an outage goes through :func:`_serve_troubled`. A spike that
+    ends inside the tick multiplies only the part of the tick it covers.
+    """
+    counts = state.traffic_counts
+    serving = rules.serving
+    ledger = state.ledger
+    if state.spike > 1.0 or state.outage_left > 0.0:
+        answered = _serve_troubled(state, rules, hours)
+    else:  # a calm tick: the formulas below with no spike and no outage, which give these
+        answered = serving.conversations_per_hour * hours
+        state.latency_factor = 1.0
+        counts.total += answered
+        dollars = serving.gpu_dollars_per_hour * hours
+        if dollars:
+            state.money -= dollars
+            ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
+        counts.served += answered
+
+    # Escalations, hallucinations and API cost of the answered conversations: production's
+    # model, mixed with the candidate's while an A/B test runs.
+    models = state.models
+    model = models[state.prod]
+    rate = model.escalation
+    if model.escalation_mix != state.traffic_mix:
+        rate = model_escalation(state, rules, model)
+    hallucination = model.hallucination
+    api = model.cost_per_request
+    if state.ab_run >= 0:
+        ab = state.runs[state.ab_run]
+        spec = rules.jobs[ab.job]
+        assert isinstance(spec, ABTestJob)
+        share = spec.share / 100.0
+        candidate = models[ab.model]
+        ab.requests_candidate += answered * share
+        ab.requests_control += answered * (1.0 - share)
+        candidate_rate = candidate.escalation
+        if candidate.escalation_mix != state.traffic_mix:
+            candidate_rate = model_escalation(state, rules, candidate)
+        rate += (candidate_rate - rate) * share
+        hallucination += (candidate.hallucination - hallucination) * share
+        api += (candidate.cost_per_request - api) * share
+    escalations = answered * rate
+    counts.escalations += escalations
+    counts.hallucinations += answered * hallucination / 100.0
+    dollars = answered * api
+    if dollars:
+        state.money -= dollars
+        ledger[API] = ledger.get(API, 0.0) + dollars
+
+    # The dashboard's count is noisy: one normal draw every tick. (The two comparisons
+    # are max(variance, 0.0) and max(0.0, seen), spelled out.)
+    variance = escalations * (1.0 - rate)
+    if variance < 0.0:
+        variance = 0.0
+    normals = state.rng.normals  # the next normal, as Draws.standard_normal() hands it out
+    normal = normals.pop() if normals else state.rng.standard_normal()
+    seen = escalations + math.sqrt(variance) * normal
+    if not seen > 0.0:
+        seen = 0.0
+    counts.escalations_seen += seen
+    counts.last_rate_seen = 100.0 * seen / answered if answered > 0.0 else 0.0
+
+    if state.spike_left > 0.0:
+        state.spike_left = max(0.0, state.spike_left - hours)
+        if state.spike_left == 0.0:
+            state.spike = 1.0
+            state.latency_factor = 1.0
+            note(state, "ops", "Traffic is back to normal.")
+
+
+def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
+    """Demand, failures and the serving bill of a tick with a spike or an outage.
+
+    Returns the conversations answered.
     """
     counts = state.traffic_counts
     serving = rules.serving
@@ -87,52 +160,4 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         state.outage_left = max(0.0, state.outage_left - hours)
     counts.failed += failed
     counts.served += answered
-
-    # Escalations, hallucinations and API cost of the answered conversations: production's
-    # model, mixed with the candidate's while an A/B test runs.
-    models = state.models
-    model = models[state.prod]
-    rate = model.escalation
-    if model.escalation_mix != state.traffic_mix:
-        rate = model_escalation(state, rules, model)
-    hallucination = model.hallucination
-    api = model.cost_per_request
-    if state.ab_run >= 0:
-        ab = state.runs[state.ab_run]
-        spec = rules.jobs[ab.job]
-        assert isinstance(spec, ABTestJob)
-        share = spec.share / 100.0
-        candidate = models[ab.model]
-        ab.requests_candidate += answered * share
-        ab.requests_control += answered * (1.0 - share)
-        candidate_rate = candidate.escalation
-        if candidate.escalation_mix != state.traffic_mix:
-            candidate_rate = model_escalation(state, rules, candidate)
-        rate += (candidate_rate - rate) * share
-        hallucination += (candidate.hallucination - hallucination) * share
-        api += (candidate.cost_per_request - api) * share
-    escalations = answered * rate
-    counts.escalations += escalations
-    counts.hallucinations += answered * hallucination / 100.0
-    dollars = answered * api
-    if dollars:
-        state.money -= dollars
-        ledger[API] = ledger.get(API, 0.0) + dollars
-
-    # The dashboard's count is noisy: one normal draw every tick. (The two comparisons
-    # are max(variance, 0.0) and max(0.0, seen), spelled out.)
-    variance = escalations * (1.0 - rate)
-    if variance < 0.0:
-        variance = 0.0
-    seen = escalations + math.sqrt(variance) * state.rng.standard_normal()
-    if not seen > 0.0:
-        seen = 0.0
-    counts.escalations_seen += seen
-    counts.last_rate_seen = 100.0 * seen / answered if answered > 0.0 else 0.0
-
-    if state.spike_left > 0.0:
-        state.spike_left = max(0.0, state.spike_left - hours)
-        if state.spike_left == 0.0:
-            state.spike = 1.0
-            state.latency_factor = 1.0
-            note(state, "ops", "Traffic is back to normal.")
+    return answered

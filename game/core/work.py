@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from game.core import ledger
 from game.core.effects import apply_effects
-from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import DONE, State
 
@@ -92,6 +91,6 @@ def _complete(state: State, rules: Rules, task: int) -> None:
     state.task_status[task] = DONE
     if rule.cost:
         ledger.spend(state, ledger.TASKS, rule.cost)
-    note(state, "task", rule.done_text)
+    state.log.append((state.tick, "task", rule.done_text))  # note(), written out
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.TASKS)
