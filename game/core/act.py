@@ -65,10 +65,11 @@ def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> st
     if job is None:
         return f"there is no job '{action.job}'"
     model = state.prod if rules.job_kinds[job] == "eval" else -1
-    if action.model is not None:
-        model = jobs.find_model(state, action.model)
+    model_id = action.model
+    if model_id is not None:
+        model = jobs.find_model(state, model_id)
         if model < 0:
-            return f"there is no model '{action.model}'"
+            return f"there is no model '{model_id}'"
     reason = jobs.start_refusal(state, rules, job, model)
     if reason is None and commit:
         jobs.start(state, rules, job, model)

@@ -68,8 +68,11 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     n_total = fsum(state.golden)
     h = model.hallucination / 100.0
     if n_total >= 1.0:
-        se_h = math.sqrt(max(h * (1.0 - h), 1e-6) / n_total)
-        h_seen = max(0.0, h + se_h * rng.standard_normal()) * 100.0
+        variance = h * (1.0 - h)
+        if variance < 1e-6:  # max(variance, 1e-6) and max(0.0, seen), spelled out
+            variance = 1e-6
+        seen = h + math.sqrt(variance / n_total) * rng.standard_normal()
+        h_seen = (seen if seen > 0.0 else 0.0) * 100.0
     else:
         h_seen = float("nan")
     model.evaluated = True

@@ -23,8 +23,10 @@ def _capacity(state: State, rules: Rules) -> tuple[float, float]:
     """The traffic multiple the fleet absorbs, and the multiple of GPUs it runs."""
     headroom = rules.serving.headroom
     if state.spike > 1.0 and state.infra[3] > 0:
-        scale = min(state.spike, AUTOSCALE_MAX[state.infra[3]])
-        return max(headroom, scale), scale
+        # min(spike, most) and max(headroom, scale), spelled out (they run every tick)
+        most = AUTOSCALE_MAX[state.infra[3]]
+        scale = most if most < state.spike else state.spike
+        return (scale if scale > headroom else headroom), scale
     return headroom, 1.0
 
 
@@ -105,7 +107,8 @@ def serve(state: State, rules: Rules, hours: float) -> None:
     counts.last_rate_seen = 100.0 * seen / answered if answered > 0.0 else 0.0
 
     if state.spike_left > 0.0:
-        state.spike_left = max(0.0, state.spike_left - hours)
+        left = state.spike_left - hours
+        state.spike_left = left if left > 0.0 else 0.0  # max(0.0, left), spelled out
         if state.spike_left == 0.0:
             state.spike = 1.0
             state.latency_factor = 1.0
@@ -122,7 +125,8 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
     per_hour = serving.conversations_per_hour
     failed = 0.0
     if state.spike > 1.0:
-        spiked_hours = min(hours, state.spike_left)
+        spike_left = state.spike_left
+        spiked_hours = spike_left if spike_left < hours else hours  # min(), spelled out
         calm_hours = hours - spiked_hours
         spiked = per_hour * state.spike * spiked_hours
         demand = spiked + per_hour * calm_hours
@@ -152,12 +156,15 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
     answered = demand - failed
 
     if state.outage_left > 0.0:
-        affected = answered * min(hours, state.outage_left) / hours
+        outage_left = state.outage_left
+        down = outage_left if outage_left < hours else hours  # min(hours, outage_left)
+        affected = answered * down / hours
         degraded = affected * FALLBACK_SHARE[state.infra[2]]
         failed += affected - degraded
         counts.degraded += degraded
         answered -= affected
-        state.outage_left = max(0.0, state.outage_left - hours)
+        outage_left -= hours
+        state.outage_left = outage_left if outage_left > 0.0 else 0.0  # max(0.0, ...)
     counts.failed += failed
     counts.served += answered
     return answered

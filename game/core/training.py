@@ -14,7 +14,7 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
 
     ``lift`` (from research) raises the curve's ceiling and shifts the whole curve up.
     """
-    n = max(examples, 1.0)
+    n = 1.0 if examples < 1.0 else examples  # max(examples, 1.0), spelled out
     gap = (curve.ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
     return curve.ceiling + lift - gap
 
