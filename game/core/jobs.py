@@ -72,9 +72,10 @@ def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | Non
 def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     """Start a run of a job (already checked by :func:`start_refusal`)."""
     spec = rules.jobs[job]
-    state.run_counts[job] += 1
+    count = state.run_counts[job] + 1
+    state.run_counts[job] = count
     run = JobRun(
-        f"{spec.id}-{state.run_counts[job]}", job, rules.job_kinds[job], RUNNING, state.tick, model
+        f"{rules.job_ids[job]}-{count}", job, rules.job_kinds[job], RUNNING, state.tick, model
     )
     if type(spec) is TrainingJob:  # (not isinstance(): pydantic models check it slowly)
         run.labels = list(state.labels)
@@ -83,8 +84,9 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     elif run.kind == "ab_test":
         state.ab_run = len(state.runs)
     state.runs.append(run)
+    started, hours = rules.job_started[job]
     what = f" on {state.models[model].id}" if model >= 0 else ""
-    note(state, "job", f"Started {spec.name}{what} ({run.id}, {spec.hours:g} h).")
+    note(state, "job", f"{started}{what} ({run.id}{hours}")
     return run
 
 

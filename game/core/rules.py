@@ -176,6 +176,10 @@ class Rules:
     """Each job template's kind: training, eval, labeling or ab_test."""
     job_hours: tuple[float, ...]
     """Hours each job template runs, read every tick by the jobs."""
+    job_ids: tuple[str, ...]
+    job_started: tuple[tuple[str, str], ...]
+    """Each job's start log line around its run (and model): "Started NAME" and
+    ", HOURS h)."."""
     start_actions: tuple[StartJob, ...]
     """The action that starts each job with no model named."""
     reference: dict[int, tuple[Action, ...]]
@@ -300,6 +304,8 @@ def prepare(scenario: Scenario) -> Rules:
         job_cost_per_hour=tuple(cost_per_hour(job) for job in scenario.jobs),
         job_kinds=tuple(job.kind for job in scenario.jobs),
         job_hours=tuple(job.hours for job in scenario.jobs),
+        job_ids=tuple(job.id for job in scenario.jobs),
+        job_started=tuple((f"Started {job.name}", f", {job.hours:g} h).") for job in scenario.jobs),
         start_actions=tuple(StartJob(job=job.id) for job in scenario.jobs),
         reference=_reference_schedule(scenario, tick_hours),
         start=_start_rule(scenario, segments),

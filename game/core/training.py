@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from game.core.rules import Rules
 from game.core.state import JobRun, ModelRecord, State
 from game.scenario.model import Curve, TrainingJob
@@ -29,8 +31,6 @@ def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
         return -1.0
     if p >= 1.0:
         return 0.0
-    import math
-
     rate = -math.log1p(-p)
     when = state.rng.exponential(1.0 / rate)
     return when if when < hours else -1.0
