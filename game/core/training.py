@@ -17,8 +17,9 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
     ``lift`` (from research) raises the curve's ceiling and shifts the whole curve up.
     """
     n = 1.0 if examples < 1.0 else examples  # max(examples, 1.0), spelled out
-    gap = (curve.ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
-    return curve.ceiling + lift - gap
+    ceiling = curve.ceiling
+    gap = (ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
+    return ceiling + lift - gap
 
 
 def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
@@ -41,14 +42,16 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     base = state.models[run.base]
     lifts = state.ceiling_lift[run.job]
     f1: list[float] = []
+    curves = job.learning_curve
+    noise = job.noise
     for i, seg in enumerate(rules.segments):
-        curve = job.learning_curve.get(seg)
+        curve = curves.get(seg)
         if curve is None:
             value = base.f1[i]
         else:
             value = curve_f1(curve, run.labels[i], lifts[i])
-            if job.noise > 0.0:
-                value += job.noise * state.rng.standard_normal()
+            if noise > 0.0:
+                value += noise * state.rng.standard_normal()
         # min(MAX_F1, max(0.0, value)), spelled out
         if not value > 0.0:
             value = 0.0
