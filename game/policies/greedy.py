@@ -7,11 +7,11 @@ ends, once (restarting a failed training run that still can), evaluates every ne
 A/B tests the best-measured candidate when it can, and ships a candidate that measured
 better than production.
 
-It looks at the board often, so each look is kept cheap: what depends only on the
-scenario is worked out once per scenario (:class:`_Plan`), runs and eval reports are read
-once, as they arrive (both are only ever appended), what follows from them is worked out
-again only when they change, and equal actions are built once and shared (actions are
-immutable).
+It looks at the board every hour of the day, and at once when an event waits for an
+answer. Each look is kept cheap: what depends only on the scenario is worked out once per
+scenario (:class:`_Plan`), runs and eval reports are read once, as they arrive (both are
+only ever appended), what follows from them is worked out again only when they change,
+and equal actions are built once and shared (actions are immutable).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from game.core.rules import Rules
 from game.core.state import DONE, FAILED, RUNNING, JobRun, Measurement, ModelRecord, State
 from game.scenario.actions import Action, Allocate, Choose, QueueTask, RestartJob, Ship, StartJob
 
-RECHECK_TICKS = 4
-"""Ticks between looks at the board when nothing new has happened."""
+LOOK_HOURS = 1.0
+"""Hours between looks at the board when no event waits for an answer."""
 MARGIN = 0.005
 """How much better (F1) a candidate must measure before it replaces production."""
 REALLOCATE_POINTS = 10
@@ -66,6 +66,8 @@ class _Plan:
     start_allocation: Shares
     hours_left: tuple[float, ...]
     """By tick, the hours left before the scenario ends."""
+    look_ticks: int
+    """Ticks between looks at the board (LOOK_HOURS, at least one tick)."""
 
 
 def _cheapest(state: State, options: tuple[Option, ...]) -> Option | None:
@@ -127,6 +129,7 @@ def _make_plan(rules: Rules) -> _Plan:
         hours_left=tuple(
             (rules.total_ticks - tick) * rules.tick_hours for tick in range(rules.total_ticks)
         ),
+        look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
     )
 
 
@@ -367,7 +370,7 @@ def greedy(rules: Rules, seed: int) -> Decide:
     answer_owes = plan.answer_owes
     evals = plan.evals
     last_allocation = plan.start_allocation
-    seen_log = -1
+    look_ticks = plan.look_ticks
     # Runs and eval reports are only ever appended, so each is read once, as it arrives.
     seen_runs = 0
     last_run: list[JobRun | None] = [None] * len(rules.jobs)  # each job's last run
@@ -387,14 +390,13 @@ def greedy(rules: Rules, seed: int) -> Decide:
     producers = list(plan.producers)
 
     def decide(state: State) -> list[Action]:
-        nonlocal seen_log, last_allocation, seen_runs, seen_reports, prod, measured, best
+        nonlocal last_allocation, seen_runs, seen_reports, prod, measured, best
         nonlocal owed_hours, done, unqueued, producers
-        # Like a person, it looks again when something happened (a line in the log, an
-        # event waiting) and otherwise every RECHECK_TICKS ticks.
+        # Like a person, it looks at the board every hour, and at once when an event waits
+        # for an answer.
         pending = state.pending
-        if len(state.log) == seen_log and not pending and state.tick % RECHECK_TICKS:
+        if not pending and state.tick % look_ticks:
             return nothing
-        seen_log = len(state.log)
         actions: list[Action] = []
         owes = False
         for event in pending:
