@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from math import fsum
+from math import floor, fsum
 
 from game.core.conditions import Predicate
 from game.core.engine import Decide
@@ -195,14 +195,18 @@ def _allocation_for(state: State, plan: _Plan, queuing: Sequence[int]) -> Shares
     # owed. Written out per category: this runs at most looks.
     queue_r, queue_d, queue_i, queue_w = state.queues
     research = data = infra = writing = 0.0
-    for task in queue_r:
-        research += hours_of[task] - spent[task]
-    for task in queue_d:
-        data += hours_of[task] - spent[task]
-    for task in queue_i:
-        infra += hours_of[task] - spent[task]
-    for task in queue_w:
-        writing += hours_of[task] - spent[task]
+    if queue_r:
+        for task in queue_r:
+            research += hours_of[task] - spent[task]
+    if queue_d:
+        for task in queue_d:
+            data += hours_of[task] - spent[task]
+    if queue_i:
+        for task in queue_i:
+            infra += hours_of[task] - spent[task]
+    if queue_w:
+        for task in queue_w:
+            writing += hours_of[task] - spent[task]
     owed_r, owed_d, owed_i, owed_w = owed
     research += owed_r
     data += owed_d
@@ -216,10 +220,11 @@ def _allocation_for(state: State, plan: _Plan, queuing: Sequence[int]) -> Shares
     total = fsum((research, data, infra, writing))
     if total <= 0.0:
         return plan.start_allocation
-    r = int(100.0 * research / total)
-    d = int(100.0 * data / total)
-    i = int(100.0 * infra / total)
-    w = int(100.0 * writing / total)
+    # The shares rounded down (floor() is int() for these non-negative numbers, and cheaper).
+    r = floor(100.0 * research / total)
+    d = floor(100.0 * data / total)
+    i = floor(100.0 * infra / total)
+    w = floor(100.0 * writing / total)
     # The rounding remainder goes to the category with the most work (the first of equals).
     extra = 100 - r - d - i - w
     if research >= data and research >= infra and research >= writing:
