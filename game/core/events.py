@@ -41,8 +41,10 @@ def check(state: State, rules: Rules) -> None:
         if when is not None and not when(state):
             continue
         chance = event.chance_per_tick
-        if chance < 1.0 and state.rng.random() >= chance:
-            continue
+        if chance < 1.0:
+            uniforms = state.rng.uniforms  # the next uniform, as Draws.random() hands it out
+            if (uniforms.pop() if uniforms else state.rng.random()) >= chance:
+                continue
         _fire(state, rules, index, event)
         if not event.repeat:
             spent.append(index)
