@@ -7,8 +7,8 @@ ends, once (restarting a failed training run that still can), evaluates every ne
 A/B tests the best-measured candidate when it can, and ships a candidate that measured
 better than production.
 
-It looks at the board every hour of the day, and at once when an event waits for an
-answer. Each look is kept cheap: what depends only on the scenario is worked out once per
+It answers an event as soon as it waits, and looks at the rest of the board every hour
+of the day. Each look is kept cheap: what depends only on the scenario is worked out once per
 scenario (:class:`_Plan`), runs and eval reports are read once, as they arrive (both are
 only ever appended), what follows from them is worked out again only when they change,
 and equal actions are built once and shared (actions are immutable).
@@ -82,6 +82,23 @@ def _cheapest(state: State, options: tuple[Option, ...]) -> Option | None:
         if best is None or cost < best_cost or (cost == best_cost and hours < best_hours):
             best, best_cost, best_hours = option, cost, hours
     return best
+
+
+def _answer(state: State, plan: _Plan, pending: list[int], actions: list[Action]) -> bool:
+    """Answer each waiting event with its cheapest choice; whether the answers owe hours."""
+    owes = False
+    answers = plan.answers
+    for event in pending:
+        choice = answers[event]
+        if choice is not None:
+            actions.append(choice)
+            owes = owes or plan.answer_owes[event]
+            continue
+        option = _cheapest(state, plan.options[event])
+        if option is not None:
+            actions.append(option[3])
+            owes = owes or option[2] > 0.0
+    return owes
 
 
 def _make_plan(rules: Rules) -> _Plan:
@@ -371,8 +388,6 @@ def _ship_or_test(state: State, plan: _Plan, actions: list[Action], best: Measur
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game."""
     plan = _plan_for(rules)
-    answers = plan.answers
-    answer_owes = plan.answer_owes
     evals = plan.evals
     last_allocation = plan.start_allocation
     look_ticks = plan.look_ticks
@@ -397,23 +412,16 @@ def greedy(rules: Rules, seed: int) -> Decide:
     def decide(state: State) -> list[Action]:
         nonlocal last_allocation, seen_runs, seen_reports, prod, measured, best
         nonlocal owed_hours, done, unqueued, producers
-        # Like a person, it looks at the board every hour, and at once when an event waits
-        # for an answer.
+        # Like a person, it answers an event at once and looks at the board every hour.
         pending = state.pending
-        if not pending and state.tick % look_ticks:
-            return nothing
+        if state.tick % look_ticks:  # between looks it only answers the events that wait
+            if not pending:
+                return nothing
+            answering: list[Action] = []
+            owed_hours = _answer(state, plan, pending, answering) or owed_hours
+            return answering
         actions: list[Action] = []
-        owes = False
-        for event in pending:
-            choice = answers[event]
-            if choice is not None:
-                actions.append(choice)
-                owes = owes or answer_owes[event]
-                continue
-            option = _cheapest(state, plan.options[event])
-            if option is not None:
-                actions.append(option[3])
-                owes = owes or option[2] > 0.0
+        owes = _answer(state, plan, pending, actions) if pending else False
         status = state.task_status
         now_unqueued = status.count(0)
         queuing = _queue_tasks(state, plan, actions) if now_unqueued else _NO_TASKS
