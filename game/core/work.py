@@ -28,7 +28,7 @@ def hours_at_work(rules: Rules, allocation: list[int]) -> list[tuple[int, float]
     The tick's hours after the context-switch penalty (:func:`effective_hours`) times the
     category's share. Worked out when the allocation is set (:attr:`State.working`).
     """
-    hours = rules.hours_by_active[4 - allocation.count(0)]  # effective_hours(), inlined
+    hours = effective_hours(rules, allocation)
     research, data, infra, writing = allocation
     working = []
     if research:
