@@ -487,3 +487,22 @@ def test_documented_run_file_example_is_a_valid_run_file() -> None:
 
     run = parse_run(json.loads(example))
     assert run.player == "ada" and len(run.actions) == 3
+
+
+def test_lenient_replay_skips_refused_actions_and_reproduces(
+    tiny: tuple[LoadedScenario, Rules],
+) -> None:
+    from game.replay.replay import replay_lenient
+    from game.scenario.actions import Allocate
+
+    tiny_rules = tiny[1]
+    actions = [
+        TimedAction(0, Ship(model="nope")),
+        TimedAction(0, Allocate(research=0, data=100, infra=0, writing=0)),
+    ]
+    result = replay_lenient(tiny_rules, 3, actions)
+    assert [s.index for s in result.skipped] == [0]
+    assert "refused" in result.skipped[0].reason
+    assert result.applied == actions[1:]
+    again = replay(tiny_rules, 3, result.applied)
+    assert state_digest(again) == state_digest(result.state)

@@ -160,6 +160,58 @@ def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> Sta
     return state
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedAction:
+    """An action a lenient replay left out: its place in the list, and why it was refused."""
+
+    index: int
+    timed: TimedAction
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LenientReplay:
+    """A game replayed with every refused action skipped."""
+
+    state: State
+    applied: list[TimedAction]
+    """The actions the engine accepted, in order: replaying them reproduces ``state``."""
+    skipped: list[SkippedAction]
+
+
+def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> LenientReplay:
+    """Play a whole game, skipping each action that is out of time or refused.
+
+    Used where one list of actions is played on many seeds (``simulate --actions
+    --runs``) or with one decision changed (the counterfactual debrief): an action that
+    names a model which does not exist on this seed is left out, not fatal. Actions are
+    taken in tick order; one whose tick has passed or lies outside the game is skipped.
+    """
+    state = new_game(rules, seed)
+    applied: list[TimedAction] = []
+    skipped: list[SkippedAction] = []
+    for index, timed in enumerate(timed_actions):
+        tick = timed.tick
+        if not 0 <= tick < rules.total_ticks:
+            reason = f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})"
+            skipped.append(SkippedAction(index, timed, reason))
+            continue
+        if tick < state.tick:
+            reason = f"tick {tick} has passed (the game is at tick {state.tick})"
+            skipped.append(SkippedAction(index, timed, reason))
+            continue
+        while state.tick < tick:
+            advance(state, rules)
+        refused = apply(state, rules, timed.action)
+        if refused is None:
+            applied.append(timed)
+        else:
+            skipped.append(SkippedAction(index, timed, f"{timed.action.do} was refused: {refused}"))
+    while not state.over:
+        advance(state, rules)
+    return LenientReplay(state, applied, skipped)
+
+
 def timed(applied: Iterable[tuple[int, Action]]) -> list[TimedAction]:
     """The ``(tick, action)`` pairs :func:`game.core.engine.play` returns, as timed actions."""
     return [TimedAction(tick, action) for tick, action in applied]
