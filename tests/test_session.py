@@ -305,3 +305,27 @@ def test_a_failed_run_can_be_restarted_as_listed() -> None:
     assert session.view().runs[0].restart_refused is None
     assert session.apply(restart) is None
     assert session.legal_actions().refusal(restart) == "lora-1 has not failed"
+
+
+def test_the_example_in_the_docs_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "docs" / "session.md").read_text()
+    start = text.index("```python\n") + len("```python\n")
+    example = text[start : text.index("```", start)]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "docs/session.md", "exec"), namespace)
+    session = namespace["session"]
+    assert session.over and namespace["report"] == session.report()
+    assert namespace["run"]["digest"] == session.digest()
+    assert "Score " in capsys.readouterr().out
+
+
+def test_the_documented_save_fields_match_a_save(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "session.md").read_text()
+    start = text.index("```json\n") + len("```json\n")
+    example = json.loads(text[start : text.index("```", start)])
+    session = Session.start(RICH_LOADED, 7, player="ada")
+    session.save(tmp_path / "save.json")
+    assert list(json.loads((tmp_path / "save.json").read_text())) == list(example)
