@@ -24,4 +24,3 @@ def spend(state: State, item: str, dollars: float) -> None:
         state.money -= dollars
         ledger = state.ledger
         ledger[item] = ledger.get(item, 0.0) + dollars
-
