@@ -99,8 +99,10 @@ class Greedy:
         self.rules = rules
         self.look_ticks = max(1, round(LOOK_HOURS / rules.tick_hours))
         kinds = rules.job_kinds
-        self.producers = [job for job, kind in enumerate(kinds) if kind in ("labeling", "training")]
-        """The labeling and training jobs, in file order."""
+        self.jobs_to_run = [
+            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
+        ]
+        """The labeling and training jobs it may yet start or restart, in file order."""
         self.evals = [job for job, kind in enumerate(kinds) if kind == "eval"]
         self.ab_test = next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None)
         start = rules.scenario.allocation
@@ -123,7 +125,8 @@ class Greedy:
         self.answers_owe_hours = owe_hours  # owed from the next tick: planned at the next look
         queuing = self.queue_tasks(state, actions)
         running = [run for run in state.runs if run.status == RUNNING]
-        self.start_jobs(state, running, actions)
+        if self.jobs_to_run:
+            self.start_jobs(state, running, actions)
         if self.evals:
             reports = latest_reports(state)
             self.evaluate(state, running, reports, actions)
@@ -163,28 +166,38 @@ class Greedy:
     def start_jobs(self, state: State, running: list[JobRun], actions: list[Action]) -> None:
         """Start each labeling and training job that never ran; restart a failed training
         run. Training waits while a labeling job runs. A job that cannot finish before the
-        scenario ends is neither started nor restarted."""
+        scenario ends is neither started nor restarted.
+
+        The jobs it is done with leave ``jobs_to_run`` for good: those that ran (but a
+        training run that may yet fail, or has failed) and those too long for the hours
+        left, which only fall.
+        """
         rules = self.rules
         last_runs = {run.job: run for run in state.runs}
         running_jobs = [run.job for run in running]
         labeling = any(run.kind == "labeling" for run in running)
         hours_left = (rules.total_ticks - state.tick) * rules.tick_hours
-        for job in self.producers:
+        still_to_run = []
+        for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
             last = last_runs.get(job)
-            if last is None:
-                hours_to_go = rules.job_hours[job]
-            elif training and last.status == FAILED and job not in running_jobs:
-                hours_to_go = rules.job_hours[job] - last.checkpoint
-            else:
-                continue  # it has run, and only a failed training run is run again
-            if hours_to_go > hours_left or (training and labeling):
+            if last is not None and not (training and last.status in (RUNNING, FAILED)):
+                continue
+            if job in running_jobs:
+                still_to_run.append(job)
+                continue
+            hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
+            if hours_to_go > hours_left:
+                continue
+            still_to_run.append(job)
+            if training and labeling:
                 continue
             requires = rules.job_requires[job]
             if requires is None or requires(state):
                 actions.append(
                     rules.start_actions[job] if last is None else RestartJob(run=last.id)
                 )
+        self.jobs_to_run = still_to_run
 
     def evaluate(
         self,
@@ -236,10 +249,11 @@ class Greedy:
         enough from the current ones."""
         tasks = self.rules.tasks
         spent = state.task_spent
-        hours = [
-            sum(tasks[task].hours - spent[task] for task in queue) + owed
-            for queue, owed in zip(state.queues, state.owed, strict=True)
-        ]
+        hours = [0.0, 0.0, 0.0, 0.0]
+        for category, queue in enumerate(state.queues):
+            for task in queue:
+                hours[category] += tasks[task].hours - spent[task]
+            hours[category] += state.owed[category]
         for task in queuing:
             hours[tasks[task].category] += tasks[task].hours - spent[task]
         wanted = shares_for(hours) or self.start_allocation
