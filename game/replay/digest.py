@@ -69,3 +69,22 @@ def canonical_json(state: State) -> str:
 def state_digest(state: State) -> str:
     """Hex SHA-256 of the canonical JSON of every field of the state."""
     return hashlib.sha256(canonical_json(state).encode("ascii")).hexdigest()
+
+
+PART_DIGEST_LENGTH = 8
+"""Hex digits kept of each part's SHA-256 in a checkpoint (32 bits: enough to name what
+changed; the whole state is still checked by :func:`state_digest`)."""
+
+
+def part_digests(state: State) -> dict[str, str]:
+    """A short hex SHA-256 of each top-level field of the state, by field name."""
+    parts: dict[str, str] = {}
+    for item in dataclasses.fields(state):
+        text = json.dumps(
+            canonical(getattr(state, item.name)),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=True,
+        )
+        parts[item.name] = hashlib.sha256(text.encode("ascii")).hexdigest()[:PART_DIGEST_LENGTH]
+    return parts

@@ -7,7 +7,7 @@ them gives the same final state, action for action, as the game that was played.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,13 +129,30 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> State:
-    """Play a whole game from its seed and timed actions; :class:`ReplayError` on a bad one.
+Boundary = Callable[[State], None]
+"""Called with the state each time a replay reaches a tick boundary, before its actions."""
+
+
+def replay(
+    rules: Rules,
+    seed: int,
+    timed_actions: Iterable[TimedAction],
+    *,
+    until: int | None = None,
+    at_boundary: Boundary | None = None,
+) -> State:
+    """Play a game from its seed and timed actions; :class:`ReplayError` on a bad one.
 
     Ticks must not go down and must lie in ``0 .. total_ticks - 1``; every action must be
-    accepted by the engine at its tick.
+    accepted by the engine at its tick. The game is played to its end, or with ``until``
+    to the boundary of that tick (the actions of earlier ticks applied, not its own).
+    ``at_boundary`` sees the state at every boundary reached: at tick 0, at each later
+    tick before its actions, and at the end (tick ``total_ticks``).
     """
+    end = rules.total_ticks if until is None else min(until, rules.total_ticks)
     state = new_game(rules, seed)
+    if at_boundary is not None:
+        at_boundary(state)
     last = 0
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
@@ -149,15 +166,22 @@ def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> Sta
             raise ReplayError(
                 index, tick, f"ticks must not go down (the action before is at tick {last})"
             )
-        while state.tick < tick:
-            advance(state, rules)
+        if tick >= end:
+            break
+        _advance_to(state, rules, tick, at_boundary)
         reason = apply(state, rules, timed.action)
         if reason is not None:
             raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason}")
         last = tick
-    while not state.over:
-        advance(state, rules)
+    _advance_to(state, rules, end, at_boundary)
     return state
+
+
+def _advance_to(state: State, rules: Rules, tick: int, at_boundary: Boundary | None) -> None:
+    while state.tick < tick and not state.over:
+        advance(state, rules)
+        if at_boundary is not None:
+            at_boundary(state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from game.scenario.expr import suggest
+from game.scenario.files import read_regular
 from game.scenario.model import Scenario, validate_scenario
 from game.scenario.types import ID_PATTERN
 from game.scenario.yaml_source import Document, Issue, Position, YamlError, read_yaml
@@ -133,21 +134,22 @@ def _triples(issues: Iterable[Issue]) -> list[_Found]:
 def read_bytes(name: str) -> bytes:
     """The bytes of a scenario file.
 
-    Raises :class:`ScenarioUnreadable` when the file cannot be read, and
-    :class:`ScenarioError` when it is over :data:`MAX_BYTES` (without reading it all).
+    Raises :class:`ScenarioUnreadable` when the file cannot be read or is not a regular
+    file (a FIFO, a device), and :class:`ScenarioError` when it is over :data:`MAX_BYTES`
+    (without reading it all).
     """
     try:
-        with open(name, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                size = max(os.fstat(handle.fileno()).st_size, len(data))
-                raise ScenarioError([Problem(name, 1, 1, _too_big(size))])
-            return data
+        data = read_regular(name, MAX_BYTES)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        if isinstance(exc, IsADirectoryError):
-            reason = "it is a directory"
         raise ScenarioUnreadable([Problem(name, 1, 1, f"cannot read the file: {reason}")]) from None
+    if len(data) > MAX_BYTES:
+        try:
+            size = max(os.stat(name).st_size, len(data))
+        except OSError:
+            size = len(data)
+        raise ScenarioError([Problem(name, 1, 1, _too_big(size))])
+    return data
 
 
 def _too_big(size: int) -> str:
