@@ -218,6 +218,14 @@ def _check_usage(args: argparse.Namespace) -> None:
             [f"mlday simulate: error: {args.record} exists; use --force to replace it"],
             EXIT_USAGE,
         )
+    if args.record is not None and not _is_utf8(args.scenario):
+        raise CommandError(
+            [
+                f"{args.scenario}: a run file records the scenario's file name as text, and "
+                "this name holds bytes that are not UTF-8; rename the file to record a game"
+            ],
+            EXIT_USAGE,
+        )
     if args.record is not None and args.force:
         try:
             check_replaceable(args.record)
