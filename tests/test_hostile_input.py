@@ -280,3 +280,45 @@ def test_runs_of_an_accepted_action_file_say_nothing_was_skipped(
     code, out, _ = run_main(capsys, "simulate", str(TINY), "--actions", str(actions), "--runs", "2")
     assert code == 0 and "skipped actions: none" in out
     assert simulate.skipped_summary({}) == {"games": 0, "actions": 0, "per_seed": []}
+
+
+# --- cost --------------------------------------------------------------------------------
+
+
+def costly_scenario(added: int, repeat: bool) -> str:
+    """The tiny scenario (one event) over 30 days of 5-minute ticks, with ``added`` events."""
+    trigger = "{chance_per_hour: 1, repeat: true}" if repeat else "{when: trust < 0}"
+    events = "".join(
+        f"  - {{id: e{index}, title: E, text: Again, trigger: {trigger}}}\n"
+        for index in range(added)
+    )
+    text = TINY.read_text().replace("events:\n", "events:\n" + events)
+    return text + "time: {days: 30, hours_per_day: 24, tick_minutes: 5}\n"
+
+
+@pytest.mark.parametrize(
+    ("events", "repeat", "message"),
+    [
+        (499, True, "repeating events times ticks is at most 50,000 (here 4,311,360)"),
+        (99, False, "events times ticks is at most 500,000 (here 864,000)"),
+    ],
+)
+def test_a_scenario_too_costly_to_play_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, events: int, repeat: bool, message: str
+) -> None:
+    path = tmp_path / "costly.yaml"
+    path.write_text(costly_scenario(events, repeat))
+    code, out, _ = run_main(capsys, "validate", str(path))
+    assert code == 1 and message in out
+    assert f"{path}:" in out and ": error: " in out
+    code, _, err = run_main(capsys, "simulate", str(path))
+    assert code == 1 and message in err
+
+
+def test_a_scenario_within_the_cost_limits_loads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "fine.yaml"
+    path.write_text(costly_scenario(5, True))  # 5 x 8,640 = 43,200 and 6 x 8,640
+    code, out, _ = run_main(capsys, "validate", str(path))
+    assert code == 0, out

@@ -44,6 +44,11 @@ MAX_PROBLEMS = 200
 """Problems reported per file; a file with more gets a final '... and N more' line."""
 _MAX_TRANSLATED = 1000
 
+MAX_EVENT_TICKS = 500_000
+"""Events times ticks: every event's trigger is checked at every tick boundary."""
+MAX_REPEATING_EVENT_TICKS = 50_000
+"""Repeating events times ticks: each may fire, and write to the log, at every boundary."""
+
 EMPTY_MESSAGE = (
     "the file is empty; a scenario is a mapping with keys such as title, budget, segments"
 )
@@ -124,7 +129,40 @@ def _check(document: Document) -> tuple[Scenario | None, list[_Found], int]:
         errors = exc.errors(include_url=False)
         found.extend(_Translator(document).translate(errors[:_MAX_TRANSLATED]))
         return None, found, max(len(errors) - _MAX_TRANSLATED, 0)
+    if not found:
+        cost = _cost_problem(scenario, document)
+        found.extend([cost] if cost is not None else [])
     return (None if found else scenario), found, 0
+
+
+def _cost_problem(scenario: Scenario, document: Document) -> _Found | None:
+    """A problem when one game of the scenario would cost too much time and memory.
+
+    A game checks every event at every tick boundary, and a repeating event may fire at
+    each of them: 500 repeating events over 8,640 five-minute ticks would take minutes and
+    gigabytes for one game. The limits keep one game under about a second.
+    """
+    ticks = scenario.time.total_ticks
+    events = len(scenario.events)
+    repeating = sum(1 for event in scenario.events if event.trigger.repeat)
+    pos = document.keys.get(("events",), Position(1, 1))
+    if repeating * ticks > MAX_REPEATING_EVENT_TICKS:
+        return (
+            pos.line,
+            pos.col,
+            f"{repeating} repeating events over {ticks:,} ticks is too costly to play: "
+            f"repeating events times ticks is at most {MAX_REPEATING_EVENT_TICKS:,} "
+            f"(here {repeating * ticks:,}); use fewer repeating events or longer ticks",
+        )
+    if events * ticks > MAX_EVENT_TICKS:
+        return (
+            pos.line,
+            pos.col,
+            f"{events} events over {ticks:,} ticks is too costly to play: events times "
+            f"ticks is at most {MAX_EVENT_TICKS:,} (here {events * ticks:,}); use fewer "
+            "events or longer ticks",
+        )
+    return None
 
 
 def _triples(issues: Iterable[Issue]) -> list[_Found]:
