@@ -145,7 +145,7 @@ def test_version_1_is_still_read_and_verified(shipped: Path, tmp_path: Path) -> 
     def version_2_without(document: dict[str, Any]) -> None:
         del document["checkpoints"]
 
-    with pytest.raises(RunFileError, match="missing key 'checkpoints'"):
+    with pytest.raises(RunFileError, match="missing required key 'checkpoints'"):
         read_run(written(run, tmp_path / "v2.json", version_2_without))
 
 

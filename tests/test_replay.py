@@ -205,14 +205,14 @@ def test_action_records_are_checked(tiny: tuple[LoadedScenario, Rules]) -> None:
     assert good == TimedAction(2, QueueTask(task="label_es"))
     assert good.record() == {"tick": 2, "do": "queue_task", "task": "label_es"}
     cases = [
-        ({"do": "queue_task", "task": "label_es"}, "missing field 'tick'"),
+        ({"do": "queue_task", "task": "label_es"}, "missing required field 'tick'"),
         ({"tick": 1.5, "do": "queue_task", "task": "label_es"}, "tick: expected a whole number"),
         ({"tick": True, "do": "queue_task", "task": "label_es"}, "tick: expected a whole"),
         ({"tick": -1, "do": "queue_task", "task": "label_es"}, "tick: must be between"),
         ({"tick": 0, "do": "queue_task", "task": "label_es", "when": 3}, "unknown field 'when'"),
-        ({"tick": 0, "do": "fly", "task": "label_es"}, "unknown action 'fly'"),
-        ({"tick": 0, "task": "label_es"}, "missing field 'do'"),
-        ({"tick": 0, "do": "queue_task"}, "missing field 'task'"),
+        ({"tick": 0, "do": "fly", "task": "label_es"}, "do: 'fly' is unknown; expected one of: "),
+        ({"tick": 0, "task": "label_es"}, "missing required field 'do' (one of: allocate, "),
+        ({"tick": 0, "do": "queue_task"}, "missing required field 'task'"),
         ({"tick": 0, "do": "queue_task", "task": "label_en"}, "task: unknown task 'label_en'"),
         ({"tick": 0, "do": "choose", "event": "pm", "choice": "x"}, "choice: event 'pm' has no"),
         ([1, 2], "an action is a JSON object"),
@@ -485,7 +485,7 @@ def test_unknown_top_level_key_is_refused(recorded: Path) -> None:
     edit(recorded, lambda d: d.update(bonus=100))
     refused(recorded, "unknown key 'bonus'")
     edit(recorded, lambda d: d.pop("bonus") and d.pop("seed"))
-    refused(recorded, "missing key 'seed'")
+    refused(recorded, "missing required key 'seed'")
 
 
 def test_player_name_cannot_hold_control_characters(recorded: Path) -> None:

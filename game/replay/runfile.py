@@ -8,6 +8,7 @@ file in the same folder, then a rename) and never replaces an existing file unle
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ from game.replay.replay import (
     TimedAction,
     parse_action_record,
 )
+from game.scenario.errors import JSON, describe_value, errors_line, format_loc
 from game.scenario.expr import NameTable
 from game.scenario.files import check_replaceable, read_regular
 from game.scenario.load import LoadedScenario
@@ -64,6 +66,17 @@ PLAYER_PATTERN = r"^[^\p{Cc}\p{Cf}\p{Cn}\p{Zl}\p{Zp}]+$"
 line-separating characters."""
 PART_DIGEST = r"^[0-9a-f]{8}$"
 """The short digest of one part of the state in a checkpoint."""
+
+
+RUN_FILE = dataclasses.replace(
+    JSON,
+    patterns={
+        HEX64: "expected 64 hexadecimal digits (0-9, a-f)",
+        PART_DIGEST: "expected 8 hexadecimal digits (0-9, a-f)",
+        PLAYER_PATTERN: "a player's name cannot hold control or format characters",
+    },
+)
+"""How messages about a run file are worded."""
 
 
 class RunFileError(Exception):
@@ -182,7 +195,7 @@ class RunFile(_Model):
     @model_validator(mode="after")
     def _checkpoints_by_version(self) -> RunFile:
         if self.version >= 2 and self.checkpoints is None:
-            raise ValueError("missing key 'checkpoints' (version 2 run files carry them)")
+            raise ValueError("missing required key 'checkpoints' (version 2 run files carry them)")
         if self.version == 1 and self.checkpoints is not None:
             raise ValueError("version 1 run files have no checkpoints")
         return self
@@ -317,7 +330,7 @@ def _no_constant(name: str) -> Any:
 def parse_run(raw: Any, names: NameTable | None = None) -> RunFile:
     """Check a parsed JSON document as a run file; :class:`RunFileError` says what is wrong."""
     if not isinstance(raw, dict):
-        raise RunFileError(f"a run file is a JSON object, not {_kind(raw)}")
+        raise RunFileError(f"a run file is a JSON object, not {describe_value(raw, JSON)}")
     found_format = raw.get("format")
     if found_format != FORMAT:
         shown = "missing" if found_format is None else json.dumps(found_format)[:40]
@@ -337,47 +350,7 @@ def parse_run(raw: Any, names: NameTable | None = None) -> RunFile:
 
 def describe_errors(errors: list[ErrorDetails], limit: int = 3) -> str:
     """Pydantic's errors about a run file as ``place: message; ...`` (at most ``limit``)."""
-    lines = list(dict.fromkeys(_describe_error(error) for error in errors))
-    more = len(lines) - limit
-    shown = "; ".join(lines[:limit])
-    return shown + (f"; and {more} more problem{'s' if more > 1 else ''}" if more > 0 else "")
-
-
-def _describe_error(error: ErrorDetails) -> str:
-    loc = list(error["loc"])
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        message, loc = f"unknown key '{loc[-1]}'", loc[:-1]
-    elif kind == "missing":
-        message, loc = f"missing key '{loc[-1]}'", loc[:-1]
-    elif kind == "string_pattern_mismatch" and loc and loc[-1] in ("sha256", "digest"):
-        message = "expected 64 hexadecimal digits (0-9, a-f)"
-    elif kind == "string_pattern_mismatch" and loc == ["player"]:
-        message = "a player's name cannot hold control or format characters"
-    else:
-        message = str(error["msg"]).removeprefix("Value error, ")
-    path = format_loc(loc)
-    return f"{path}: {message}" if path else message
-
-
-def format_loc(loc: Iterable[int | str]) -> str:
-    """``("actions", 3, "task")`` as ``actions[3].task``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    return "a number"
+    return errors_line(errors, RUN_FILE, limit=limit)
 
 
 # --- writing -----------------------------------------------------------------------------
