@@ -169,3 +169,15 @@ def test_replay_to_any_tick_checks_the_checkpoints_on_the_way(shipped: Path) -> 
     with pytest.raises(DepartureError) as caught:
         replay_to(rules, run.seed, run.actions, 10, tampered)
     assert caught.value.tick == 4 and caught.value.differing == ["trust"]
+
+
+def test_the_documented_example_verifies_as_version_2(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "run-files.md").read_text()
+    section = text[text.index("## Run files") :]
+    start = section.index("```json") + 7
+    example = json.loads(section[start : section.index("```", start)])
+    assert example["version"] == 2 and example["checkpoints"]["every"] == CHECKPOINT_EVERY
+    path = tmp_path / "example.json"
+    path.write_text(json.dumps(example))
+    verdict = Verifier().verify(path, str(DATA / "tiny-golden.yaml"))
+    assert verdict.ok, verdict.reason
