@@ -142,7 +142,7 @@ def error_message(error: ErrorDetails, wording: Wording = YAML, *, tags: str = "
     expected = _expected(kind, wording)
     if expected is not None:
         got = describe_value(value, wording)
-        return f"expected {expected}, got {got}" + _quote_hint(kind, value)
+        return f"expected {expected}, got {got}" + _quote_hint(kind, value) + _number_hint(value)
     if kind in _BOUNDS:
         name, template = _BOUNDS[kind]
         return template.format(_number(ctx.get(name))) + f"; got {describe_value(value, wording)}"
@@ -259,6 +259,42 @@ def _quote_hint(kind: str, value: Any) -> str:
     return ""
 
 
+_PERCENT = re.compile(r"\s*([-+]?[0-9][0-9,_]*(?:\.[0-9]+)?)\s*%\s*")
+_DOLLARS = re.compile(r"\s*\$\s*([0-9][0-9,_]*(?:\.[0-9]+)?)\s*([kK]?)\s*")
+_COMMAS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\s*")
+_CLOCK = re.compile(r"\s*([01]?[0-9]|2[0-3]):([0-5][0-9])\s*")
+
+
+def _number_hint(value: Any) -> str:
+    """How to write, as a plain number, text that looks like one (``80%``, ``$6,000``)."""
+    if not isinstance(value, str):
+        return ""
+    if match := _PERCENT.fullmatch(value):
+        return f"; write a percentage as a plain number: {_plain(match[1])}"
+    if match := _DOLLARS.fullmatch(value):
+        thousands = 1000 if match[2] else 1
+        dollars = _plain(match[1], thousands)
+        return f"; write dollars as a plain number, without '$' or commas: {dollars}"
+    if _COMMAS.fullmatch(value):
+        return f"; write the number without commas: {_plain(value)}"
+    if match := _CLOCK.fullmatch(value):
+        hour, minute = int(match[1]), int(match[2])
+        start = min(hour, 9)
+        hours = _plain(str(hour - start + minute / 60))
+        return (
+            "; a clock time is not a number here: write the hours since the scenario "
+            f"starts (on a day that starts at {start:02d}:00, {hour:02d}:{minute:02d} is "
+            f"{hours})"
+        )
+    return ""
+
+
+def _plain(text: str, times: int = 1) -> str:
+    """``'6,000'`` as ``6000``: a number written without separators."""
+    number = float(text.replace(",", "").replace("_", "").strip()) * times
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else str(number)
+
+
 def _number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
@@ -289,6 +325,9 @@ class _Place:
     value: Any
     """The raw value at ``path``."""
     on_key: bool = False
+
+
+_USED_TWICE = re.compile(r".* id '(.+)' is used twice")
 
 
 class _Translator:
@@ -349,6 +388,7 @@ class _Translator:
         message = error_message(error, YAML, tags=tags)
         col_inside: int | None = None
         if kind == "scenario":
+            message += self._first_use(message, place)
             if "at" in ctx:
                 for part in str(ctx["at"]).split("/"):
                     _step_value(place, part)
@@ -358,6 +398,17 @@ class _Translator:
         elif kind == "union_tag_invalid":
             _step_value(place, _unquote(ctx.get("discriminator", "")))
         return message, self._line_col(place, col_inside)
+
+    def _first_use(self, message: str, place: _Place) -> str:
+        """`` (first at line N)`` for an id used twice in the list at ``place``."""
+        match = _USED_TWICE.fullmatch(message)
+        if match is None or not isinstance(place.value, list):
+            return ""
+        for index, item in enumerate(place.value):
+            if isinstance(item, dict) and item.get("id") == match[1]:
+                pos = self.doc.values.get((*place.path, index, "id"))
+                return f" (first at line {pos.line})" if pos is not None else ""
+        return ""
 
     def _line_col(self, place: _Place, col_inside: int | None) -> tuple[int, int]:
         table = self.doc.keys if place.on_key else self.doc.values
