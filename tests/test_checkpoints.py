@@ -11,6 +11,7 @@ import pytest
 
 from game.core.engine import play
 from game.core.rules import Rules, prepare
+from game.core.state import State
 from game.policies import make_policy
 from game.replay import verify as verify_module
 from game.replay.checkpoints import (
@@ -20,7 +21,7 @@ from game.replay.checkpoints import (
     checkpoint_ticks,
     replay_to,
 )
-from game.replay.digest import part_digests, state_digest
+from game.replay.digest import PartDigester, part_digests, state_digest
 from game.replay.replay import TimedAction, replay, timed
 from game.replay.runfile import RunFile, RunFileError, make_run, read_run, write_run
 from game.replay.verify import Verifier
@@ -181,3 +182,28 @@ def test_the_documented_example_verifies_as_version_2(tmp_path: Path) -> None:
     path.write_text(json.dumps(example))
     verdict = Verifier().verify(path, str(DATA / "tiny-golden.yaml"))
     assert verdict.ok, verdict.reason
+
+
+def test_running_part_digests_equal_fresh_ones_at_every_boundary(shipped: Path) -> None:
+    rules, run = played(shipped, seed=7)
+    digester = PartDigester()
+    seen: list[int] = []
+
+    def same(state: State) -> None:
+        assert digester(state) == part_digests(state), state.tick
+        seen.append(state.tick)
+
+    replay(rules, run.seed, run.actions, at_boundary=same)
+    assert seen == list(range(rules.total_ticks + 1))
+
+
+def test_running_log_digest_starts_again_when_the_log_is_rewritten(shipped: Path) -> None:
+    rules, run = played(shipped, seed=7)
+    state = replay(rules, run.seed, run.actions)
+    assert len(state.log) > 2
+    digester = PartDigester()
+    assert digester(state) == part_digests(state)
+    state.log[-1] = (0, "note", "rewritten")
+    assert digester(state) == part_digests(state)
+    del state.log[1:]
+    assert digester(state) == part_digests(state)

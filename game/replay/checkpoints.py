@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from game.core.rules import Rules
 from game.core.state import State
-from game.replay.digest import part_digests
+from game.replay.digest import PartDigester
 from game.replay.replay import TimedAction, replay
 
 CHECKPOINT_EVERY = 4
@@ -67,21 +67,22 @@ def record_checkpoints(
     """Replay a game and take its checkpoints; :class:`~game.replay.replay.ReplayError`."""
     wanted = set(checkpoint_ticks(rules.total_ticks, every))
     taken: list[Checkpoint] = []
+    digests = PartDigester()
 
     def take(state: State) -> None:
         if state.tick in wanted:
-            taken.append(Checkpoint(state.tick, part_digests(state)))
+            taken.append(Checkpoint(state.tick, digests(state)))
 
     replay(rules, seed, actions, at_boundary=take)
     return taken
 
 
-def compare(checkpoint: Checkpoint, state: State) -> None:
-    """Raise :class:`DepartureError` unless the state matches the checkpoint in every part.
+def compare(checkpoint: Checkpoint, found: Mapping[str, str]) -> None:
+    """Raise :class:`DepartureError` unless a state's part digests (``found``) match the
+    checkpoint in every part.
 
     A part the checkpoint has and the state lacks (or the reverse) differs too.
     """
-    found = part_digests(state)
     names = list(found) + [name for name in checkpoint.parts if name not in found]
     differing = [name for name in names if found.get(name) != checkpoint.parts.get(name)]
     if differing:
@@ -102,10 +103,11 @@ def replay_to(
     the replay departs; :class:`~game.replay.replay.ReplayError` a refused action.
     """
     by_tick = {checkpoint.tick: checkpoint for checkpoint in checkpoints}
+    digests = PartDigester()
 
     def check(state: State) -> None:
         checkpoint = by_tick.get(state.tick)
         if checkpoint is not None:
-            compare(checkpoint, state)
+            compare(checkpoint, digests(state))
 
     return replay(rules, seed, actions, until=tick, at_boundary=check)
