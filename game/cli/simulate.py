@@ -5,8 +5,10 @@ One game prints a readable breakdown (or, with ``--json``, one JSON object docum
 production model's true F1 per segment next to what the player last measured, and the
 debrief lessons. ``--record RUN.json`` writes a run file that ``mlday verify`` checks.
 ``--runs R`` plays R games on seeds N..N+R-1 and prints the score distribution and the
-speed. Exit codes: 0 done, 1 the scenario or the actions file is invalid or an action was
-refused, 2 bad usage or unreadable input.
+speed; an action file's actions that some seed refuses are skipped there and counted per
+seed (one game without ``--runs`` stops at a refused action instead). Exit codes: 0
+done, 1 the scenario or the actions file is invalid or an action was refused, 2 bad
+usage or unreadable input.
 """
 
 from __future__ import annotations
