@@ -146,6 +146,10 @@ def test_file_names_that_are_not_utf8_under_a_strict_terminal(tmp_path: Path) ->
     assert b"n\\xffo.yaml:1:1: error: cannot read the file" in done.stdout
     done = mlday("verify", folder + b"/n\xffo.json", **strict)
     assert done.returncode == 2 and b"n\\xffo.json: error: cannot read the file" in done.stderr
+    assert main(["simulate", str(TINY), "--record", str(tmp_path / "good.json")]) == 0
+    shutil.copyfile(tmp_path / "good.json", folder + b"/r\xff.json")
+    done = mlday("verify", folder + b"/r\xff.json", "--scenario", str(TINY), **strict)
+    assert done.returncode == 0 and b"r\\xff.json: ok, score " in done.stdout
     done = mlday("simulate", scenario, "--record", folder + b"/r.json", **strict)
     assert done.returncode == 2 and b"bytes that are not UTF-8; rename the file" in done.stderr
     done = mlday("simulate", scenario, "--json", **strict)
