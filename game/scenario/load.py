@@ -112,7 +112,8 @@ def _check(document: Document) -> tuple[Scenario | None, list[Found], int]:
         return None, found, max(len(errors) - _MAX_TRANSLATED, 0)
     if not found:
         cost = _cost_problem(scenario, document)
-        found.extend([cost] if cost is not None else [])
+        if cost is not None:
+            found.append(cost)
     return (None if found else scenario), found, 0
 
 
@@ -120,8 +121,8 @@ def _cost_problem(scenario: Scenario, document: Document) -> Found | None:
     """A problem when one game of the scenario would cost too much time and memory.
 
     A game checks every event at every tick boundary, and a repeating event may fire at
-    each of them: 500 repeating events over 8,640 five-minute ticks would take minutes and
-    gigabytes for one game. The limits keep one game under about a second.
+    each of them: a 54 KB file of 500 repeating events over 30 days of 5-minute ticks took
+    36 s and 1.9 GB for one game. Within the limits a game takes about a second at most.
     """
     ticks = scenario.time.total_ticks
     events = len(scenario.events)
