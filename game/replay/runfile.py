@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     model_validator,
@@ -113,6 +114,18 @@ TimedActionField = Annotated[
 ]
 PlayerName = Annotated[str, Field(min_length=1, max_length=40, pattern=PLAYER_PATTERN)]
 PartName = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
+_PLAYER_NAME: TypeAdapter[str] = TypeAdapter(PlayerName)
+
+
+def is_player_name(name: str) -> bool:
+    """Whether ``name`` may stand as a player's name in a run file (see :data:`PlayerName`)."""
+    try:
+        _PLAYER_NAME.validate_python(name)
+    except ValidationError:
+        return False
+    return True
+
+
 PartDigest = Annotated[str, Field(pattern=PART_DIGEST)]
 
 
