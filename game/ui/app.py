@@ -18,12 +18,12 @@ import pygame_gui
 
 from game.ui.saves import Settings, save_settings
 from game.ui.scene import Scene, SceneStack
+from game.ui.theme import make_manager, switch_theme
 
 MIN_SIZE = (1024, 600)
 MAX_SIZE = (2560, 1440)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 TITLE = "mlday: a machine-learning engineer's day"
 NOTICE_SECONDS = 3.0
 
@@ -37,12 +37,6 @@ def clamp_size(size: tuple[int, int]) -> tuple[int, int]:
     width = min(MAX_SIZE[0], max(MIN_SIZE[0], int(size[0])))
     height = min(MAX_SIZE[1], max(MIN_SIZE[1], int(size[1])))
     return width, height
-
-
-def theme_file(colourblind: bool) -> Path | None:
-    """The theme of the palette, or None when the assets are missing (pygame_gui's own)."""
-    path = ASSETS / "theme" / ("colourblind.json" if colourblind else "theme.json")
-    return path if path.is_file() else None
 
 
 class App:
@@ -141,22 +135,16 @@ class App:
 
     def new_manager(self) -> pygame_gui.UIManager:
         """A pygame_gui manager for a scene, with the theme of the chosen palette."""
-        theme = theme_file(self.settings.colourblind)
-        manager = pygame_gui.UIManager(
-            self.logical_size(),
-            str(theme) if theme is not None else None,
-            enable_live_theme_updates=False,
-        )
+        manager = make_manager(self.logical_size(), self.settings.colourblind)
+        manager.live_theme_updates = False
         manager.mouse_pos_scale_factor = self._mouse_factor()
         return manager
 
     def set_palette(self, colourblind: bool) -> None:
         """Switch between the standard and the colour-blind-safe theme."""
         self.settings.colourblind = colourblind
-        theme = theme_file(colourblind)
         for scene in self.stack:
-            new_theme = scene.ui.create_new_theme(str(theme) if theme is not None else None)
-            scene.ui.set_ui_theme(new_theme, update_all_sprites=True)
+            switch_theme(scene.ui, colourblind)
         self.stack.layout(self.logical_size())
 
     def save_settings(self) -> None:
