@@ -423,19 +423,27 @@ def _allocation(
     rules: Rules, applied: list[TimedAction], reference: list[TimedAction]
 ) -> list[_Candidate]:
     """The player's allocations, every one of them, replaced by the reference's."""
-    mine = [(t.tick, t.action) for t in applied if isinstance(t.action, Allocate)]
-    theirs = [t for t in reference if isinstance(t.action, Allocate)]
-    if mine == [(t.tick, t.action) for t in theirs]:
+    mine = _allocations(applied)
+    theirs = _allocations(reference)
+    if mine == theirs:
         return []
     actions = [t for t in applied if not isinstance(t.action, Allocate)]
-    for step in theirs:
-        actions = _add(actions, step)
+    for tick, allocation in theirs:
+        actions = _add(actions, TimedAction(tick, allocation))
     if theirs:
-        plan = ", ".join(f"{clock(rules, t.tick)} {_shares(t.action)}" for t in theirs)
+        plan = ", ".join(f"{clock(rules, tick)} {_shares(split)}" for tick, split in theirs)
         change = f"Had you split your hours as the reference solution does ({plan})"
     else:
         change = "Had you kept the starting split of your hours, as the reference solution does"
     return [_Candidate(change, "allocation", actions)]
+
+
+def _allocations(actions: list[TimedAction]) -> list[tuple[int, Allocate]]:
+    found = []
+    for timed_action in actions:
+        if isinstance(timed_action.action, Allocate):
+            found.append((timed_action.tick, timed_action.action))
+    return found
 
 
 # --- playing the changes ------------------------------------------------------------------
