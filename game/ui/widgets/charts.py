@@ -271,3 +271,69 @@ def render_score_bars(
     surface = pygame.Surface(size, pygame.SRCALPHA)
     draw_score_bars(surface, surface.get_rect(), bars, palette, font_size=font_size)
     return surface
+
+
+@dataclass(frozen=True)
+class IntervalRow:
+    """One row of the reveal: a measurement with its error bar next to the truth."""
+
+    label: str
+    measured: float | None
+    """None: never measured (drawn as such)."""
+    half_width: float | None
+    truth: float
+
+
+def draw_interval_rows(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    rows: Sequence[IntervalRow],
+    palette: Palette,
+    *,
+    low: float = 0.0,
+    high: float = 1.0,
+    font_size: int = 13,
+) -> list[pygame.Rect]:
+    """Per row, the measured value as a dot with its 95% bar and the truth as a diamond,
+    on a shared axis from `low` to `high`; returns each row's track rectangle."""
+    if not rows:
+        return []
+    font = chart_font(font_size)
+    label_w = max(font.size(row.label)[0] for row in rows) + 12
+    axis_h = font.get_linesize() + 4
+    row_h = max(12, (rect.height - axis_h) // len(rows))
+    track_left = rect.left + label_w
+    track_w = max(1, rect.width - label_w - 12)
+
+    def x_at(value: float) -> int:
+        share = (min(high, max(low, value)) - low) / (high - low)
+        return round(track_left + share * track_w)
+
+    for k in range(GRID_LINES + 1):
+        value = low + (high - low) * k / GRID_LINES
+        x = x_at(value)
+        pygame.draw.line(
+            surface, palette.chart_grid, (x, rect.top), (x, rect.top + row_h * len(rows))
+        )
+        text = font.render(f"{value:.2f}", True, palette.text_dim)
+        left = min(max(rect.left, x - text.get_width() // 2), rect.right - text.get_width())
+        surface.blit(text, (left, rect.top + row_h * len(rows) + 2))
+    tracks: list[pygame.Rect] = []
+    for n, row in enumerate(rows):
+        top = rect.top + n * row_h
+        middle = top + row_h // 2
+        label = font.render(row.label, True, palette.text)
+        surface.blit(label, (rect.left, middle - label.get_height() // 2))
+        track = pygame.Rect(track_left, top + 2, track_w, row_h - 4)
+        pygame.draw.line(surface, palette.chart_axis, (track.left, middle), (track.right, middle))
+        if row.measured is not None:
+            spread = row.half_width or 0.0
+            left, right = x_at(row.measured - spread), x_at(row.measured + spread)
+            band = pygame.Rect(left, middle - 5, max(2, right - left), 10)
+            pygame.draw.rect(surface, palette.band, band, border_radius=3)
+            pygame.draw.circle(surface, palette.quality_measured, (x_at(row.measured), middle), 6)
+        x = x_at(row.truth)
+        diamond = [(x, middle - 8), (x + 8, middle), (x, middle + 8), (x - 8, middle)]
+        pygame.draw.polygon(surface, palette.quality_true, diamond)
+        tracks.append(track)
+    return tracks
