@@ -19,6 +19,8 @@ import pygame_gui
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 PALETTE_ID = "#palette"
+FONT_NAME = "mlday_sans"
+RICH_TEXT_SIZES = (12, 13, 14)
 FONT_PATH_KEYS = ("regular_path", "bold_path", "italic_path", "bold_italic_path")
 
 
@@ -65,8 +67,20 @@ def _scaled(raw: dict[str, Any], scale: float) -> dict[str, Any]:
 def make_manager(
     size: tuple[int, int], colourblind: bool = False, scale: float = 1.0
 ) -> pygame_gui.UIManager:
-    """A UIManager wearing the game's theme."""
-    return pygame_gui.UIManager(size, load_theme_data(colourblind, scale))
+    """A UIManager wearing the game's theme, its rich-text fonts loaded in advance."""
+    manager = pygame_gui.UIManager(size, load_theme_data(colourblind, scale))
+    manager.preload_fonts(rich_text_fonts(scale))
+    return manager
+
+
+def rich_text_fonts(scale: float = 1.0) -> list[dict[str, str | int | float]]:
+    """The styles that HTML text boxes use (<b>, <i>) at the body sizes, for preloading."""
+    sizes = sorted({max(6, round(size * scale)) for size in RICH_TEXT_SIZES})
+    return [
+        {"name": FONT_NAME, "point_size": size, "style": style, "antialiased": "1"}
+        for size in sizes
+        for style in ("bold", "italic")
+    ]
 
 
 def switch_theme(manager: pygame_gui.UIManager, colourblind: bool, scale: float = 1.0) -> None:
