@@ -9,10 +9,18 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from game import __version__
-from game.cli import explain, play, schema, simulate, validate, verify
+from game.cli import explain, play, replay_viewer, schema, simulate, validate, verify
 from game.cli.exit_codes import EXIT_OK
 
-COMMANDS: tuple[ModuleType, ...] = (validate, schema, simulate, verify, play, explain)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    schema,
+    simulate,
+    verify,
+    play,
+    explain,
+    replay_viewer,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

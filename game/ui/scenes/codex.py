@@ -16,6 +16,7 @@ from pygame_gui.core import ObjectID
 
 from game.ui.codex_pages import DEFAULT_PAGE, PAGE_IDS, page
 from game.ui.scene import Scene
+from game.ui.widgets.text import set_fitted
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -57,7 +58,7 @@ class CodexScene(Scene):
             else:
                 button.unselect()
         if self._title is not None:
-            self._title.set_text(shown.title)
+            set_fitted(self._title, shown.title)
         if self._body is not None:
             self._body.set_text(shown.body)
 

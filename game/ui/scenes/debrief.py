@@ -43,6 +43,7 @@ from game.ui.widgets.charts import (
     draw_score_bars,
     render_line_chart,
 )
+from game.ui.widgets.text import set_fitted
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -246,12 +247,13 @@ class DebriefScene(Scene):
         self.ui.clear_and_reset()
         width, height = size
         total = self.report.score.total
-        pygame_gui.elements.UILabel(
+        heading = pygame_gui.elements.UILabel(
             pygame.Rect(MARGIN, MARGIN, width - 2 * MARGIN - 280, 48),
-            f"Debrief: {self.session.rules.scenario.title}",
+            "",
             self.ui,
             object_id=ObjectID("#debrief_heading", "@heading"),
         )
+        set_fitted(heading, f"Debrief: {self.session.rules.scenario.title}")
         score_label = pygame_gui.elements.UILabel(
             pygame.Rect(width - MARGIN - 280, MARGIN - 4, 280, 56),
             f"{total} / 1000",
@@ -490,7 +492,7 @@ class DebriefScene(Scene):
         if self._lesson_text is not None:
             self._lesson_text.set_text(f"<b>{_e(lesson.title)}</b><br><br>{_e(lesson.text)}")
         if self._lesson_button is not None:
-            self._lesson_button.set_text(f"In the career codex: {shown.title}")
+            set_fitted(self._lesson_button, f"In the career codex: {shown.title}")
 
     # --- charts ---------------------------------------------------------------------------
 
@@ -584,11 +586,12 @@ class DebriefScene(Scene):
                 tip = "Answered"
             button = pygame_gui.elements.UIButton(
                 pygame.Rect(rect.left, y, rect.width, ROW),
-                text,
+                "",
                 self.ui,
                 tool_tip_text=tip,
                 object_id=ObjectID(f"#quiz_choice_{n}", style),
             )
+            set_fitted(button, text, tip)
             if picked is not None:
                 button.disable()
             y += ROW + GAP

@@ -26,6 +26,7 @@ from game.ui.formatting import clock_at_tick, dollars
 from game.ui.scene import Scene
 from game.ui.theme import Palette
 from game.ui.widgets.charts import draw_sparkline
+from game.ui.widgets.text import set_fitted
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -130,12 +131,13 @@ class ReplayViewerScene(Scene):
         self.ui.clear_and_reset()
         width, height = size
         ui = self.ui
-        pygame_gui.elements.UILabel(
+        heading = pygame_gui.elements.UILabel(
             pygame.Rect(MARGIN, MARGIN, width - 2 * MARGIN - 130, 32),
-            self.title,
+            "",
             ui,
             object_id=ObjectID("#replay_title", "@subheading"),
         )
+        set_fitted(heading, self.title)
         pygame_gui.elements.UIButton(
             pygame.Rect(width - MARGIN - 120, MARGIN, 120, 32),
             "Back",
@@ -241,7 +243,7 @@ class ReplayViewerScene(Scene):
         for key, text in texts.items():
             label = self._labels.get(key)
             if label is not None:
-                label.set_text(text)
+                set_fitted(label, text)
         writers: dict[str, Callable[[PlayerView], str]] = {
             "numbers": _numbers_html,
             "work": _work_html,
