@@ -16,7 +16,10 @@ from pathlib import Path
 import pygame
 import pygame_gui
 
-from game.ui.saves import Settings, save_settings
+from game.scenario.load import LoadedScenario
+from game.ui.audio import Audio
+from game.ui.autoplay import PlayOptions
+from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
 from game.ui.theme import make_manager, switch_theme
 
@@ -39,20 +42,29 @@ def clamp_size(size: tuple[int, int]) -> tuple[int, int]:
     return width, height
 
 
+def scene_name(scene: Scene) -> str:
+    """A scene's short name: its ``name``, or its class name less 'Scene' ('debrief')."""
+    if scene.name != Scene.name:
+        return scene.name
+    return type(scene).__name__.removesuffix("Scene").lower() or Scene.name
+
+
 class App:
     """The game window and its frame loop."""
 
     def __init__(
         self,
-        data: Path,
+        store: Store,
         settings: Settings,
         *,
+        options: PlayOptions | None = None,
         size: tuple[int, int] = DEFAULT_SIZE,
-        screenshots: Path | None = None,
     ) -> None:
-        self.data = data
+        self.store = store
+        self.data = store.folder
         self.settings = settings
-        self.screenshots = screenshots if screenshots is not None else data / "screenshots"
+        self.options = options if options is not None else PlayOptions()
+        self.screenshots = self.data / "screenshots"
         try:
             pygame.display.init()
             pygame.font.init()
@@ -73,7 +85,16 @@ class App:
         self._notice_left = 0.0
         self._notice_font = pygame.font.Font(None, 24)
         self.after_frame: list[Callable[[App], None]] = []
-        """Called after each frame is drawn (autoplay takes its screenshots here)."""
+        """Called after each frame is drawn."""
+        self.audio = Audio.start(settings.volume, settings.muted)
+        self._shot: set[int] = set()
+        """The scenes (by id) already saved as a PNG for ``--screenshots``."""
+        self._shots_taken = 0
+        self._shot_names: set[str] = set()
+        """``--screenshots`` saves one PNG per kind of scene (the first event dialog, ...)."""
+        self.end_scene: Scene | None = None
+        """The scene that followed the end of a game (the debrief): ``--exit-at-end``
+        closes the window once it has been shown."""
 
     # --- sizes and scale -----------------------------------------------------------------
 
@@ -174,8 +195,30 @@ class App:
         self._notice_left = max(0.0, self._notice_left - dt)
         self.draw()
         self.frames += 1
+        self._after_draw()
         for hook in list(self.after_frame):
             hook(self)
+
+    def _after_draw(self) -> None:
+        """Per-scene screenshots, the autoplayer's move, and the exit at the end."""
+        top = self.stack.top
+        if top is None:
+            return
+        shot = id(top) in self._shot
+        if not shot and top.screenshot_ready():
+            self._shot.add(id(top))
+            kind = scene_name(top)
+            if self.options.screenshots is not None and kind not in self._shot_names:
+                self._shot_names.add(kind)
+                self._shots_taken += 1
+                name = f"{self._shots_taken:02d}-{kind}.png"
+                self.screenshot(self.options.screenshots / name)
+            shot = True
+        if self.options.exit_at_end and top is self.end_scene and shot:
+            self.quit()
+            return
+        if self.options.autoplay is not None:
+            top.autoplay_step()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Send one event: the window's own keys first, then down the scene stack."""
@@ -227,6 +270,45 @@ class App:
             path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.screen, os.fspath(path))
         return path
+
+    # --- games ---------------------------------------------------------------------------
+
+    def start_game(self, loaded: LoadedScenario, seed: int, replace: Scene | None = None) -> None:
+        """Open the play screen on a new game (in place of ``replace``, as the briefing)."""
+        from game.ui.game import Game
+        from game.ui.scenes.play import PlayScene
+
+        game = Game.new(
+            loaded,
+            seed,
+            self.store,
+            autoplay=self.options.autoplay,
+            record=self.options.record,
+        )
+        self._open_play(PlayScene(self, game), replace)
+
+    def continue_game(self, replace: Scene | None = None) -> bool:
+        """Open the play screen on the autosaved game; False (and a notice) when it cannot be."""
+        from game.session import SaveError
+        from game.ui.game import Game
+        from game.ui.scenes.play import PlayScene
+
+        try:
+            game = Game.resume(
+                self.store, autoplay=self.options.autoplay, record=self.options.record
+            )
+        except SaveError as error:
+            self.notify(str(error))
+            return False
+        self._open_play(PlayScene(self, game), replace)
+        return True
+
+    def _open_play(self, scene: Scene, replace: Scene | None) -> None:
+        self.end_scene = None
+        if replace is not None and self.stack.top is replace:
+            self.stack.replace(scene)
+        else:
+            self.stack.push(scene)
 
     def quit(self) -> None:
         """Close every scene and stop the loop."""

@@ -33,6 +33,8 @@ class Scene:
 
     opaque: bool = True
     """False for modals: the scenes beneath stay visible."""
+    name: str = "scene"
+    """A short name, used for the screenshots that ``--screenshots`` saves."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -75,6 +77,13 @@ class Scene:
             return False
         command()
         return True
+
+    def screenshot_ready(self) -> bool:
+        """Whether the scene shows what its one ``--screenshots`` PNG should show."""
+        return True
+
+    def autoplay_step(self) -> None:
+        """What the autoplayer does on this scene in a frame (nothing by default)."""
 
     def update(self, dt: float) -> None:
         """Advance the scene by ``dt`` seconds of real time."""

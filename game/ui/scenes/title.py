@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 class TitleScene(Scene):
     """The first screen."""
 
+    name = "title"
+
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.actions = {
@@ -33,7 +35,12 @@ class TitleScene(Scene):
     def items(self) -> list[MenuItem]:
         """The menu, with Continue disabled when there is no game to continue."""
         return [
-            MenuItem("#continue", "Continue", "Resume the game you left", None),
+            MenuItem(
+                "#continue",
+                "Continue",
+                "Resume the game you left",
+                None if self.app.store.has_autosave() else "there is no game to continue",
+            ),
             MenuItem("#new_game", "New game", "Start with the tutorial"),
             MenuItem("#scenarios", "Scenarios", "Pick a scenario to play"),
             MenuItem("#replays", "Replays", "Watch a recorded game tick by tick"),
@@ -68,20 +75,50 @@ class TitleScene(Scene):
             return True
         return False
 
+    def resume(self) -> None:
+        """Back on top: Continue may have changed (a game ended, or was left)."""
+        self.layout(self.app.logical_size())
+
     def continue_game(self) -> None:
-        """Resume the autosaved game."""
+        """Resume the autosaved game; a save that cannot be continued is reported."""
+        if not self.app.continue_game():
+            self.layout(self.app.logical_size())
 
     def new_game(self) -> None:
-        """Start the tutorial."""
+        """Start with the tutorial's briefing."""
+        from game.ui.scenes.briefing import BriefingScene
+        from game.ui.scenes.picker import load_entry, scenario_files
+
+        files = scenario_files()
+        if not files:
+            self.app.notify("No scenarios were found next to the game.")
+            return
+        entry = load_entry(files[0])
+        if entry.loaded is None:
+            self.app.notify(f"The tutorial cannot be loaded: {entry.problem}")
+            return
+        self.app.stack.push(BriefingScene(self.app, entry.loaded))
 
     def scenarios(self) -> None:
         """Open the scenario picker."""
+        from game.ui.scenes.picker import PickerScene
+
+        self.app.stack.push(PickerScene(self.app))
 
     def replays(self) -> None:
-        """Open the replay viewer."""
+        """Open the list of recorded games."""
+        from game.ui.scenes.replays import ReplayListScene
+
+        self.app.stack.push(ReplayListScene(self.app))
 
     def codex(self) -> None:
         """Open the career codex."""
+        from game.ui.scenes.codex import CodexScene
+
+        self.app.stack.push(CodexScene(self.app))
 
     def settings(self) -> None:
         """Open the settings."""
+        from game.ui.scenes.settings import SettingsScene
+
+        self.app.stack.push(SettingsScene(self.app))
