@@ -19,6 +19,7 @@ from typing import Any
 
 from game import ENGINE_VERSION
 from game.core import engine
+from game.core.engine import Decide
 from game.core.rules import Rules, prepare
 from game.core.state import State
 from game.core.view import PlayerView, player_view
@@ -129,6 +130,19 @@ class Session:
             self.actions.append(TimedAction(self._state.tick, action))
             self._changes += 1
         return reason
+
+    def apply_policy(self, decide: Decide) -> list[TimedAction]:
+        """Let a headless policy act at this boundary; returns the actions that applied.
+
+        ``decide`` is a policy of :mod:`game.policies` made for this game (for instance
+        ``make_policy("greedy", session.rules, session.seed)``); the actions it gives that
+        the engine refuses are left out, as :func:`game.core.engine.play` leaves them.
+        """
+        applied: list[TimedAction] = []
+        for action in decide(self._state):
+            if self.apply(action) is None:
+                applied.append(self.actions[-1])
+        return applied
 
     def advance(self) -> None:
         """Run one tick; events left waiting take their default choice first.
