@@ -20,11 +20,6 @@ from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
 from game.replay.verify import Prepared, Verifier, VerifyError, check_engine, check_replay
 
-HEADLESS_HINT = (
-    "mlday replay: no display to open the replay viewer on ({reason}); check the run "
-    "headless with `mlday verify {path}` or read it with `mlday explain {path}`"
-)
-
 
 class ReplayCommandError(Exception):
     """A one-line problem and the exit code that goes with it."""
@@ -101,24 +96,17 @@ def run(args: argparse.Namespace) -> int:
     except ReplayCommandError as exc:
         print(f"mlday replay: {exc.line}", file=sys.stderr)
         return exc.code
-    return open_viewer(checked, args.file)
+    return open_viewer(checked)
 
 
-def open_viewer(checked: CheckedRun, path: str) -> int:
+def open_viewer(checked: CheckedRun) -> int:
     """Open the window on the replay viewer until it is closed."""
-    from game.ui.app import App, NoDisplayError
-    from game.ui.saves import data_dir, load_settings
+    from game.cli.play import open_app
     from game.ui.scenes.replay_viewer import ReplayViewerScene
 
-    folder = data_dir()
-    settings, problem = load_settings(folder)
-    try:
-        app = App(folder, settings)
-    except NoDisplayError as error:
-        print(HEADLESS_HINT.format(reason=error, path=path), file=sys.stderr)
+    app = open_app(None)
+    if app is None:
         return EXIT_FAILED
-    if problem is not None:
-        app.notify(problem)
     run_file = checked.run
     title = (
         f"Replay: {run_file.player} on {checked.prepared.loaded.scenario.title}, "

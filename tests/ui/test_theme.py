@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import warnings
 from collections.abc import Iterator
 from dataclasses import fields
@@ -14,10 +15,13 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame
 import pygame_gui
 import pytest
+from pygame_gui.core import UIAppearanceTheme
 
 from game.ui.theme import (
     PALETTE_ID,
+    GameTheme,
     Palette,
+    combined_ids,
     load_theme_data,
     make_manager,
     switch_theme,
@@ -95,3 +99,38 @@ def test_ui_scale_multiplies_font_sizes() -> None:
     large = load_theme_data(scale=1.5)["label"]["font"]["size"]
     assert int(large) == round(int(normal) * 1.5)
     assert os.path.isabs(load_theme_data()["label"]["font"]["regular_path"])
+
+
+def test_combined_ids_follow_pygame_gui_rule() -> None:
+    manager = make_manager((640, 360))
+    library = UIAppearanceTheme(manager.resource_loader, "en")
+    pick = random.Random(13)
+    for _ in range(300):
+        levels = pick.randrange(0, 5)
+        elements = [pick.choice(["panel", "button", "label", "text_box"]) for _ in range(levels)]
+
+        def maybe(options: list[str], levels: int = levels) -> list[str | None]:
+            return [pick.choice([None, *options]) for _ in range(levels)]
+
+        args = (
+            maybe(["base", "window"]),
+            elements,
+            maybe(["@menu", "@small"]),
+            maybe(["#play", "#card_3", "#log"]),
+        )
+        assert combined_ids(*args) == library.build_all_combined_ids(*args), args
+
+
+def test_the_game_theme_keeps_short_cache_keys() -> None:
+    manager = make_manager((640, 360))
+    theme = manager.get_theme()
+    assert isinstance(theme, GameTheme)
+    panel = pygame_gui.elements.UIPanel(pygame.Rect(0, 0, 300, 300), manager=manager)
+    inner = pygame_gui.elements.UIPanel(
+        pygame.Rect(0, 0, 200, 200), manager=manager, container=panel
+    )
+    button = pygame_gui.elements.UIButton(
+        pygame.Rect(0, 0, 100, 30), "Ship", manager, container=inner, object_id="#ship"
+    )
+    assert "panel.panel.#ship" in button.combined_element_ids
+    assert all(len(key) < 1000 for key in theme.unique_theming_ids)
