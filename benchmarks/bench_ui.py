@@ -12,9 +12,12 @@ boundary whose play screen holds the most elements. Every frame handles a mouse 
 across the screen (hover states and tooltips work as for a player), updates and draws;
 the clock is paused, as while a player reads the board. The same frames are then timed
 with the clock running at 4x (a tick every 0.5 s of frames, each tick rebuilding the
-panels that changed). Start-up and memory are measured in fresh processes that open the
-window as ``mlday`` does: the start-up from the interpreter's first line, and the memory
-after playing the busiest screen for the same frames.
+panels that changed). The bare scene is pygame_gui with its default theme and the same
+number of elements: small labels and buttons in a grid (as the design's reference figures
+were measured), and also one plain label or button at each place the play screen's
+elements occupy (the same pixels to draw). Start-up and memory are measured in fresh
+processes that open the window as ``mlday`` does: the start-up from the interpreter's
+first line, and the memory after playing the busiest screen for the same frames.
 """
 
 from __future__ import annotations
@@ -163,21 +166,56 @@ def time_frames(app: object, frames: int) -> list[float]:
     return times
 
 
-def bare_scene_frames(count: int, frames: int) -> list[float]:
-    """The same loop on a bare pygame_gui manager holding `count` labels and buttons."""
+def grid_layout(count: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """`count` small labels and buttons in a grid: the bare scene of the design's figures."""
+    columns = 8
+    width, height = SIZE[0] // columns, 28
+    return [
+        (
+            "button" if n % 2 else "label",
+            ((n % columns) * width, (n // columns) * height % SIZE[1], width - 4, 24),
+        )
+        for n in range(count)
+    ]
+
+
+def mirror_layout(scene: object) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """A plain label or button at the place and size of each element of `scene` on screen."""
+    import pygame
+    import pygame_gui
+
+    from game.ui.scene import Scene
+
+    assert isinstance(scene, Scene)
+    screen = pygame.Rect((0, 0), SIZE)
+    found: list[tuple[str, tuple[int, int, int, int]]] = []
+    for sprite in scene.ui.get_sprite_group().sprites():
+        if not isinstance(sprite, pygame_gui.core.UIElement):
+            continue
+        rect = sprite.rect.clip(screen)
+        if rect.width and rect.height:
+            kind = "button" if isinstance(sprite, pygame_gui.elements.UIButton) else "label"
+            found.append((kind, (rect.x, rect.y, rect.width, rect.height)))
+    return found
+
+
+def bare_scene_frames(
+    layout: list[tuple[str, tuple[int, int, int, int]]], frames: int
+) -> list[float]:
+    """The same loop on a bare pygame_gui manager (its default theme) holding `layout`."""
     import pygame
     import pygame_gui
 
     surface = pygame.display.set_mode(SIZE)
     manager = pygame_gui.UIManager(SIZE)
-    columns = 8
-    width, height = SIZE[0] // columns, 28
-    for n in range(count):
-        rect = pygame.Rect((n % columns) * width, (n // columns) * height % SIZE[1], width - 4, 24)
-        if n % 2:
-            pygame_gui.elements.UIButton(rect, f"button {n}", manager, tool_tip_text=f"tip {n}")
+    for n, (kind, place) in enumerate(layout):
+        rect = pygame.Rect(place)
+        if kind == "button":
+            text = f"button {n}" if rect.height >= 24 and rect.width >= 80 else ""
+            pygame_gui.elements.UIButton(rect, text, manager, tool_tip_text=f"tip {n}")
         else:
-            pygame_gui.elements.UILabel(rect, f"label {n}", manager)
+            text = f"label {n}" if rect.height >= 24 and rect.width >= 80 else ""
+            pygame_gui.elements.UILabel(rect, text, manager)
     times = []
     for pos in _mouse_path(frames):
         start = time.perf_counter()
@@ -263,6 +301,7 @@ def main() -> int:
         assert isinstance(app, App)
         tick, elements = busiest_tick(app, args.seed)
         scene = open_play_screen(app, args.seed, tick)
+        mirror = mirror_layout(scene)
         time_frames(app, 100)  # warm-up: fonts and shapes cached
         paused = time_frames(app, args.frames)
         from game.ui.scenes.play import PlayScene
@@ -273,8 +312,9 @@ def main() -> int:
             scene.toggle_pause()
         running = time_frames(app, min(args.frames, 55 * 8))
         app.quit()
-    bare_scene_frames(elements, 100)
-    bare = bare_scene_frames(elements, args.frames)
+    bare_scene_frames(grid_layout(elements), 100)
+    bare = bare_scene_frames(grid_layout(elements), args.frames)
+    same_places = bare_scene_frames(mirror, args.frames)
     first = min(_child("--child", "first-frame")["first_frame_s"] for _ in range(3))
     spawn_start = time.perf_counter()
     _child("--child", "first-frame")
@@ -303,6 +343,16 @@ def main() -> int:
         ),
         (f"bare scene, {elements} elements", f"{bare_median:.2f} ms, p99 {bare_p99:.2f} ms", ""),
         ("  play screen / bare scene", f"{median / bare_median:.2f}x", "at most 2x"),
+        (
+            "bare scene, the play screen's places",
+            f"{statistics.median(same_places):.2f} ms, p99 {_percentile(same_places, 0.99):.2f} ms",
+            "",
+        ),
+        (
+            "  play screen / that bare scene",
+            f"{median / statistics.median(same_places):.2f}x",
+            "",
+        ),
         ("start to first frame", f"{first:.3f} s", "under 0.5 s"),
         ("  with the interpreter's start", f"{spawn:.3f} s", ""),
         ("peak resident memory", f"{memory['peak_rss_mb']:.0f} MB", "under 120 MB"),
