@@ -528,13 +528,14 @@ class DebriefScene(Scene):
         half = (rect.width - GAP) // 2
         bottom_top = rect.top + top_h + GAP
         bottom_h = rect.bottom - bottom_top
+        money_left = [row.money for row in rows]
         money = render_line_chart(
             (half, bottom_h),
-            [Line("money left", [row.money for row in rows], palette.money)],
+            [Line("money left", money_left, palette.money)],
             palette,
             title="Budget",
             x_labels=x_labels,
-            y_range=(0.0, None),
+            y_range=(min(0.0, *money_left), max(rules.scenario.budget, *money_left)),
             y_format="${:,.0f}",
         )
         self._image(pygame.Rect(rect.left, bottom_top, half, bottom_h), money, "#chart_budget")

@@ -16,6 +16,8 @@ from game.ui.theme import Palette, chart_font
 
 BAND_ALPHA = 70
 GRID_LINES = 4
+Y_MARGIN = 0.06
+"""Share of the data's span left free above and below a fitted y axis."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def draw_line_chart(
         surface.blit(font.render("no data", True, palette.text_dim), (rect.left + 6, top + line_h))
         return
     lo, hi = _span(numbers, *y_range)
+    margin = (hi - lo) * Y_MARGIN
+    lo = lo - margin if y_range[0] is None else lo
+    hi = hi + margin if y_range[1] is None else hi
     labels = [y_format.format(lo + (hi - lo) * k / GRID_LINES) for k in range(GRID_LINES + 1)]
     axis_w = max(font.size(text)[0] for text in labels) + 8
     plot = pygame.Rect(
