@@ -99,3 +99,11 @@ def test_every_page_fits(app: App, size: tuple[int, int]) -> None:
         scene.open(page_id)
         run_frames(app, 1)
         assert text_problems(scene.ui, app.logical_size()) == [], page_id
+
+
+def test_the_documented_keywords_match_the_code() -> None:
+    text = (SCENARIOS.parent / "docs" / "debrief.md").read_text(encoding="utf-8")
+    table = text.split("<!-- codex-keywords -->", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:4] for line in table.strip().splitlines()[2:]]
+    documented = {cells[0].strip().strip("`"): cells[2].strip() for cells in rows}
+    assert documented == {p.id: ", ".join(p.keywords) for p in PAGES}
