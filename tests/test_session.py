@@ -329,3 +329,19 @@ def test_the_documented_save_fields_match_a_save(tmp_path: Path) -> None:
     session = Session.start(RICH_LOADED, 7, player="ada")
     session.save(tmp_path / "save.json")
     assert list(json.loads((tmp_path / "save.json").read_text())) == list(example)
+
+
+@pytest.mark.parametrize("name", ["", "x" * 41, "ada\nok, score 1000", "\x1b[2J"])
+def test_a_bad_player_name_is_refused_at_the_start(name: str) -> None:
+    with pytest.raises(SessionError, match="player's name"):
+        Session.start(RICH_LOADED, 0, player=name)
+
+
+def test_history_columns_give_chart_points() -> None:
+    session = Session.start(RICH_LOADED, 0)
+    session.advance_to(3)
+    money = session.history.column("money")
+    assert [tick for tick, _ in money] == [0, 1, 2, 3]
+    assert money[-1][1] == session.view().money
+    with pytest.raises(KeyError, match="no reporter 'true_f1'"):
+        session.history.column("true_f1")
