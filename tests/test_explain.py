@@ -1,0 +1,459 @@
+"""The counterfactual debrief: ``explain()`` and ``mlday explain``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import rich_rules
+
+from game.cli.main import main
+from game.core.engine import play
+from game.core.rules import Rules, prepare
+from game.core.scoring import PARTS, score
+from game.policies import make_policy
+from game.replay.explain import Counterfactual, Explanation, clock, explain
+from game.replay.replay import TimedAction, parse_action_record, replay, replay_lenient, timed
+from game.replay.runfile import make_run, write_run
+from game.scenario.actions import Choose, QueueTask, Ship, StartJob
+from game.scenario.load import LoadedScenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+RAVI = ROOT / "scenarios" / "ravi-tuesday.yaml"
+
+
+@cache
+def ravi() -> tuple[LoadedScenario, Rules]:
+    loaded = load_scenario(RAVI)
+    return loaded, prepare(loaded.scenario)
+
+
+def played(rules: Rules, policy: str, seed: int) -> list[TimedAction]:
+    """The actions a built-in policy applied in a game."""
+    _, applied = play(rules, seed, make_policy(policy, rules, seed))
+    return timed(applied)
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in this process; (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def record(folder: Path, policy: str, seed: int, name: str = "run.json") -> Path:
+    """A run file of Ravi's Tuesday played by a policy, with its scenario beside it."""
+    loaded, rules = ravi()
+    scenario = folder / "ravi-tuesday.yaml"
+    if not scenario.exists():
+        shutil.copyfile(RAVI, scenario)
+    state, applied = play(rules, seed, make_policy(policy, rules, seed))
+    loaded = load_scenario(scenario)
+    run = make_run(
+        loaded, rules, state, seed=seed, player="ada", policy=policy, actions=timed(applied)
+    )
+    path = folder / name
+    write_run(path, run)
+    return path
+
+
+# --- every listed score reproduces ------------------------------------------------------
+
+
+GAMES = [("idle", 0), ("reference", 0), ("reference", 1), ("greedy", 2), ("random", 3)]
+
+
+@pytest.mark.parametrize(("policy", "seed"), GAMES)
+def test_every_change_replays_strictly_to_its_score(policy: str, seed: int) -> None:
+    _, rules = ravi()
+    explanation = explain(rules, seed, played(rules, policy, seed))
+    assert explanation.counterfactuals
+    for change in explanation.counterfactuals:
+        replayed = score(replay(rules, seed, change.actions), rules)
+        assert replayed.total == change.score.total, change.change
+        assert replayed.parts == change.score.parts, change.change
+        assert change.gain == change.score.total - explanation.score.total
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_every_change_replays_on_a_scenario_with_every_system(seed: int) -> None:
+    rules = rich_rules()
+    for policy in ("random", "greedy", "reference"):
+        explanation = explain(rules, seed, played(rules, policy, seed))
+        for change in explanation.counterfactuals:
+            assert score(replay(rules, seed, change.actions), rules) == change.score
+
+
+def test_listed_scores_reproduce_with_simulate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = record(tmp_path, "reference", 2)
+    code, out, _ = run_main(capsys, "explain", str(path), "--json")
+    assert code == 0
+    document = json.loads(out)
+    listed = document["counterfactuals"]
+    for index, change in enumerate([*listed[:3], listed[-1]]):
+        actions = tmp_path / f"change{index}.json"
+        actions.write_text(json.dumps(change["actions"]))
+        code, out, err = run_main(
+            capsys,
+            "simulate",
+            str(tmp_path / "ravi-tuesday.yaml"),
+            "--seed",
+            "2",
+            "--actions",
+            str(actions),
+            "--json",
+        )
+        assert code == 0, err
+        simulated = json.loads(out)["score"]
+        assert simulated["total"] == change["score"], change["change"]
+        assert simulated["parts"] == change["parts"], change["change"]
+
+
+def test_the_player_score_is_the_replayed_one() -> None:
+    _, rules = ravi()
+    actions = played(rules, "greedy", 4)
+    explanation = explain(rules, 4, actions)
+    assert explanation.score == score(replay(rules, 4, actions), rules)
+    assert list(explanation.actions) == actions
+    assert not explanation.skipped
+
+
+# --- what is changed --------------------------------------------------------------------
+
+
+def test_an_idle_game_has_a_change_worth_a_hundred_points() -> None:
+    _, rules = ravi()
+    for seed in (0, 1, 2):
+        explanation = explain(rules, seed, [])
+        best = explanation.counterfactuals[0]
+        assert best.gain >= 100, (seed, best.change, best.gain)
+
+
+def test_a_reference_game_can_drop_its_ab_test() -> None:
+    _, rules = ravi()
+    actions = played(rules, "reference", 0)
+    ab_test = [t for t in actions if isinstance(t.action, StartJob) and t.action.job == "ab_test"]
+    assert len(ab_test) == 1
+    explanation = explain(rules, 0, actions)
+    without = [t for t in actions if t is not ab_test[0]]
+    dropped = [c for c in explanation.counterfactuals if list(c.actions) == without]
+    assert len(dropped) == 1
+    assert dropped[0].change.startswith('Had you not started "A/B test')
+    assert dropped[0].gain < 0 and "goals" in dropped[0].moved
+
+
+def test_changes_are_best_first_and_each_is_a_new_game() -> None:
+    _, rules = ravi()
+    actions = played(rules, "greedy", 1)
+    explanation = explain(rules, 1, actions)
+    gains = [change.gain for change in explanation.counterfactuals]
+    assert gains == sorted(gains, reverse=True)
+    lists = [list(change.actions) for change in explanation.counterfactuals]
+    assert actions not in lists
+    assert all(lists.count(listed) == 1 for listed in lists)
+    assert all("\n" not in change.change for change in explanation.counterfactuals)
+
+
+def test_each_other_choice_of_an_answered_event_replaces_the_answer() -> None:
+    _, rules = ravi()
+    actions = played(rules, "reference", 0)
+    explanation = explain(rules, 0, actions)
+    freeze = [
+        t for t in actions if isinstance(t.action, Choose) and t.action.event == "compute_freeze"
+    ]
+    accept = [
+        change
+        for change in explanation.counterfactuals
+        if TimedAction(freeze[0].tick, Choose(event="compute_freeze", choice="accept"))
+        in change.actions
+    ]
+    assert len(accept) == 1
+    assert freeze[0] not in accept[0].actions
+    assert len(accept[0].actions) < len(actions)  # the LoRA run and what needs it are gone
+    assert accept[0].change == (
+        f'Had you answered "Finance freezes GPU spending" ({clock(rules, freeze[0].tick)}) '
+        'with "Accept the freeze for today" instead of "Send a one-page cost plan: a LoRA '
+        'run on one serverless H100 costs about $6"'
+    )
+    assert accept[0].gain < -100 and set(accept[0].moved) >= {"quality", "goals"}
+
+
+def test_a_default_answer_gets_each_other_choice_added() -> None:
+    _, rules = ravi()
+    explanation = explain(rules, 0, [])
+    by_event: dict[str, set[str]] = {}
+    for change in explanation.counterfactuals:
+        if change.kind == "choice":
+            assert len(change.actions) == 1  # the idle player took no action of its own
+            added = change.actions[0]
+            assert isinstance(added.action, Choose)
+            by_event.setdefault(added.action.event, set()).add(added.action.choice)
+            assert "instead of leaving it to" in change.change
+    # The new paper's only other choice, and both others of the PM's question (the
+    # honest answer needs an eval that the idle player never ran, so it is not listed).
+    assert by_event["new_paper"] == {"read"}
+    assert by_event["pm_magic"] == {"dodge"}
+    assert by_event["collapsed_run"] == {"alerts", "postmortem", "rerun"}
+
+
+def test_a_shipped_model_is_unshipped_and_moved() -> None:
+    _, rules = ravi()
+    actions = played(rules, "reference", 0)
+    (ship,) = [t for t in actions if isinstance(t.action, Ship)]
+    explanation = explain(rules, 0, actions)
+    ships = [change for change in explanation.counterfactuals if change.kind == "ship"]
+    unshipped = [c for c in ships if c.change.startswith("Had you not shipped")]
+    assert len(unshipped) == 1 and ship not in unshipped[0].actions
+    moved_to = sorted(
+        t.tick
+        for change in ships
+        for t in change.actions
+        if isinstance(t.action, Ship) and t.tick != ship.tick
+    )
+    assert moved_to and all(tick < rules.total_ticks for tick in moved_to)
+    assert len(moved_to) == len(set(moved_to)) == len(ships) - 1
+
+
+def test_tasks_done_are_undone_and_tasks_left_are_queued() -> None:
+    _, rules = ravi()
+    actions = played(rules, "reference", 0)
+    explanation = explain(rules, 0, actions)
+    texts = [change.change for change in explanation.counterfactuals if change.kind == "task"]
+    assert 'Had you not done "Write the model card" (queued at 14:00)' in texts
+    # The alerts were queued by the answer to the collapsed run, not by the player.
+    assert any(
+        text.startswith('Had you cancelled "Add training alerts and checkpoints"') for text in texts
+    )
+    idle = explain(rules, 0, [])
+    queued = {
+        t.action.task
+        for change in idle.counterfactuals
+        if change.kind == "task"
+        for t in change.actions
+        if isinstance(t.action, QueueTask)
+    }
+    assert queued == {"annotation_guide", "training_alerts", "fallback_path", "autoscaling"}
+
+
+def test_reference_steps_not_taken_are_taken_alone() -> None:
+    _, rules = ravi()
+    explanation = explain(rules, 0, [])
+    steps = [change for change in explanation.counterfactuals if change.kind == "reference"]
+    assert steps
+    for change in steps:
+        assert len(change.actions) == 1
+        assert change.change.endswith("as the reference solution does")
+    # A reference game takes every step: none is left to add.
+    reference = explain(rules, 0, played(rules, "reference", 0))
+    assert not [c for c in reference.counterfactuals if c.kind in ("reference", "allocation")]
+
+
+def test_the_allocation_is_replaced_by_the_references() -> None:
+    _, rules = ravi()
+    explanation = explain(rules, 0, played(rules, "greedy", 0))
+    (allocation,) = [c for c in explanation.counterfactuals if c.kind == "allocation"]
+    reference = [t for t in played(rules, "reference", 0) if t.action.do == "allocate"]
+    assert [t for t in allocation.actions if t.action.do == "allocate"] == reference
+    assert allocation.change.startswith("Had you split your hours as the reference solution")
+
+
+def test_refused_actions_are_left_out() -> None:
+    _, rules = ravi()
+    actions = [
+        parse_action_record({"tick": 0, "do": "ship", "model": "ghost"}),
+        parse_action_record({"tick": 0, "do": "queue_task", "task": "autoscaling"}),
+    ]
+    explanation = explain(rules, 0, actions)
+    assert len(explanation.skipped) == 1 and explanation.actions == (actions[1],)
+    for change in explanation.counterfactuals:
+        assert actions[0] not in change.actions
+
+
+def test_the_same_game_explains_the_same_way() -> None:
+    _, rules = ravi()
+    actions = played(rules, "random", 5)
+    assert explain(rules, 5, actions).as_dict() == explain(rules, 5, actions).as_dict()
+
+
+# --- paired seeds -----------------------------------------------------------------------
+
+
+def test_seeds_give_paired_means() -> None:
+    _, rules = ravi()
+    actions = played(rules, "reference", 0)
+    explanation = explain(rules, 7, actions, seeds=3)
+    base = [score(replay_lenient(rules, s, actions).state, rules).total for s in (7, 8, 9)]
+    assert explanation.seeds == 3 and explanation.mean == pytest.approx(sum(base) / 3)
+    for change in explanation.counterfactuals:
+        totals = [
+            score(replay_lenient(rules, s, change.actions).state, rules).total for s in (7, 8, 9)
+        ]
+        assert change.mean == pytest.approx(sum(totals) / 3)
+        assert change.mean_gain == pytest.approx((sum(totals) - sum(base)) / 3)
+
+
+def test_one_seed_means_the_score_itself() -> None:
+    _, rules = ravi()
+    explanation = explain(rules, 2, played(rules, "greedy", 2), seeds=1)
+    assert explanation.mean == explanation.score.total
+    for change in explanation.counterfactuals:
+        assert change.mean == change.score.total and change.mean_gain == change.gain
+
+
+def test_luck_is_told_apart_from_a_decision() -> None:
+    def change(gain: int, mean_gain: float | None) -> Counterfactual:
+        _, rules = ravi()
+        result = score(replay(rules, 0, []), rules)
+        return Counterfactual("Had you", "job", (), result, gain, {}, 0.0, mean_gain)
+
+    assert change(40, -2.0).luck() == "luck: it gains on this seed, not on average"
+    assert change(-40, 3.0).luck() == "bad luck: it loses on this seed, not on average"
+    assert change(0, 5.0).luck() == "it happens not to matter on this seed"
+    assert change(40, 30.0).luck() is None
+    assert change(40, None).luck() is None
+
+
+def test_seeds_out_of_range_are_refused() -> None:
+    _, rules = ravi()
+    with pytest.raises(ValueError, match="seeds must be between 0 and 1000"):
+        explain(rules, 0, [], seeds=1001)
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = record(tmp_path, "greedy", 1)
+    code, out, err = run_main(capsys, "explain", str(path), "--json", "--seeds", "2")
+    assert code == 0 and err == ""
+    document: dict[str, Any] = json.loads(out)
+    assert list(document) == ["format", "version", "scenario", "base", "seeds", "counterfactuals"]
+    assert document["format"] == "mlday-explain" and document["version"] == 1
+    assert document["scenario"]["id"] == "ravi-tuesday"
+    assert document["seeds"] == {"first": 1, "count": 2}
+    base = document["base"]
+    run = json.loads(path.read_text())
+    assert base["seed"] == 1 and base["score"] == run["score"]["total"]
+    assert base["actions"] == run["actions"] and isinstance(base["mean"], float)
+    listed = document["counterfactuals"]
+    assert listed and [c["score"] for c in listed] == sorted(
+        (c["score"] for c in listed), reverse=True
+    )
+    for change in listed:
+        assert set(change) == {
+            "change", "kind", "score", "gain", "parts", "moved", "actions", "mean", "mean_gain"
+        }  # fmt: skip
+        assert isinstance(change["change"], str) and change["change"].startswith("Had you")
+        assert change["gain"] == change["score"] - base["score"]
+        assert list(change["parts"]) == list(PARTS)
+        assert all(part in PARTS for part in change["moved"])
+        for action in change["actions"]:
+            parse_action_record(action)  # each one a valid run-file action record
+
+
+def test_text_lists_changes_that_moved_the_score(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = record(tmp_path, "idle", 0)
+    code, out, err = run_main(capsys, "explain", str(path))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Ravi's Tuesday, seed 0: your game scored 355."
+    assert lines[3].startswith(
+        '  Had you queued "Turn on autoscaling for serving" at 09:00: +150 ('
+    )
+    assert "reliability +150" in lines[3]
+    assert lines[-1].endswith("would not have moved the score)")
+
+
+def test_text_with_seeds_says_what_the_average_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = record(tmp_path, "reference", 0)
+    code, out, _ = run_main(capsys, "explain", str(path), "--seeds", "3")
+    assert code == 0
+    assert "on seeds 0-2 your actions average" in out.splitlines()[0]
+    assert "was luck, not a better decision" in out
+    assert all("on average" in line for line in out.splitlines() if line.startswith("  Had"))
+
+
+def test_the_scenario_can_be_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = record(tmp_path, "greedy", 0)
+    away = tmp_path / "away"
+    away.mkdir()
+    moved = away / "run.json"
+    path.rename(moved)
+    (tmp_path / "ravi-tuesday.yaml").rename(away / "copy.yaml")
+    document = json.loads(moved.read_text())
+    document["scenario"]["id"] = "not-shipped"
+    moved.write_text(json.dumps(document))
+    code, _, err = run_main(capsys, "explain", str(moved))
+    assert code == 2 and "cannot find the scenario 'not-shipped'" in err
+    code, out, _ = run_main(capsys, "explain", str(moved), "--scenario", str(away / "copy.yaml"))
+    assert code == 0 and out.startswith("Ravi's Tuesday, seed 0")
+
+
+def bad_input_cases(folder: Path) -> list[tuple[list[str], int, str]]:
+    run = record(folder, "greedy", 0)
+    (folder / "bad.json").write_text('{"format": "mlday-run",')
+    (folder / "other.json").write_text('{"format": "something-else"}')
+    os.mkfifo(folder / "fifo")
+    other = folder / "tiny.yaml"
+    shutil.copyfile(ROOT / "tests" / "data" / "tiny.yaml", other)
+    return [
+        ([str(folder / "missing.json")], 2, "missing.json: error: cannot read the file"),
+        ([str(folder)], 2, "error: cannot read the file: it is a directory"),
+        ([str(folder / "fifo")], 2, "fifo: error: cannot read the file: it is not a regular file"),
+        ([str(folder / "bad.json")], 1, "bad.json: error: the JSON ends too early"),
+        ([str(folder / "other.json")], 1, "other.json: error: not an mlday run file"),
+        ([str(run), "--scenario", str(other)], 1, "another scenario"),
+        ([str(run), "--scenario", str(folder / "fifo")], 2, "fifo: error: cannot read the file"),
+        ([str(run), "--scenario", str(folder / "nope.yaml")], 2, "nope.yaml"),
+        ([str(run), "--seeds", "0"], 2, "seeds is between 1 and 1,000; got 0"),
+        ([str(run), "--seeds", "many"], 2, "not a whole number: 'many'"),
+    ]
+
+
+def test_bad_input_gets_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for args, expected_code, expected in bad_input_cases(tmp_path):
+        code, out, err = run_main(capsys, "explain", *args)
+        assert code == expected_code, (args, err)
+        assert out == ""
+        assert expected in err, (args, err)
+        if "--seeds" not in args:  # argparse prints its usage above the error
+            assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_fifo_is_refused_in_a_fresh_process(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "run.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "explain", str(tmp_path / "run.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().endswith("it is not a regular file")
+
+
+def test_explanation_is_a_plain_record() -> None:
+    _, rules = ravi()
+    explanation = explain(rules, 0, [])
+    assert isinstance(explanation, Explanation)
+    json.dumps(explanation.as_dict())  # JSON-ready as it is
