@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import rich_rules
+from conftest import make_doc, make_rules, rich_rules
 
 from game.cli.main import main
 from game.core.engine import play
@@ -457,3 +457,43 @@ def test_explanation_is_a_plain_record() -> None:
     explanation = explain(rules, 0, [])
     assert isinstance(explanation, Explanation)
     json.dumps(explanation.as_dict())  # JSON-ready as it is
+
+
+def test_clock_names_the_boundary() -> None:
+    _, rules = ravi()
+    assert [clock(rules, tick) for tick in (0, 1, 14, 16)] == ["09:00", "09:30", "16:00", "17:00"]
+    two_days = make_rules(time={"days": 2, "hours_per_day": 8, "start_clock": "08:30"})
+    assert clock(two_days, 0) == "day 1 08:30"
+    assert clock(two_days, 15) == "day 1 16:00"
+    assert clock(two_days, 16) == "day 2 08:30"
+    assert clock(two_days, 32) == "day 2 16:30"  # the end of the game
+
+
+def test_a_repeating_event_is_changed_each_time_it_waited() -> None:
+    rules = rich_rules()
+    for seed in range(20):
+        explanation = explain(rules, seed, [])
+        news = [
+            t.tick
+            for change in explanation.counterfactuals
+            if change.kind == "choice"
+            for t in change.actions
+            if isinstance(t.action, Choose) and t.action.event == "news"
+        ]
+        if len(set(news)) >= 2:
+            return
+    pytest.fail("no seed of 0-19 had the repeating event wait twice")
+
+
+def test_nothing_to_change_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert explain(make_rules(), 0, []).counterfactuals == ()
+    scenario = tmp_path / "plain.yaml"
+    scenario.write_text(json.dumps(make_doc()))  # JSON is YAML
+    run = tmp_path / "run.json"
+    code, _, _ = run_main(
+        capsys, "simulate", str(scenario), "--policy", "idle", "--record", str(run)
+    )
+    assert code == 0
+    code, out, _ = run_main(capsys, "explain", str(run))
+    assert code == 0
+    assert out.splitlines()[-1] == "No single change to your decisions would have moved the score."

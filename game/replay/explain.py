@@ -26,6 +26,7 @@ outcome on one seed is told apart from a decision that pays.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import fsum
 from typing import Any
