@@ -140,7 +140,9 @@ class Explanation:
         return document
 
 
-def explain(rules: Rules, seed: int, actions: list[TimedAction], *, seeds: int = 0) -> Explanation:
+def explain(
+    rules: Rules, seed: int, actions: Iterable[TimedAction], *, seeds: int = 0
+) -> Explanation:
     """Replay the player's game with each of its decisions changed in turn, best first.
 
     ``actions`` are the player's timed actions (those the engine refuses are skipped);
