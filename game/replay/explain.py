@@ -217,7 +217,7 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
     boundaries: list[_Boundary] = []
     runs: dict[int, str] = {}
     position = 0
-    while True:
+    while not state.over:
         tick = state.tick
         waiting = tuple(state.pending)
         chosen_before = [len(chosen) for chosen in state.chosen]
@@ -240,17 +240,14 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
             if refusal(state, rules, rule.queue_action) is None
         )
         models = tuple(model.id for model in state.models)
-        over = state.over
-        if not over:
-            advance(state, rules)
+        advance(state, rules)
         defaulted: dict[int, int] = {}
         for event, chosen in enumerate(state.chosen):
             by_player = chosen_before[event] + (1 if event in answered else 0)
             if len(chosen) > by_player:
                 defaulted[event] = chosen[-1]
         boundaries.append(_Boundary(tick, waiting, answered, defaulted, queued, queueable, models))
-        if over:
-            return _Trace(tuple(boundaries), runs, state)
+    return _Trace(tuple(boundaries), runs, state)
 
 
 # --- the changes tried ------------------------------------------------------------------
