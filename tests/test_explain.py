@@ -610,3 +610,16 @@ def test_nothing_to_change_says_so(tmp_path: Path, capsys: pytest.CaptureFixture
     code, out, _ = run_main(capsys, "explain", str(run))
     assert code == 0
     assert out.splitlines()[-1] == "No single change to your decisions would have moved the score."
+
+
+def test_text_names_the_refused_actions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = record(tmp_path, "reference", 0)
+    document = json.loads(path.read_text())
+    document["actions"].insert(0, {"tick": 0, "do": "queue_task", "task": "ghost"})
+    path.write_text(json.dumps(document))
+    code, out, _ = run_main(capsys, "explain", str(path))
+    assert code == 0
+    assert out.splitlines()[1:3] == [
+        "1 of your actions was refused on replay and left out:",
+        "  actions[0] at tick 0: queue_task was refused: there is no task 'ghost'",
+    ]
