@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import statistics
 import sys
@@ -26,10 +25,9 @@ from game import ENGINE_VERSION
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.core.engine import play
 from game.core.rules import Rules, prepare
-from game.core.scoring import Score, lessons, score
+from game.core.scoring import score
 from game.core.state import State
 from game.policies import POLICIES, make_policy
-from game.replay.digest import state_digest
 from game.replay.replay import (
     ActionRecordError,
     ReplayError,
@@ -47,6 +45,7 @@ from game.replay.runfile import (
     write_run,
 )
 from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
+from game.session.report import game_report
 
 DEFAULT_POLICY = "greedy"
 DEFAULT_PLAYER = "anonymous"
@@ -282,7 +281,7 @@ def _run_one(args: argparse.Namespace, setup: Setup) -> int:
     game = play_game(setup, args.seed)
     if args.record is not None:
         _record(args, setup, game, args.seed)
-    summary = game_summary(
+    report = game_report(
         setup.loaded,
         setup.rules,
         game.state,
@@ -292,9 +291,9 @@ def _run_one(args: argparse.Namespace, setup: Setup) -> int:
         actions=len(game.actions),
     )
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        print(summary_text(summary, setup.rules))
+        print(report.text())
     return EXIT_OK
 
 
@@ -342,143 +341,6 @@ def _run_many(args: argparse.Namespace, setup: Setup) -> int:
 
 
 # --- reports -----------------------------------------------------------------------------
-
-
-def game_summary(
-    loaded: LoadedScenario,
-    rules: Rules,
-    state: State,
-    *,
-    seed: int,
-    policy: str | None,
-    player: str,
-    actions: int,
-) -> dict[str, Any]:
-    """The ``--json`` object of one finished game (documented in docs/run-files.md)."""
-    result: Score = score(state, rules)
-    segments = rules.segments
-    prod = state.models[state.prod]
-    spent = sum(state.ledger.values())
-    return {
-        "format": "mlday-simulate",
-        "version": 1,
-        "engine": ENGINE_VERSION,
-        "scenario": {"id": loaded.id, "path": loaded.path, "sha256": loaded.sha256},
-        "seed": seed,
-        "policy": policy,
-        "player": player,
-        "score": result.as_dict(),
-        "money": {
-            "budget": _money(rules.scenario.budget),
-            "spent": _money(spent),
-            "left": _money(state.money),
-        },
-        "ledger": {item: _money(v) for item, v in sorted(state.ledger.items())},
-        "production_model": prod.id,
-        "true_f1": {seg: _num(f1, 4) for seg, f1 in zip(segments, prod.f1, strict=True)},
-        "measured_f1": measured_f1(state, rules),
-        "measurements": [_measurement(m, segments) for m in state.measurements],
-        "lessons": [rules.lessons[i][0].title for i in lessons(state, rules)],
-        "actions_applied": actions,
-        "digest": state_digest(state),
-    }
-
-
-def measured_f1(state: State, rules: Rules) -> dict[str, float | None]:
-    """Per segment, the production model's F1 as its latest eval measured it (None: never)."""
-    prod_id = state.models[state.prod].id
-    found: dict[str, float | None] = dict.fromkeys(rules.segments)
-    for measurement in state.measurements:
-        if measurement.model != prod_id:
-            continue
-        for seg, value in zip(rules.segments, measurement.f1, strict=True):
-            if value is not None and math.isfinite(value):
-                found[seg] = round(value, 4)
-    return found
-
-
-def _measurement(m: Any, segments: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "run": m.run,
-        "model": m.model,
-        "tick": m.tick,
-        "f1": {s: _num(v, 4) for s, v in zip(segments, m.f1, strict=True)},
-        "f1_mix": _num(m.f1_mix, 4),
-        "hallucination": _num(m.hallucination, 3),
-    }
-
-
-def _num(value: float | None, digits: int) -> float | None:
-    """A number rounded for JSON; None for a missing, NaN or infinite value."""
-    if value is None or not math.isfinite(value):
-        return None
-    return round(value, digits)
-
-
-def _money(value: float) -> float | None:
-    return _num(value, 2)
-
-
-def summary_text(summary: dict[str, Any], rules: Rules) -> str:
-    """The readable breakdown of one game, from its :func:`game_summary`."""
-    lines = _header(summary) + _score_lines(summary, rules) + _money_lines(summary)
-    lines += _model_lines(summary) + _lesson_lines(summary)
-    lines += [f"Actions applied: {summary['actions_applied']}", f"Digest: {summary['digest']}"]
-    return "\n".join(lines)
-
-
-def _header(s: dict[str, Any]) -> list[str]:
-    who = f"policy {s['policy']}" if s["policy"] else "scripted actions"
-    scenario = s["scenario"]
-    return [
-        f"{scenario['id']} (sha256 {scenario['sha256'][:12]}), seed {s['seed']}, "
-        f"{who}, player {s['player']}",
-        "",
-    ]
-
-
-def _score_lines(s: dict[str, Any], rules: Rules) -> list[str]:
-    result = s["score"]
-    lines = [f"Score {result['total']} / 1000"]
-    lines += [f"  {name:<12}{points:>8.1f}" for name, points in result["parts"].items()]
-    goals: dict[str, bool] = result["goals"]
-    texts = {goal.id: goal.text for goal, _ in rules.goals}
-    lines += ["", f"Goals reached: {sum(goals.values())} of {len(goals)}"]
-    lines += [f"  [{'x' if hit else ' '}] {texts.get(g, g)}" for g, hit in goals.items()]
-    return [*lines, ""]
-
-
-def _money_lines(s: dict[str, Any]) -> list[str]:
-    money = s["money"]
-    lines = [f"Money left: {_dollars(money['left'])} of {_dollars(money['budget'])}"]
-    ledger: dict[str, float | None] = s["ledger"]
-    for item, dollars in sorted(ledger.items(), key=lambda kv: (-(kv[1] or 0.0), kv[0])):
-        lines.append(f"  {item:<28}{_dollars(dollars):>12}")
-    return [*lines, ""]
-
-
-def _dollars(value: float | None) -> str:
-    return "n/a" if value is None else f"${value:,.2f}"
-
-
-def _model_lines(s: dict[str, Any]) -> list[str]:
-    lines = [
-        f"Production model: {s['production_model']}",
-        f"  {'segment':<12}{'true F1':>9}{'measured F1':>14}",
-    ]
-    for seg, true in s["true_f1"].items():
-        seen = s["measured_f1"][seg]
-        shown = "not measured" if seen is None else f"{seen:.3f}"
-        truth = "n/a" if true is None else f"{true:.3f}"
-        lines.append(f"  {seg:<12}{truth:>9}{shown:>14}")
-    return [*lines, ""]
-
-
-def _lesson_lines(s: dict[str, Any]) -> list[str]:
-    titles: list[str] = s["lessons"]
-    if not titles:
-        return ["Lessons: none apply", ""]
-    return ["Lessons:", *[f"  - {title}" for title in titles], ""]
 
 
 def runs_summary(
