@@ -26,6 +26,8 @@ from game.replay.replay import TimedAction, parse_action_record, replay, replay_
 from game.replay.runfile import make_run, write_run
 from game.scenario.actions import Choose, QueueTask, Ship, StartJob
 from game.scenario.load import LoadedScenario, load_scenario
+from game.session import Session
+from game.session.report import Counterfactual as ReportCounterfactual
 
 ROOT = Path(__file__).resolve().parent.parent
 RAVI = ROOT / "scenarios" / "ravi-tuesday.yaml"
@@ -623,3 +625,21 @@ def test_text_names_the_refused_actions(tmp_path: Path, capsys: pytest.CaptureFi
         "1 of your actions was refused on replay and left out:",
         "  actions[0] at tick 0: queue_task was refused: there is no task 'ghost'",
     ]
+
+
+def test_a_session_game_is_explained_for_its_report() -> None:
+    loaded, rules = ravi()
+    session = Session.start(loaded, 3, rules=rules)
+    decide = make_policy("greedy", rules, 3)
+    while not session.over:
+        session.apply_policy(decide)
+        session.advance()
+    explanation = explain(session.rules, session.seed, session.actions)
+    assert explanation.score == score(replay(rules, 3, session.actions), rules)
+    shown = tuple(
+        ReportCounterfactual(c.change, c.moved_text(), c.score.total, c.gain)
+        for c in explanation.counterfactuals
+    )
+    report = session.report(counterfactuals=shown)
+    assert report.counterfactuals == shown
+    assert report.score.total == explanation.score.total

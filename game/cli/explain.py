@@ -210,7 +210,7 @@ def _moves(change: Counterfactual) -> bool:
 
 
 def _line(change: Counterfactual, seeds: str) -> str:
-    parts = ", ".join(f"{part} {_points(delta)}" for part, delta in change.moved.items())
+    parts = change.moved_text()
     line = f"{change.change}: {change.gain:+d}" + (f" ({parts})" if parts else "")
     if change.mean_gain is not None:
         line += f"; on seeds {seeds}, {change.mean_gain:+.1f} on average"
@@ -218,7 +218,3 @@ def _line(change: Counterfactual, seeds: str) -> str:
         if note is not None:
             line += f" ({note})"
     return line
-
-
-def _points(delta: float) -> str:
-    return f"{delta:+.0f}" if abs(delta) >= 0.5 else f"{delta:+.1f}"

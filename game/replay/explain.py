@@ -75,6 +75,10 @@ class Counterfactual:
     mean_gain: float | None = None
     """Mean over the paired seeds of this change's score minus the player's."""
 
+    def moved_text(self) -> str:
+        """The parts that moved, as the debrief prints them: ``quality +250, budget -11``."""
+        return ", ".join(f"{part} {_points(delta)}" for part, delta in self.moved.items())
+
     def luck(self) -> str | None:
         """A note when the gain on this seed and the mean gain disagree in sign."""
         if self.mean_gain is None:
@@ -550,6 +554,10 @@ def clock(rules: Rules, tick: int) -> str:
     total = hours * 60 + minutes + into_day * time.tick_minutes
     shown = f"{total // 60 % 24:02d}:{total % 60:02d}"
     return f"day {day + 1} {shown}" if time.days > 1 else shown
+
+
+def _points(delta: float) -> str:
+    return f"{delta:+.0f}" if abs(delta) >= 0.5 else f"{delta:+.1f}"
 
 
 def _describe(rules: Rules, action: Action) -> str:
