@@ -25,6 +25,9 @@ from game.replay.explain import MAX_SEEDS, Counterfactual, Explanation, explain
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
 from game.replay.verify import Prepared, Verifier, VerifyError
 
+MAX_SKIPPED_SHOWN = 3
+"""How many refused actions the text names."""
+
 
 class CommandError(Exception):
     """A problem to print as one line, with the exit code to return."""
@@ -168,8 +171,14 @@ def explain_text(explanation: Explanation, prepared: Prepared) -> str:
         count = len(explanation.skipped)
         lines.append(
             f"{count} of your actions {'was' if count == 1 else 'were'} refused on replay "
-            "and left out."
+            "and left out:"
         )
+        lines += [
+            f"  actions[{skipped.index}] at tick {skipped.timed.tick}: {skipped.reason}"
+            for skipped in explanation.skipped[:MAX_SKIPPED_SHOWN]
+        ]
+        if count > MAX_SKIPPED_SHOWN:
+            lines.append(f"  and {count - MAX_SKIPPED_SHOWN} more")
     shown = [change for change in explanation.counterfactuals if _moves(change)]
     if not shown:
         lines.append("No single change to your decisions would have moved the score.")
@@ -201,7 +210,7 @@ def _moves(change: Counterfactual) -> bool:
 
 
 def _line(change: Counterfactual, seeds: str) -> str:
-    parts = ", ".join(f"{part} {_points(delta)}" for part, delta in change.moved.items())
+    parts = change.moved_text()
     line = f"{change.change}: {change.gain:+d}" + (f" ({parts})" if parts else "")
     if change.mean_gain is not None:
         line += f"; on seeds {seeds}, {change.mean_gain:+.1f} on average"
@@ -209,7 +218,3 @@ def _line(change: Counterfactual, seeds: str) -> str:
         if note is not None:
             line += f" ({note})"
     return line
-
-
-def _points(delta: float) -> str:
-    return f"{delta:+.0f}" if abs(delta) >= 0.5 else f"{delta:+.1f}"

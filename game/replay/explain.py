@@ -26,6 +26,7 @@ outcome on one seed is told apart from a decision that pays.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import fsum
 from typing import Any
@@ -73,6 +74,10 @@ class Counterfactual:
     """Mean score of ``actions`` over the paired seeds (None without them)."""
     mean_gain: float | None = None
     """Mean over the paired seeds of this change's score minus the player's."""
+
+    def moved_text(self) -> str:
+        """The parts that moved, as the debrief prints them: ``quality +250, budget -11``."""
+        return ", ".join(f"{part} {_points(delta)}" for part, delta in self.moved.items())
 
     def luck(self) -> str | None:
         """A note when the gain on this seed and the mean gain disagree in sign."""
@@ -139,7 +144,9 @@ class Explanation:
         return document
 
 
-def explain(rules: Rules, seed: int, actions: list[TimedAction], *, seeds: int = 0) -> Explanation:
+def explain(
+    rules: Rules, seed: int, actions: Iterable[TimedAction], *, seeds: int = 0
+) -> Explanation:
     """Replay the player's game with each of its decisions changed in turn, best first.
 
     ``actions`` are the player's timed actions (those the engine refuses are skipped);
@@ -214,7 +221,7 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
     boundaries: list[_Boundary] = []
     runs: dict[int, str] = {}
     position = 0
-    while True:
+    while not state.over:
         tick = state.tick
         waiting = tuple(state.pending)
         chosen_before = [len(chosen) for chosen in state.chosen]
@@ -237,17 +244,14 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
             if refusal(state, rules, rule.queue_action) is None
         )
         models = tuple(model.id for model in state.models)
-        over = state.over
-        if not over:
-            advance(state, rules)
+        advance(state, rules)
         defaulted: dict[int, int] = {}
         for event, chosen in enumerate(state.chosen):
             by_player = chosen_before[event] + (1 if event in answered else 0)
             if len(chosen) > by_player:
                 defaulted[event] = chosen[-1]
         boundaries.append(_Boundary(tick, waiting, answered, defaulted, queued, queueable, models))
-        if over:
-            return _Trace(tuple(boundaries), runs, state)
+    return _Trace(tuple(boundaries), runs, state)
 
 
 # --- the changes tried ------------------------------------------------------------------
@@ -550,6 +554,10 @@ def clock(rules: Rules, tick: int) -> str:
     total = hours * 60 + minutes + into_day * time.tick_minutes
     shown = f"{total // 60 % 24:02d}:{total % 60:02d}"
     return f"day {day + 1} {shown}" if time.days > 1 else shown
+
+
+def _points(delta: float) -> str:
+    return f"{delta:+.0f}" if abs(delta) >= 0.5 else f"{delta:+.1f}"
 
 
 def _describe(rules: Rules, action: Action) -> str:
