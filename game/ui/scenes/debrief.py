@@ -82,7 +82,8 @@ class WhatIf:
 
     change: str
     gain: int
-    moved: dict[str, float]
+    moved: str
+    """The score parts that moved: "quality +250, budget -11"."""
     actions: tuple[TimedAction, ...]
     first_tick: int
     """The first tick where the changed game's actions differ from the player's."""
@@ -93,7 +94,7 @@ def what_ifs(session: Session, limit: int = MAX_WHAT_IFS) -> list[WhatIf]:
     explanation = explain(session.rules, session.seed, list(session.actions))
     played = explanation.actions
     found = [
-        WhatIf(c.change, c.gain, dict(c.moved), c.actions, _first_difference(played, c))
+        WhatIf(c.change, c.gain, c.moved_text(), c.actions, _first_difference(played, c))
         for c in explanation.counterfactuals[:limit]
     ]
     return found
@@ -440,7 +441,7 @@ class DebriefScene(Scene):
                 self.ui,
                 object_id=ObjectID(f"#whatif_points_{n}", "@subheading"),
             )
-            moved = ", ".join(f"{part} {points(value)}" for part, value in change.moved.items())
+            moved = change.moved
             self._text(
                 pygame.Rect(rect.left + 96, y, rect.width - 96 - button_w - GAP, row_h - GAP),
                 f"{_e(change.change)}<br><i>{_e(moved) or 'no part moved'}</i>",
