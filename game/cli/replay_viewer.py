@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
-from game.replay.verify import Prepared, Verifier, VerifyError, check_engine, check_replay
+from game.replay.runfile import RunFile, RunFileError, read_run
+from game.replay.verify import Prepared, Verifier, VerifyError
 
 
 class ReplayCommandError(Exception):
@@ -57,23 +57,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def check_run(path: str, scenario: str | None = None) -> CheckedRun:
-    """Read a run file and verify it by re-simulation; :class:`ReplayCommandError`."""
+    """Verify a run file as ``mlday verify`` does, then read it and its scenario;
+    :class:`ReplayCommandError` when it does not hold."""
     for name in (path, scenario):
         if name is not None:
             _regular_file(name)
+    verifier = Verifier()
+    verdict = verifier.verify(path, scenario)
+    if not verdict.ok:
+        code = EXIT_USAGE if verdict.unreadable else EXIT_FAILED
+        raise ReplayCommandError(f"{path}: error: {verdict.reason}", code)
     try:
         run_file = read_run(path)
-    except RunFileUnreadableError as exc:
-        raise ReplayCommandError(f"{path}: error: {exc}", EXIT_USAGE) from None
-    except RunFileError as exc:
+        prepared = verifier.find_scenario(run_file, Path(path), scenario)
+    except (RunFileError, VerifyError) as exc:  # the file changed since it was verified
         raise ReplayCommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
-    try:
-        check_engine(run_file)
-        prepared = Verifier().find_scenario(run_file, Path(path), scenario)
-        check_replay(run_file, prepared.rules)
-    except VerifyError as exc:
-        code = EXIT_USAGE if exc.unreadable else EXIT_FAILED
-        raise ReplayCommandError(f"{path}: error: {exc.reason}", code) from None
     return CheckedRun(run_file, prepared)
 
 
