@@ -144,3 +144,24 @@ def test_every_section_fits_the_window(app: App, session: Session, size: tuple[i
             scene.answer(0)
         run_frames(app, 1)
         assert text_problems(scene.ui, app.logical_size()) == [], key
+
+
+def test_the_keyboard_answers_the_quiz_and_opens_a_lesson_page(app: App, session: Session) -> None:
+    scene = open_debrief(app, session)
+    for _ in range(SECTION_KEYS.index("quiz")):
+        press(app, pygame.K_RIGHT)
+    assert scene.section == "quiz"
+    question = session.report().quiz[0]
+    press(app, pygame.K_1 + question.correct)
+    assert find(app, "#quiz_feedback").html_text.startswith("<b>Right.</b>")
+    press(app, pygame.K_DOWN)
+    assert scene.question == 1
+    press(app, pygame.K_RIGHT)  # round to the first section
+    assert scene.section == "score"
+    click(app, "#debrief_tab_lessons")
+    press(app, pygame.K_DOWN)
+    lesson = session.report().lessons[1]
+    press(app, pygame.K_RETURN)
+    top = app.stack.top
+    assert isinstance(top, CodexScene)
+    assert top.page_id == page_for_lesson(lesson.title, lesson.text)

@@ -5,7 +5,10 @@ the score and its parts; the reveal (what you measured against the truth, per se
 what would have changed your score (the counterfactuals of :func:`game.replay.explain`,
 each with the points it moves and a button that replays the changed game); the lessons
 that applied, each linked to the career codex page it touches; the day in charts; and
-the quiz, with feedback the moment an answer is picked. The foot of the screen plays
+the quiz, with feedback the moment an answer is picked. Keys: left and right between
+sections; in the quiz, 1 to 9 answer and up and down change question; in "What if", 1 to 4
+replay a change; in the lessons, up and down choose one and Enter opens its codex page;
+Esc returns to the title screen. The foot of the screen plays
 again, picks another scenario, opens the folder of the run file, opens the codex, or
 returns to the title.
 """
@@ -60,6 +63,18 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 SECTION_KEYS = tuple(key for key, _ in SECTIONS)
 MAX_WHAT_IFS = 4
+DIGIT_KEYS = (
+    pygame.K_1,
+    pygame.K_2,
+    pygame.K_3,
+    pygame.K_4,
+    pygame.K_5,
+    pygame.K_6,
+    pygame.K_7,
+    pygame.K_8,
+    pygame.K_9,
+)
+"""Keys 1 to 9: an answer of the quiz, or a change of "What if" to replay."""
 MARGIN = 20
 ROW = 40
 GAP = 8
@@ -662,6 +677,30 @@ class DebriefScene(Scene):
         if event.key == pygame.K_ESCAPE and self._callbacks["#debrief_title"] is not None:
             self.actions["#debrief_title"]()
             return True
+        return self._section_key(event.key)
+
+    def _section_key(self, key: int) -> bool:
+        """Keys of the open section: digits pick, up and down move, Enter opens."""
+        digit = DIGIT_KEYS.index(key) if key in DIGIT_KEYS else None
+        if self.section == "quiz" and self.report.quiz:
+            if digit is not None and digit < len(self.report.quiz[self.question].choices):
+                self.answer(digit)
+                return True
+            if key in (pygame.K_UP, pygame.K_DOWN):
+                self.show_question(self.question + (1 if key == pygame.K_DOWN else -1))
+                return True
+        if self.section == "what_if" and digit is not None and digit < len(self.changes):
+            self.replay_change(digit)
+            return True
+        if self.section == "lessons" and self.report.lessons:
+            if key in (pygame.K_UP, pygame.K_DOWN):
+                step = 1 if key == pygame.K_DOWN else -1
+                self.lesson = max(0, min(self.lesson + step, len(self.report.lessons) - 1))
+                self.layout(self._size)
+                return True
+            if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.open_codex(self._lesson_page())
+                return True
         return False
 
 
