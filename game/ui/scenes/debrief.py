@@ -176,7 +176,8 @@ class DebriefScene(Scene):
             self.actions[f"#debrief_tab_{key}"] = self._shower(key)
         for n in range(len(self.changes)):
             self.actions[f"#debrief_whatif_{n}"] = self._replayer(n)
-        for n in range(len(self.report.quiz[0].choices) if self.report.quiz else 0):
+        most_choices = max((len(q.choices) for q in self.report.quiz), default=0)
+        for n in range(most_choices):
             self.actions[f"#quiz_choice_{n}"] = self._answerer(n)
         self._size = (0, 0)
         self._lesson_text: pygame_gui.elements.UITextBox | None = None
@@ -203,22 +204,16 @@ class DebriefScene(Scene):
     def show_question(self, index: int) -> None:
         """Show another quiz question (held within the quiz)."""
         self.question = max(0, min(index, len(self.report.quiz) - 1))
-        self._rebind_choices()
         self.layout(self._size)
 
     def answer(self, choice: int) -> None:
         """Pick an answer to the question shown; the feedback appears at once."""
         if not self.report.quiz or self.question in self.answers:
             return
+        if not 0 <= choice < len(self.report.quiz[self.question].choices):
+            return
         self.answers[self.question] = choice
         self.layout(self._size)
-
-    def _rebind_choices(self) -> None:
-        for key in [k for k in self.actions if k.startswith("#quiz_choice_")]:
-            del self.actions[key]
-        if self.report.quiz:
-            for n in range(len(self.report.quiz[self.question].choices)):
-                self.actions[f"#quiz_choice_{n}"] = self._answerer(n)
 
     def replay_change(self, n: int) -> None:
         """Open the replay viewer on the game with one change, where it first differs."""
