@@ -180,9 +180,18 @@ class SceneStack:
         return False
 
     def update(self, dt: float) -> None:
-        """Update the top scene: the ones beneath wait (a dialog stops the clock)."""
-        if self._scenes:
-            self._scenes[-1].update(dt)
+        """Update the top scene: the ones beneath wait (a dialog stops the clock).
+
+        The visible scenes beneath a modal only bring their widgets up to date (with no
+        time passing), so that a change made from the modal shows at once.
+        """
+        if not self._scenes:
+            return
+        top = self._scenes[-1]
+        for scene in self.visible():
+            if scene is not top:
+                scene.ui.update(0.0)
+        top.update(dt)
 
     def visible(self) -> list[Scene]:
         """The scenes to draw, from the topmost opaque one upward."""

@@ -16,7 +16,7 @@ import pygame_gui
 import pytest
 
 from game.ui.app import App
-from game.ui.saves import Settings
+from game.ui.saves import Settings, Store
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def app(data_dir: Path) -> Iterator[App]:
     """A window at 1280x720 with default settings."""
-    window = App(data_dir, Settings())
+    window = App(Store(data_dir), Settings())
     yield window
     window.quit()
     pygame.display.quit()
@@ -99,3 +99,52 @@ def run_frames(app: App, frames: int, dt: float = 1 / 60) -> None:
     """Run frames of the loop with the events waiting."""
     for _ in range(frames):
         app.step(dt)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "scenarios" / "tutorial.yaml"
+RAVI = ROOT / "scenarios" / "ravi-tuesday.yaml"
+
+CHOICES_SCENARIO = """\
+format: 1
+title: "A choice you cannot afford"
+summary: "One event, one choice out of reach."
+briefing: "A short day to test the event dialog."
+time: {days: 1, hours_per_day: 2, tick_minutes: 30}
+budget: 1000
+segments:
+  - {id: en, name: English, traffic: 100}
+production:
+  model: {f1: {en: 0.8}}
+goals:
+  - {id: thanked, text: "Thank the helper", when: "trust >= 0"}
+events:
+  - id: offer
+    title: "An offer"
+    text: "Someone offers help."
+    trigger: {at: 0}
+    choices:
+      - id: expensive
+        text: "The help that needs the owner's full trust"
+        requires: "trust >= 99"
+      - id: cheap
+        text: "Say thanks"
+        default: true
+"""
+
+
+def top_name(app: App) -> str:
+    """The name of the scene on top ('play', 'event', ...)."""
+    top = app.stack.top
+    assert top is not None
+    return top.name if top.name != "scene" else type(top).__name__.removesuffix("Scene").lower()
+
+
+def start_game(app: App, scenario: Path, seed: int = 0) -> None:
+    """Open the title, then a new game of a scenario (as the briefing's Start does)."""
+    from game.scenario.load import load_scenario
+    from game.ui.scenes.title import TitleScene
+
+    app.stack.push(TitleScene(app))
+    app.start_game(load_scenario(scenario.resolve()), seed)
+    run_frames(app, 1)

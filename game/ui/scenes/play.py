@@ -34,7 +34,7 @@ from game.ui.scene import Command, Scene
 from game.ui.theme import Palette
 from game.ui.widgets import allocation as alloc
 from game.ui.widgets.build import button, escape, label, panel, text_box
-from game.ui.widgets.cards import CARD_HEIGHT, task_button_id, task_card
+from game.ui.widgets.cards import CARD_HEIGHT, card_details, task_button_id, task_card
 from game.ui.widgets.charts import draw_sparkline
 from game.ui.widgets.text import set_fitted
 
@@ -47,6 +47,42 @@ TOP_BAR = 44
 GAP = 6
 HEADER = 24
 ROW = 28
+PANEL_HEADERS: dict[str, tuple[str, str]] = {
+    "backlog": (
+        "Backlog",
+        "Tasks you may take on. Click one to put it in its category's queue: your hours in "
+        "that category work through the queue in order.",
+    ),
+    "queues": (
+        "Queues",
+        "Queued tasks by category, worked in order by that category's hours. Hours owed to "
+        "events' answers are worked first. Click a task to take it out.",
+    ),
+    "jobs": (
+        "Jobs",
+        "Labeling and training jobs you can start, and every run so far. Running jobs bill "
+        "by the hour.",
+    ),
+    "models": (
+        "Models",
+        "Every model and what evals measured of it, with 95% error bars from the golden "
+        "examples. True quality is revealed only at the end.",
+    ),
+    "production": ("Production", "The live service, as the dashboards show it."),
+}
+FIGURES: tuple[tuple[str, str], ...] = (
+    (
+        "escalations",
+        "Share of conversations handed to a person in the last half hour, as the dashboard "
+        "showed it (noisy).",
+    ),
+    (
+        "served",
+        "Requests served so far, percent of all conversations (degraded ones count half).",
+    ),
+    ("money", "Money left, over the day."),
+    ("trust", "Trust, over the day."),
+)
 KIND_COLOURS = {"event": "#e5c07b", "alert": "#e06c75", "done": "#98c379"}
 
 
@@ -104,6 +140,14 @@ def money(value: float) -> str:
     return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
 
 
+def run_text(run: RunView) -> str:
+    """A run's line: progress and money, or why it failed."""
+    if run.failure:
+        return f"{run.id}: failed: {run.failure}"
+    model = f" on {run.model}" if run.model else ""
+    return f"{run.id}{model}: {run.status}, {run.progress:g}/{run.hours:g} h, {money(run.billed)}"
+
+
 def bill_text(ledger: dict[str, float]) -> str:
     """The itemised bill, most expensive first."""
     if not ledger:
@@ -146,6 +190,18 @@ class PlayScene(Scene):
         self._dynamic: dict[str, Command] = {}
         self._signatures: dict[str, Any] = {}
         self._panels: dict[str, pygame_gui.elements.UIPanel] = {}
+        self._headers: dict[str, pygame_gui.elements.UILabel] = {}
+        self._scrolls: dict[str, pygame_gui.elements.UIScrollingContainer] = {}
+        self._card_widgets: dict[
+            tuple[str, str], tuple[pygame_gui.elements.UILabel, pygame_gui.elements.UIStatusBar]
+        ] = {}
+        self._run_widgets: dict[
+            str, tuple[pygame_gui.elements.UILabel, pygame_gui.elements.UIStatusBar]
+        ] = {}
+        self._figures: list[
+            tuple[pygame_gui.elements.UILabel, pygame_gui.elements.UIImage, str]
+        ] = []
+        self._incidents: pygame_gui.elements.UILabel | None = None
         self._sliders: dict[pygame_gui.core.UIElement, int] = {}
         self._share_labels: list[pygame_gui.elements.UILabel] = []
         self._switch_label: pygame_gui.elements.UILabel | None = None
@@ -172,8 +228,32 @@ class PlayScene(Scene):
         self._panels.clear()
         self._build_top()
         self._build_hours()
+        for key, (title, tip) in PANEL_HEADERS.items():
+            self._frame(key, title, tip)
+        self._build_production(self.geometry.production)
         self._log_box = None
         self.refresh()
+
+    def _frame(self, key: str, title: str, tooltip: str) -> None:
+        """A panel with a header; list panels get a scrolling area under it."""
+        rect: pygame.Rect = getattr(self.geometry, key)
+        box = panel(self.ui, rect, object_id=f"#{key}_panel")
+        self._panels[key] = box
+        self._headers[key] = label(
+            self.ui,
+            pygame.Rect(6, 2, rect.width - 12, HEADER),
+            title,
+            container=box,
+            class_id="@subheading",
+            tooltip=tooltip,
+        )
+        if key != "production":
+            self._scrolls[key] = pygame_gui.elements.UIScrollingContainer(
+                pygame.Rect(2, HEADER + 4, rect.width - 8, rect.height - HEADER - 10),
+                self.ui,
+                container=box,
+                allow_scroll_x=False,
+            )
 
     def resume(self) -> None:
         """Back on top: show the board as it now stands, and any event that waits."""
@@ -191,22 +271,51 @@ class PlayScene(Scene):
         self._panel("queues", self._queues_signature(), self._build_queues)
         self._panel("jobs", self._jobs_signature(), self._build_jobs)
         self._panel("models", self._models_signature(), self._build_models)
-        self._panel("production", self._production_signature(), self._build_production)
+        self._update_headers()
+        self._update_progress()
+        self._update_production()
         self._update_log()
         self.actions = {**self._static, **self._dynamic}
 
     def _panel(self, key: str, signature: Any, build: Callable[[pygame.Rect], None]) -> None:
-        if self._signatures.get(key) == signature and key in self._panels:
+        if self._signatures.get(key) == signature:
             return
         self._signatures[key] = signature
-        old = self._panels.pop(key, None)
-        if old is not None:
-            old.kill()
+        self._scrolls[key].get_container().clear()
+        self._card_widgets = {k: w for k, w in self._card_widgets.items() if k[0] != key}
+        if key == "jobs":
+            self._run_widgets.clear()
         for object_id in [k for k in self._dynamic if k.startswith(f"#{key}:")]:
             del self._dynamic[object_id]
         rect: pygame.Rect = getattr(self.geometry, key)
-        self._panels[key] = panel(self.ui, rect, object_id=f"#{key}_panel")
         build(rect)
+
+    def _update_headers(self) -> None:
+        view = self.view
+        open_tasks = sum(1 for t in view.tasks if t.status == "open")
+        owed = sum(view.owed.values())
+        texts = {
+            "backlog": f"Backlog ({open_tasks} open)",
+            "queues": "Queues" + (f" · {owed:g} h owed" if owed > 0 else ""),
+            "production": "Production" + (" · OUTAGE" if view.outage else ""),
+        }
+        for key, text in texts.items():
+            set_fitted(self._headers[key], text)
+
+    def _update_progress(self) -> None:
+        """Progress and money of tasks and runs, changed in place every tick."""
+        tasks = {task.id: task for task in self.view.tasks}
+        for (_, task_id), (details, bar) in self._card_widgets.items():
+            task = tasks[task_id]
+            if task is not None:
+                set_fitted(details, card_details(task))
+                bar.percent_full = min(1.0, task.hours_done / task.hours) if task.hours else 0.0
+        for run in self.view.runs:
+            found = self._run_widgets.get(run.id)
+            if found is not None:
+                text_label, bar = found
+                set_fitted(text_label, run_text(run))
+                bar.percent_full = min(1.0, run.progress / run.hours) if run.hours else 0.0
 
     def _register(self, panel_key: str, object_id: str, command: Command) -> str:
         """Put a dynamic button's command in the actions table (cleared with its panel)."""
@@ -468,52 +577,31 @@ class PlayScene(Scene):
 
     def _backlog_signature(self) -> Any:
         tasks = [t for t in self.view.tasks if t.status != "queued"]
-        return (tasks, [self._refused(self._task_action(t)) for t in tasks])
+        return [(t.id, t.status, t.blocked, self._refused(self._task_action(t))) for t in tasks]
 
     def _build_backlog(self, rect: pygame.Rect) -> None:
-        box = self._panels["backlog"]
         tasks = [t for t in self.view.tasks if t.status != "queued"]
         tasks.sort(key=lambda t: t.status == "done")
-        label(
-            self.ui,
-            pygame.Rect(6, 2, rect.width - 12, HEADER),
-            f"Backlog ({sum(1 for t in tasks if t.status == 'open')} open)",
-            container=box,
-            class_id="@subheading",
-            tooltip="Tasks you may take on. Click one to put it in its category's queue: "
-            "your hours in that category work through the queue in order.",
-        )
-        self._cards(box, "backlog", tasks, pygame.Rect(0, HEADER + 4, rect.width - 6, 0), rect)
+        self._cards("backlog", tasks, rect)
 
-    def _cards(
-        self,
-        box: pygame_gui.elements.UIPanel,
-        key: str,
-        tasks: list[TaskView],
-        area: pygame.Rect,
-        rect: pygame.Rect,
-    ) -> None:
+    def _cards(self, key: str, tasks: list[TaskView], rect: pygame.Rect) -> None:
+        scroll = self._scrolls[key]
+        width = rect.width - 8 - 20
         if not tasks:
             label(
                 self.ui,
-                pygame.Rect(8, area.y, rect.width - 16, 22),
+                pygame.Rect(6, 0, width, 22),
                 "Nothing here.",
-                container=box,
+                container=scroll,
                 class_id="@small",
             )
+            scroll.set_scrollable_area_dimensions((width, 22))
             return
-        scroll = pygame_gui.elements.UIScrollingContainer(
-            pygame.Rect(2, area.y, rect.width - 8, rect.height - area.y - 6),
-            self.ui,
-            container=box,
-            allow_scroll_x=False,
-        )
-        width = rect.width - 8 - 20
         assert self.palette is not None
         for n, task in enumerate(tasks):
             action = self._task_action(task)
             self._register(key, task_button_id(task.id), self._applier(action))
-            task_card(
+            self._card_widgets[(key, task.id)] = task_card(
                 self.ui,
                 scroll,
                 pygame.Rect(2, n * (CARD_HEIGHT + 4), width, CARD_HEIGHT),
@@ -524,34 +612,18 @@ class PlayScene(Scene):
             )
         scroll.set_scrollable_area_dimensions((width, len(tasks) * (CARD_HEIGHT + 4)))
 
-    def _queues_signature(self) -> Any:
-        queued = [t for t in self.view.tasks if t.status == "queued"]
-        return (
-            queued,
-            self.view.queues,
-            self.view.owed,
-            [self._refused(self._task_action(t)) for t in queued],
-        )
-
-    def _build_queues(self, rect: pygame.Rect) -> None:
-        box = self._panels["queues"]
-        view = self.view
-        owed = sum(view.owed.values())
-        owed_text = f" · {owed:g} h owed" if owed > 0 else ""
-        label(
-            self.ui,
-            pygame.Rect(6, 2, rect.width - 12, HEADER),
-            f"Queues{owed_text}",
-            container=box,
-            class_id="@subheading",
-            tooltip="Queued tasks by category, worked in order by that category's hours. "
-            "Hours owed to events' answers are worked first. Click a task to take it out.",
-        )
-        by_id = {t.id: t for t in view.tasks}
+    def _queued(self) -> list[TaskView]:
+        by_id = {t.id: t for t in self.view.tasks}
         ordered: list[TaskView] = []
         for category in CATEGORIES:
-            ordered += [by_id[task_id] for task_id in view.queues.get(category, [])]
-        self._cards(box, "queues", ordered, pygame.Rect(0, HEADER + 4, rect.width - 6, 0), rect)
+            ordered += [by_id[task_id] for task_id in self.view.queues.get(category, [])]
+        return ordered
+
+    def _queues_signature(self) -> Any:
+        return [(t.id, t.blocked, self._refused(self._task_action(t))) for t in self._queued()]
+
+    def _build_queues(self, rect: pygame.Rect) -> None:
+        self._cards("queues", self._queued(), rect)
 
     # --- jobs and runs -------------------------------------------------------------------
 
@@ -563,27 +635,14 @@ class PlayScene(Scene):
         starts = self._start_actions()
         return (
             [(name, self._refused(a)) for name, a in starts],
-            self.view.runs,
+            [
+                (r.id, r.status, r.failure, r.model, r.stop_refused, r.restart_refused)
+                for r in self.view.runs
+            ],
         )
 
     def _build_jobs(self, rect: pygame.Rect) -> None:
-        box = self._panels["jobs"]
-        inner = rect.width - 12
-        label(
-            self.ui,
-            pygame.Rect(6, 2, inner, HEADER),
-            "Jobs",
-            container=box,
-            class_id="@subheading",
-            tooltip="Labeling and training jobs you can start, and every run so far. "
-            "Running jobs bill by the hour.",
-        )
-        scroll = pygame_gui.elements.UIScrollingContainer(
-            pygame.Rect(2, HEADER + 4, rect.width - 8, rect.height - HEADER - 10),
-            self.ui,
-            container=box,
-            allow_scroll_x=False,
-        )
+        scroll = self._scrolls["jobs"]
         width = rect.width - 8 - 20
         y = 0
         specs = {job.id: job for job in self.view.jobs}
@@ -611,16 +670,15 @@ class PlayScene(Scene):
     ) -> int:
         status = run.status
         model = f" on {run.model}" if run.model else ""
-        text = f"{run.id}{model}: {status}, {run.progress:g}/{run.hours:g} h, {money(run.billed)}"
         tip = f"Run {run.id} of job {run.job}{model}. Billed so far: {money(run.billed)}."
         if run.failure:
             tip += f"\nFailed: {run.failure}"
         class_id = "@bad" if status == "failed" else "@small"
         side = 80
-        label(
+        text_label = label(
             self.ui,
             pygame.Rect(0, y, width - side - 4, 22),
-            text if not run.failure else f"{run.id}: failed: {run.failure}",
+            run_text(run),
             container=scroll,
             class_id=class_id,
             tooltip=tip,
@@ -653,6 +711,7 @@ class PlayScene(Scene):
             pygame.Rect(0, y + 23, width, 5), self.ui, container=scroll
         )
         bar.percent_full = min(1.0, run.progress / run.hours) if run.hours else 0.0
+        self._run_widgets[run.id] = (text_label, bar)
         return y + 32
 
     # --- models --------------------------------------------------------------------------
@@ -685,22 +744,7 @@ class PlayScene(Scene):
         )
 
     def _build_models(self, rect: pygame.Rect) -> None:
-        box = self._panels["models"]
-        label(
-            self.ui,
-            pygame.Rect(6, 2, rect.width - 12, HEADER),
-            "Models",
-            container=box,
-            class_id="@subheading",
-            tooltip="Every model and what evals measured of it, with 95% error bars from "
-            "the golden examples. True quality is revealed only at the end.",
-        )
-        scroll = pygame_gui.elements.UIScrollingContainer(
-            pygame.Rect(2, HEADER + 4, rect.width - 8, rect.height - HEADER - 10),
-            self.ui,
-            container=box,
-            allow_scroll_x=False,
-        )
+        scroll = self._scrolls["models"]
         width = rect.width - 8 - 20
         y = 0
         for model in reversed(self.view.model_views):
@@ -785,67 +829,18 @@ class PlayScene(Scene):
 
     # --- production ----------------------------------------------------------------------
 
-    def _production_signature(self) -> Any:
-        return (len(self.game.session.history), self.view.incidents, self.view.outage)
-
     def _build_production(self, rect: pygame.Rect) -> None:
+        """The figures' labels and sparklines, made once per layout."""
         box = self._panels["production"]
-        view = self.view
-        rows = self.game.session.history.rows
-        last = rows[-1] if rows else None
-        label(
-            self.ui,
-            pygame.Rect(6, 2, rect.width - 12, HEADER),
-            "Production" + (" · OUTAGE" if view.outage else ""),
-            container=box,
-            class_id="@bad" if view.outage else "@subheading",
-            tooltip="The live service, as the dashboards show it.",
-        )
-        assert self.palette is not None
-        prod = next((m for m in view.model_views if m.in_production), None)
-        halluc = (
-            prod.measurements[-1].hallucination if prod is not None and prod.measurements else None
-        )
-        figures: list[tuple[str, str, list[float], pygame.Color]] = [
-            (
-                f"Escalations {view.escalation_rate:.1f}%",
-                "Share of conversations handed to a person in the last half hour, as the "
-                "dashboard showed it (noisy).",
-                [r.escalation_rate for r in rows],
-                self.palette.escalations,
-            ),
-            (
-                f"Served {last.served_percent:.1f}%" if last else "Served -",
-                "Requests served so far, percent of all conversations (degraded ones count half).",
-                [r.served_percent for r in rows],
-                self.palette.good,
-            ),
-            (
-                f"Money {money(view.money)}",
-                "Money left over the day.",
-                [r.money for r in rows],
-                self.palette.money,
-            ),
-            (
-                f"Trust {view.trust:.0f}",
-                "Trust over the day.",
-                [r.trust for r in rows],
-                self.palette.trust,
-            ),
-        ]
+        self._figures = []
         y = HEADER + 4
         text_width = (rect.width - 12) * 11 // 20
-        spark_width = rect.width - 12 - text_width - 6
-        for text, tip, values, colour in figures:
-            label(
-                self.ui,
-                pygame.Rect(6, y, text_width, 22),
-                text,
-                container=box,
-                tooltip=tip,
+        spark_width = max(4, rect.width - 12 - text_width - 6)
+        for key, tip in FIGURES:
+            text_label = label(
+                self.ui, pygame.Rect(6, y, text_width, 22), "", container=box, tooltip=tip
             )
             surface = pygame.Surface((spark_width, 20), pygame.SRCALPHA)
-            draw_sparkline(surface, surface.get_rect(), values, colour)
             image = pygame_gui.elements.UIImage(
                 pygame.Rect(12 + text_width, y + 1, spark_width, 20),
                 surface,
@@ -853,20 +848,56 @@ class PlayScene(Scene):
                 container=box,
             )
             image.set_tooltip(tip)
+            self._figures.append((text_label, image, key))
             y += 26
-        incidents = view.incidents
-        label(
-            self.ui,
-            pygame.Rect(6, y, rect.width - 12, 22),
-            f"Incidents {len(incidents)}"
-            + (f" · hallucinations measured {halluc:.1f}%" if halluc is not None else ""),
-            container=box,
-            class_id="@bad" if incidents else None,
-            tooltip="Incidents so far (outages, failures users saw):\n"
-            + ("\n".join(incidents) if incidents else "none")
-            + "\n\nThe hallucination rate is the latest eval's measure of the production "
-            "model.",
+        self._incidents = label(self.ui, pygame.Rect(6, y, rect.width - 12, 22), "", container=box)
+
+    def _update_production(self) -> None:
+        """The live numbers and their sparklines, from the history of the game."""
+        assert self.palette is not None
+        view = self.view
+        rows = self.game.session.history.rows
+        last = rows[-1] if rows else None
+        palette = self.palette
+        figures: dict[str, tuple[str, list[float], pygame.Color]] = {
+            "escalations": (
+                f"Escalations {view.escalation_rate:.1f}%",
+                [r.escalation_rate for r in rows],
+                palette.escalations,
+            ),
+            "served": (
+                f"Served {last.served_percent:.1f}%" if last else "Served -",
+                [r.served_percent for r in rows],
+                palette.good,
+            ),
+            "money": (f"Money {money(view.money)}", [r.money for r in rows], palette.money),
+            "trust": (f"Trust {view.trust:.0f}", [r.trust for r in rows], palette.trust),
+        }
+        key_of = (len(rows), view.tick)
+        redraw = self._signatures.get("sparklines") != key_of
+        self._signatures["sparklines"] = key_of
+        for text_label, image, key in self._figures:
+            text, values, colour = figures[key]
+            set_fitted(text_label, text)
+            if redraw:
+                surface = pygame.Surface(image.rect.size, pygame.SRCALPHA)
+                draw_sparkline(surface, surface.get_rect(), values, colour)
+                image.set_image(surface)
+        prod = next((m for m in view.model_views if m.in_production), None)
+        halluc = (
+            prod.measurements[-1].hallucination if prod is not None and prod.measurements else None
         )
+        if self._incidents is not None:
+            incidents = view.incidents
+            set_fitted(
+                self._incidents,
+                f"Incidents {len(incidents)}"
+                + (f" · hallucinations measured {halluc:.1f}%" if halluc is not None else ""),
+                "Incidents so far (outages, failures users saw):\n"
+                + ("\n".join(incidents) if incidents else "none")
+                + "\n\nThe hallucination rate is the latest eval's measure of the production "
+                "model.",
+            )
 
     # --- the log -------------------------------------------------------------------------
 

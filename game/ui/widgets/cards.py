@@ -54,8 +54,11 @@ def task_card(
     description: str,
     palette: Palette,
     refused: str | None,
-) -> None:
-    """Build one card in ``rect`` of ``container``; ``refused`` disables its button."""
+) -> tuple[pygame_gui.elements.UILabel, pygame_gui.elements.UIStatusBar]:
+    """Build one card in ``rect`` of ``container``; ``refused`` disables its button.
+
+    Returns the widgets that change as the task progresses: its details line and bar.
+    """
     strip = pygame.Surface((STRIP, rect.height - 4))
     strip.fill(palette.category(task.category))
     pygame_gui.elements.UIImage(
@@ -77,7 +80,7 @@ def task_card(
         tooltip=card_tooltip(task, description),
         blocked=blocked,
     )
-    label(
+    details = label(
         manager,
         pygame.Rect(left, rect.y + 30, width, 18),
         card_details(task),
@@ -89,3 +92,4 @@ def task_card(
         pygame.Rect(left, rect.y + 50, width, 5), manager, container=container
     )
     bar.percent_full = min(1.0, task.hours_done / task.hours) if task.hours else 0.0
+    return details, bar

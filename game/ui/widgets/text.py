@@ -62,12 +62,22 @@ def text_widgets(manager: pygame_gui.UIManager) -> list[pygame_gui.core.UIElemen
 
 
 def _shown(element: pygame_gui.core.UIElement) -> bool:
-    """Whether the element lies in view of its container (not scrolled out of sight)."""
+    """Whether any of the element shows through its containers (not scrolled out of sight)."""
+    area = element.rect.clip(_view(element))
+    return bool(area.width > 0 and area.height > 0)
+
+
+def _view(element: pygame_gui.core.UIElement) -> pygame.Rect:
+    """The part of the screen the element's containers let it draw on."""
+    view = pygame.Rect(-(10**6), -(10**6), 2 * 10**6, 2 * 10**6)
+    seen: list[object] = []
     container = element.ui_container
-    if container is None:
-        return True
-    clip = container.get_container().get_rect()
-    return clip.colliderect(element.rect)
+    while container is not None and not any(container is s for s in seen):
+        seen.append(container)
+        inner = container.get_container()
+        view = view.clip(inner.get_rect())
+        container = getattr(inner, "ui_container", None)
+    return view
 
 
 def _name(element: pygame_gui.core.UIElement) -> str:
@@ -84,11 +94,9 @@ def text_problems(manager: pygame_gui.UIManager, size: tuple[int, int]) -> list[
     for element in shown:
         if not window.contains(element.rect):
             problems.append(f"{_name(element)} at {element.rect} is outside the window {size}")
-        container = element.ui_container
-        if container is not None:
-            clip = container.get_container().get_rect()
-            if not clip.contains(element.rect) and not _scrolled(element):
-                problems.append(f"{_name(element)} at {element.rect} is clipped by {clip}")
+        view = _view(element)
+        if not view.contains(element.rect) and not _scrolled(element):
+            problems.append(f"{_name(element)} at {element.rect} is clipped to {view}")
         if not isinstance(element, pygame_gui.elements.UILabel | pygame_gui.elements.UIButton):
             continue
         font = element.font
@@ -109,8 +117,10 @@ def text_problems(manager: pygame_gui.UIManager, size: tuple[int, int]) -> list[
 
 def _scrolled(element: pygame_gui.core.UIElement) -> bool:
     """Inside a scrolling container, being partly out of view is what scrolling is for."""
+    seen: list[object] = []
     container = element.ui_container
-    while container is not None:
+    while container is not None and not any(container is s for s in seen):
+        seen.append(container)
         inner = container.get_container()
         ids = inner.get_object_ids()
         if ids and ids[-1] in ("#scrolling_container", "#scrollable_container"):
