@@ -27,7 +27,7 @@ ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
 PALETTE_ID = "#palette"
 LOCALE = "en"
 FONT_NAME = "mlday_sans"
-RICH_TEXT_SIZES = (12, 13, 14)
+RICH_TEXT_SIZES = (14,)
 FONT_PATH_KEYS = ("regular_path", "bold_path", "italic_path", "bold_italic_path")
 
 

@@ -353,13 +353,14 @@ class DebriefScene(Scene):
                 object_id=f"#part_{name}",
             )
             label.tool_tip_text = PART_MEANINGS.get(name, name)
-            bar_rect = pygame.Rect(0, 0, bars_w - label_w, row_h)
+            bar_rect = pygame.Rect(0, 0, bars_w - label_w - 2 * GAP, row_h)
             surface = pygame.Surface(bar_rect.size, pygame.SRCALPHA)
             draw_score_bars(
                 surface,
-                pygame.Rect(-1, 0, bar_rect.width + 1, row_h),
+                surface.get_rect(),
                 [Bar("", value, maximum, palette.good)],
                 palette,
+                show_values=False,
             )
             self._image(
                 pygame.Rect(rect.left + label_w, y, bar_rect.width, row_h),

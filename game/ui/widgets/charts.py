@@ -207,18 +207,20 @@ def draw_score_bars(
     palette: Palette,
     *,
     font_size: int = 13,
+    show_values: bool = True,
 ) -> list[pygame.Rect]:
     """One labelled bar per part, filled to value/maximum; returns each bar's rectangle.
 
-    A negative value (an overspent budget) fills leftwards from the bar's start in the
-    palette's ``bad`` colour.
+    A negative value (an overspent budget) is drawn from the bar's start in the
+    palette's ``bad`` colour. ``show_values`` writes "value / maximum" after each bar.
     """
     if not bars:
         return []
     font = chart_font(font_size)
-    label_w = max(font.size(bar.label)[0] for bar in bars) + 10
-    value_texts = [f"{bar.value:,.0f} / {bar.maximum:,.0f}" for bar in bars]
-    value_w = max(font.size(text)[0] for text in value_texts) + 10
+    labelled = [bar.label for bar in bars if bar.label]
+    label_w = max(font.size(label)[0] for label in labelled) + 10 if labelled else 0
+    value_texts = [f"{bar.value:,.0f} / {bar.maximum:,.0f}" if show_values else "" for bar in bars]
+    value_w = max(font.size(text)[0] for text in value_texts) + 10 if show_values else 0
     row_h = rect.height // len(bars)
     track_w = max(1, rect.width - label_w - value_w)
     placed: list[pygame.Rect] = []
@@ -226,8 +228,9 @@ def draw_score_bars(
         y = rect.top + k * row_h
         bar_h = max(4, min(row_h - 6, font.get_linesize()))
         track = pygame.Rect(rect.left + label_w, y + (row_h - bar_h) // 2, track_w, bar_h)
-        label = font.render(bar.label, True, palette.text)
-        surface.blit(label, (rect.left, y + (row_h - label.get_height()) // 2))
+        if bar.label:
+            label = font.render(bar.label, True, palette.text)
+            surface.blit(label, (rect.left, y + (row_h - label.get_height()) // 2))
         pygame.draw.rect(surface, palette.bar_track, track, border_radius=3)
         share = bar.value / bar.maximum if bar.maximum > 0 else 0.0
         share = max(-1.0, min(1.0, share))
@@ -236,8 +239,9 @@ def draw_score_bars(
             colour = palette.bad if share < 0 else (bar.colour or palette.good)
             fill = pygame.Rect(track.left, track.top, fill_w, track.height)
             pygame.draw.rect(surface, colour, fill, border_radius=3)
-        text = font.render(value_text, True, palette.text)
-        surface.blit(text, (track.right + 8, y + (row_h - text.get_height()) // 2))
+        if show_values:
+            text = font.render(value_text, True, palette.text)
+            surface.blit(text, (track.right + 8, y + (row_h - text.get_height()) // 2))
         placed.append(track)
     return placed
 
