@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from conftest import RICH, merge
 
-from game.core.engine import play
-from game.core.state import State
+from game.core.engine import Decide, play
 from game.policies import make_policy
 from game.replay.digest import state_digest
-from game.replay.replay import replay, timed
-from game.scenario.actions import Allocate, QueueTask, Ship, StartJob
+from game.replay.replay import TimedAction, replay, timed
+from game.scenario.actions import Allocate, QueueTask, RestartJob, Ship, StartJob, StopJob
 from game.scenario.load import LoadedScenario
 from game.scenario.model import validate_scenario
 from game.session import (
@@ -42,22 +41,16 @@ def loaded_of(doc: dict[str, Any], name: str = "rich") -> LoadedScenario:
 RICH_LOADED = loaded_of(RICH)
 
 
-def greedy_session(seed: int, loaded: LoadedScenario = RICH_LOADED) -> tuple[Session, Any]:
+def greedy_session(seed: int, loaded: LoadedScenario = RICH_LOADED) -> tuple[Session, Decide]:
     """A session and the greedy policy that plays it (it reads the state, as in simulate)."""
     session = Session.start(loaded, seed, policy="greedy")
     return session, make_policy("greedy", session.rules, seed)
 
 
-def state_of(session: Session) -> State:
-    """The session's state, for tests that compare with the engine played directly."""
-    return session._state
-
-
-def play_greedy(session: Session, decide: Any, until: int | None = None) -> None:
+def play_greedy(session: Session, decide: Decide, until: int | None = None) -> None:
     """Let greedy play the session up to a boundary (or to the end)."""
     while not session.over and (until is None or session.tick < until):
-        for action in decide(state_of(session)):
-            session.apply(action)
+        session.apply_policy(decide)
         session.advance()
 
 
@@ -106,43 +99,70 @@ def test_undo_at_the_boundary_takes_back_its_actions() -> None:
         session.undo_to(-1)
 
 
-def test_legal_actions_agree_with_apply() -> None:
+def test_legal_actions_agree_with_refusal_at_every_boundary() -> None:
     for seed in (0, 3):
         session, decide = greedy_session(seed)
-        checked = 0
         while not session.over:
             legal = session.legal_actions()
             for candidate in legal.candidates:
                 assert session.refusal(candidate.action) == candidate.refusal
-            for action in decide(state_of(session)):
-                legal_now = session.legal_actions()
-                expected = legal_now.refusal(action)
-                assert session.apply(action) == expected
-                checked += 1
+            assert sorted(map(repr, legal)) == sorted(
+                repr(c.action) for c in legal.candidates if c.legal
+            )
+            assert {repr(c.action) for c in legal.refused} == {
+                repr(c.action) for c in legal.candidates if not c.legal
+            }
+            session.apply_policy(decide)
             session.advance()
-        assert checked > 0
 
 
-def test_every_listed_action_applies_or_is_refused_as_listed() -> None:
-    session, decide = greedy_session(1)
-    play_greedy(session, decide, until=4)
-    saved = session.save_file()
+@pytest.mark.parametrize(("seed", "tick"), [(1, 0), (1, 1), (1, 2), (1, 4), (3, 9), (7, 14)])
+def test_every_listed_action_applies_or_is_refused_as_listed(seed: int, tick: int) -> None:
+    session, decide = greedy_session(seed)
+    play_greedy(session, decide, until=tick)
+    before = session.digest()
     legal = session.legal_actions()
     assert len(legal) == sum(1 for _ in legal) > 0
+    kinds = {c.action.do for c in legal.candidates}
+    assert {"allocate", "queue_task", "cancel_task", "start_job", "ship"} <= kinds
     for candidate in legal.candidates:
-        session = _fresh_copy(saved)
+        assert (candidate.action in legal) == candidate.legal
         reason = session.apply(candidate.action)
         assert reason == candidate.refusal, candidate.action
-        assert (candidate.action in legal) == (reason is None)
+        if reason is None:
+            assert session.actions[-1] == TimedAction(tick, candidate.action)
+            session.undo_to(tick)
+        assert session.digest() == before
 
 
-def _fresh_copy(saved: Any) -> Session:
-    session = Session.start(RICH_LOADED, saved.seed, policy=saved.policy)
-    for timed_action in saved.actions:
-        session.advance_to(timed_action.tick)
-        assert session.apply(timed_action.action) is None
-    session.advance_to(saved.tick)
-    return session
+def test_the_candidates_cover_runs_models_and_waiting_events() -> None:
+    session, decide = greedy_session(3)
+    seen: set[str] = set()
+    legal: set[str] = set()
+    while not session.over:
+        seen |= {c.action.do for c in session.legal_actions().candidates}
+        legal |= {action.do for action in session.legal_actions()}
+        session.apply_policy(decide)
+        session.advance()
+    assert legal == {
+        "allocate",
+        "queue_task",
+        "cancel_task",
+        "start_job",
+        "stop_job",
+        "ship",
+        "choose",
+    }
+    assert seen == {
+        "allocate",
+        "queue_task",
+        "cancel_task",
+        "start_job",
+        "stop_job",
+        "restart_job",
+        "ship",
+        "choose",
+    }
 
 
 def test_legal_actions_answer_unlisted_actions_and_go_stale() -> None:
@@ -267,11 +287,61 @@ def test_report_and_run_record_wait_for_the_end() -> None:
     )
 
 
-def test_the_view_is_unchanged_by_a_hidden_true_f1() -> None:
+def test_a_failed_run_can_be_restarted_as_listed() -> None:
+    crashing = loaded_of(merge(RICH, {"events": []}) | {"jobs": [
+        {"id": "lora", "kind": "training", "name": "LoRA", "hours": 4, "gpus": 1,
+         "gpu_price": 4, "learning_curve": {"es": {"f1": 0.6, "at": 100, "ceiling": 0.88}},
+         "collapse": {"per_hour": 1, "silent": 0}},
+    ], "tasks": [], "reference": []}, "crashing")  # fmt: skip
+    session = Session.start(crashing, 0)
+    assert session.apply(StartJob(job="lora")) is None
+    while session.view().runs[0].status == "running":
+        session.advance()
+    assert session.view().runs[0].status == "failed"
+    legal = session.legal_actions()
+    restart = RestartJob(run="lora-1")
+    assert restart in legal and StopJob(run="lora-1") not in legal
+    assert legal.refusal(StopJob(run="lora-1")) == "lora-1 is not running"
+    assert session.view().runs[0].restart_refused is None
+    assert session.apply(restart) is None
+    assert session.legal_actions().refusal(restart) == "lora-1 has not failed"
+
+
+def test_the_example_in_the_docs_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "docs" / "session.md").read_text()
+    start = text.index("```python\n") + len("```python\n")
+    example = text[start : text.index("```", start)]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {}
+    exec(compile(example, "docs/session.md", "exec"), namespace)
+    session = namespace["session"]
+    assert session.over and namespace["report"] == session.report()
+    assert namespace["run"]["digest"] == session.digest()
+    assert "Score " in capsys.readouterr().out
+
+
+def test_the_documented_save_fields_match_a_save(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "session.md").read_text()
+    start = text.index("```json\n") + len("```json\n")
+    example = json.loads(text[start : text.index("```", start)])
+    session = Session.start(RICH_LOADED, 7, player="ada")
+    session.save(tmp_path / "save.json")
+    assert list(json.loads((tmp_path / "save.json").read_text())) == list(example)
+
+
+@pytest.mark.parametrize("name", ["", "x" * 41, "ada\nok, score 1000", "\x1b[2J"])
+def test_a_bad_player_name_is_refused_at_the_start(name: str) -> None:
+    with pytest.raises(SessionError, match="player's name"):
+        Session.start(RICH_LOADED, 0, player=name)
+
+
+def test_history_columns_give_chart_points() -> None:
     session = Session.start(RICH_LOADED, 0)
-    session.apply(StartJob(job="human_ev"))
-    session.advance_to(5)
-    before = session.view()
-    state_of(session).models[0].f1[1] = 0.01
-    state_of(session).models[0].hallucination = 40.0
-    assert session.view() == before
+    session.advance_to(3)
+    money = session.history.column("money")
+    assert [tick for tick, _ in money] == [0, 1, 2, 3]
+    assert money[-1][1] == session.view().money
+    with pytest.raises(KeyError, match="no reporter 'true_f1'"):
+        session.history.column("true_f1")

@@ -149,9 +149,16 @@ class History:
         self._over = False
 
     def record(self, state: State, rules: Rules) -> None:
-        """Collect the row of the boundary the state has just reached."""
-        if self._rows and self._rows[-1].tick >= state.tick:
-            raise ValueError(f"tick {state.tick} is already in the history")
+        """Collect the row of the boundary the state has reached.
+
+        A second row for the same boundary (the game ended there without the clock
+        moving) replaces the first; a boundary before the last row is an error.
+        """
+        if self._rows and self._rows[-1].tick > state.tick:
+            raise ValueError(f"tick {state.tick} is before the last row of the history")
+        if self._rows and self._rows[-1].tick == state.tick:
+            self._rows.pop()
+            self._truth.pop()
         self._rows.append(collect_row(state, rules))
         self._truth.append(collect_truth(state))
         self._over = state.over

@@ -12,6 +12,7 @@ segment), the eval reports, the lessons that applied, the quiz, and the counterf
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from math import fsum
 from typing import Any
@@ -26,6 +27,8 @@ from game.scenario.load import LoadedScenario
 
 FORMAT = "mlday-simulate"
 VERSION = 1
+WIDTH = 92
+"""The widest line of the readable report's lessons, quiz and counterfactuals."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +238,7 @@ class GameReport:
         lines = ["Lessons:"]
         for lesson in self.lessons:
             lines.append(f"  - {lesson.title}")
-            lines += [f"    {line}" for line in lesson.text.strip().splitlines() if line.strip()]
+            lines += _wrapped(lesson.text, "    ")
         return [*lines, ""]
 
     def _quiz_lines(self) -> list[str]:
@@ -247,8 +250,7 @@ class GameReport:
             for choice in question.choices:
                 lines.append(f"     [{'x' if choice.correct else ' '}] {choice.text}")
             explanation = question.choices[question.correct].explanation
-            if explanation:
-                lines.append(f"     {explanation}")
+            lines += _wrapped(explanation, "     ")
         return [*lines, ""]
 
     def _counterfactual_lines(self) -> list[str]:
@@ -256,12 +258,11 @@ class GameReport:
             return []
         lines = ["What else could have happened:"]
         for other in self.counterfactuals:
-            after = "" if other.score is None else f" (score {other.score}"
-            after += "" if other.delta is None else f", {other.delta:+d})"
-            after += ")" if other.score is not None and other.delta is None else ""
-            lines.append(f"  - {other.title}{after}")
-            if other.text:
-                lines.append(f"    {other.text}")
+            figures = [f"score {other.score}"] if other.score is not None else []
+            figures += [f"{other.delta:+d}"] if other.delta is not None else []
+            shown = f" ({', '.join(figures)})" if figures else ""
+            lines.append(f"  - {other.title}{shown}")
+            lines += _wrapped(other.text, "    ")
         return [*lines, ""]
 
 
@@ -361,6 +362,13 @@ def _question_json(question: QuizQuestion) -> dict[str, Any]:
         ],
         "correct": question.correct,
     }
+
+
+def _wrapped(text: str, indent: str) -> list[str]:
+    """Text as indented lines of at most :data:`WIDTH` characters (none for no text)."""
+    return textwrap.wrap(
+        " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent
+    )
 
 
 def _num(value: float | None, digits: int) -> float | None:

@@ -13,18 +13,20 @@ The state itself (which holds the truth) is never handed out: the player sees
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from game import ENGINE_VERSION
 from game.core import engine
+from game.core.engine import Decide
 from game.core.rules import Rules, prepare
 from game.core.state import State
 from game.core.view import PlayerView, player_view
 from game.replay.digest import state_digest
 from game.replay.replay import TimedAction
-from game.replay.runfile import RunScenario, make_run
+from game.replay.runfile import PLAYER_PATTERN, RunScenario, make_run
 from game.scenario.actions import Action
 from game.scenario.load import LoadedScenario
 from game.session.history import GameNotOverError, History
@@ -34,7 +36,8 @@ from game.session.save import SaveFile, SaveMismatchError, read_save, write_save
 
 
 class SessionError(Exception):
-    """A request the session cannot carry out (going forward in time, acting after the end)."""
+    """A request the session cannot carry out: going back to a tick that has not come, or
+    running the clock after the end."""
 
 
 class Session:
@@ -54,13 +57,17 @@ class Session:
         policy: str | None,
     ) -> None:
         """A session at the first boundary; front ends call :meth:`start` instead."""
+        if not 1 <= len(player) <= 40 or not re.fullmatch(PLAYER_PATTERN, player):
+            raise SessionError(
+                f"a player's name has 1 to 40 characters and no control characters: {player!r}"
+            )
         self.loaded = loaded
         self.rules = rules
         self.seed = seed
         self.player = player
         self.policy = policy
         """The headless policy that plays, when one does (it is written in run files)."""
-        self.actions: list[TimedAction] = []
+        self._actions: list[TimedAction] = []
         self.history = History(rules.segments)
         self._state = engine.new_game(rules, seed)
         self._changes = 0
@@ -92,6 +99,11 @@ class Session:
         )
 
     # --- what the player sees ------------------------------------------------------------
+
+    @property
+    def actions(self) -> list[TimedAction]:
+        """The applied actions with their ticks, in order (a new list)."""
+        return list(self._actions)
 
     @property
     def tick(self) -> int:
@@ -126,9 +138,22 @@ class Session:
         """Apply an action at this boundary and record it; or return why it is refused."""
         reason = engine.apply(self._state, self.rules, action)
         if reason is None:
-            self.actions.append(TimedAction(self._state.tick, action))
+            self._actions.append(TimedAction(self._state.tick, action))
             self._changes += 1
         return reason
+
+    def apply_policy(self, decide: Decide) -> list[TimedAction]:
+        """Let a headless policy act at this boundary; returns the actions that applied.
+
+        ``decide`` is a policy of :mod:`game.policies` made for this game (for instance
+        ``make_policy("greedy", session.rules, session.seed)``); the actions it gives that
+        the engine refuses are left out, as :func:`game.core.engine.play` leaves them.
+        """
+        applied: list[TimedAction] = []
+        for action in decide(self._state):
+            if self.apply(action) is None:
+                applied.append(self._actions[-1])
+        return applied
 
     def advance(self) -> None:
         """Run one tick; events left waiting take their default choice first.
@@ -162,10 +187,10 @@ class Session:
             raise SessionError(
                 f"cannot go back to tick {tick}: the game is at tick {self._state.tick}"
             )
-        kept = [timed for timed in self.actions if timed.tick < tick]
+        kept = [timed for timed in self._actions if timed.tick < tick]
         state = self._resimulate(kept, tick)
         self._state = state
-        self.actions = kept
+        self._actions = kept
         self._changes += 1
         self.history.cut_after(tick)
 
@@ -199,7 +224,7 @@ class Session:
             player=self.player,
             policy=self.policy,
             tick=self._state.tick,
-            actions=list(self.actions),
+            actions=list(self._actions),
             digest=state_digest(self._state),
         )
 
@@ -267,7 +292,7 @@ class Session:
             seed=self.seed,
             policy=self.policy,
             player=self.player,
-            actions=len(self.actions),
+            actions=len(self._actions),
             counterfactuals=counterfactuals,
         )
 
@@ -283,6 +308,6 @@ class Session:
             seed=self.seed,
             player=self.player,
             policy=self.policy,
-            actions=self.actions,
+            actions=self._actions,
         )
         return run.model_dump(mode="json")
