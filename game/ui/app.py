@@ -285,6 +285,7 @@ class App:
             autoplay=self.options.autoplay,
             record=self.options.record,
         )
+        game.autosave()
         self._open_play(PlayScene(self, game), replace)
 
     def continue_game(self, replace: Scene | None = None) -> bool:
