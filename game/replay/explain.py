@@ -356,11 +356,7 @@ def _removals(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_
 
 def _cancels(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_Candidate]:
     """Each task done that an event queued, not the player: cancelled where it was queued."""
-    by_player = {
-        timed_action.action.task
-        for timed_action in applied
-        if isinstance(timed_action.action, QueueTask)
-    }
+    by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
         if trace.state.task_status[task] != DONE or rule.id in by_player:
@@ -377,13 +373,13 @@ def _cancels(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_C
     return found
 
 
+def _queued_by_player(applied: list[TimedAction]) -> set[str]:
+    return {t.action.task for t in applied if isinstance(t.action, QueueTask)}
+
+
 def _tasks_left(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_Candidate]:
     """Each task not done that the player never queued: queued as soon as it could be."""
-    by_player = {
-        timed_action.action.task
-        for timed_action in applied
-        if isinstance(timed_action.action, QueueTask)
-    }
+    by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
         if trace.state.task_status[task] == DONE or rule.id in by_player:
