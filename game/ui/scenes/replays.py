@@ -9,7 +9,7 @@ import pygame
 import pygame_gui
 
 from game.replay.runfile import RunFile, RunFileError, read_run
-from game.replay.verify import scenario_candidates
+from game.replay.verify import shipped_scenario
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from game.ui.saves import RUNS_FOLDER
 from game.ui.scene import Command, Scene
@@ -32,8 +32,12 @@ def run_files(folder: Path) -> list[Path]:
 
 def scenario_of(run: RunFile, path: Path) -> LoadedScenario:
     """The run's scenario with the recorded sha256; ScenarioError when none is found."""
-    for candidate in scenario_candidates(run, path):
-        if not candidate.is_file():
+    # The player's own runs: the shipped scenario of the id, or the file the game was
+    # played from; either must hash to the recorded sha256.
+    recorded = Path(run.scenario.path)
+    candidates = [shipped_scenario(run.scenario.id), recorded if recorded.is_absolute() else None]
+    for candidate in candidates:
+        if candidate is None or not candidate.is_file():
             continue
         try:
             loaded = load_scenario(candidate)
