@@ -643,3 +643,22 @@ def test_a_session_game_is_explained_for_its_report() -> None:
     report = session.report(counterfactuals=shown)
     assert report.counterfactuals == shown
     assert report.score.total == explanation.score.total
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_change_moves_only_its_own_luck(seed: int) -> None:
+    # Dropping the first eval of production measures the decision alone: its own
+    # $0.40, and no reshuffled luck for the LoRA run, its eval or the A/B test.
+    _, rules = ravi()
+    actions = played(rules, "reference", seed)
+    first_eval = next(
+        t for t in actions if isinstance(t.action, StartJob) and t.action.job == "eval_golden"
+    )
+    explanation = explain(rules, seed, actions)
+    (dropped,) = [
+        c
+        for c in explanation.counterfactuals
+        if list(c.actions) == [t for t in actions if t is not first_eval]
+    ]
+    assert set(dropped.moved) <= {"budget"}
+    assert abs(dropped.gain) <= 1
