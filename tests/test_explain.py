@@ -140,11 +140,12 @@ def test_the_player_score_is_the_replayed_one() -> None:
 
 
 def test_an_idle_game_has_a_change_worth_a_hundred_points() -> None:
+    # Seed 0, simulate's default. (On a seed whose morning outage finds no fallback, no
+    # single action of any kind, at any boundary, gains 100: the outage and the spike
+    # each need their own fix.)
     _, rules = ravi()
-    for seed in (0, 1, 2):
-        explanation = explain(rules, seed, [])
-        best = explanation.counterfactuals[0]
-        assert best.gain >= 100, (seed, best.change, best.gain)
+    best = explain(rules, 0, []).counterfactuals[0]
+    assert best.gain >= 100, (best.change, best.gain)
 
 
 def test_a_reference_game_can_drop_its_ab_test() -> None:
@@ -609,7 +610,7 @@ def test_nothing_to_change_says_so(tmp_path: Path, capsys: pytest.CaptureFixture
         capsys, "simulate", str(scenario), "--policy", "idle", "--record", str(run)
     )
     assert code == 0
-    code, out, _ = run_main(capsys, "explain", str(run))
+    code, out, _ = run_main(capsys, "explain", str(run), "--scenario", str(scenario))
     assert code == 0
     assert out.splitlines()[-1] == "No single change to your decisions would have moved the score."
 
@@ -643,3 +644,22 @@ def test_a_session_game_is_explained_for_its_report() -> None:
     report = session.report(counterfactuals=shown)
     assert report.counterfactuals == shown
     assert report.score.total == explanation.score.total
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_change_moves_only_its_own_luck(seed: int) -> None:
+    # Dropping the first eval of production measures the decision alone: its own
+    # $0.40, and no reshuffled luck for the LoRA run, its eval or the A/B test.
+    _, rules = ravi()
+    actions = played(rules, "reference", seed)
+    first_eval = next(
+        t for t in actions if isinstance(t.action, StartJob) and t.action.job == "eval_golden"
+    )
+    explanation = explain(rules, seed, actions)
+    (dropped,) = [
+        c
+        for c in explanation.counterfactuals
+        if list(c.actions) == [t for t in actions if t is not first_eval]
+    ]
+    assert set(dropped.moved) <= {"budget"}
+    assert abs(dropped.gain) <= 1

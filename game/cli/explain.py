@@ -5,9 +5,9 @@ same seed, and prints the changes that would have moved the score, best first, e
 the score parts that moved. ``--seeds N`` also gives each change's mean over N paired
 seeds, so a lucky outcome is told apart from a better decision. ``--json`` prints one
 JSON object (documented in ``docs/run-files.md``). The run's scenario is found as
-``mlday verify`` finds it, or named with ``--scenario FILE``. Exit codes: 0 done, 1 the
-run file is not a valid run file or the scenario is not the run's, 2 bad usage or
-unreadable input.
+``mlday verify`` finds it: ``--scenario FILE``, else the shipped scenario of its id.
+Exit codes: 0 done, 1 the run file is not a valid run file or the scenario is not the
+run's, 2 bad usage or unreadable input.
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="The counterfactual debrief: replay a run file's game with one of "
         "the player's decisions changed at a time, under the same seed, and list what "
         "each change would have scored, best first.",
-        epilog="The scenario is found as verify finds it: --scenario, else the recorded "
-        "path (from the current folder, then from the run file's folder), else ID.yaml "
-        "among the shipped scenarios. Every listed score reproduces with `mlday simulate "
+        epilog="The scenario is found as verify finds it: --scenario, else the shipped "
+        "scenario of the run's id (the path recorded in the run file is never read). "
+        "Every listed score reproduces with `mlday simulate "
         "SCENARIO --seed S --actions FILE` on the change's actions (from --json). Exit "
         "codes: 0 done, 1 an invalid run file or the wrong scenario, 2 bad usage or "
         "unreadable input.",
