@@ -27,7 +27,6 @@ from game.replay.runfile import make_run, write_run
 from game.scenario.actions import Choose, QueueTask, Ship, StartJob
 from game.scenario.load import LoadedScenario, load_scenario
 from game.session import Session
-from game.session.report import Counterfactual as ReportCounterfactual
 
 ROOT = Path(__file__).resolve().parent.parent
 RAVI = ROOT / "scenarios" / "ravi-tuesday.yaml"
@@ -637,12 +636,8 @@ def test_a_session_game_is_explained_for_its_report() -> None:
         session.advance()
     explanation = explain(session.rules, session.seed, session.actions)
     assert explanation.score == score(replay(rules, 3, session.actions), rules)
-    shown = tuple(
-        ReportCounterfactual(c.change, c.moved_text(), c.score.total, c.gain)
-        for c in explanation.counterfactuals
-    )
-    report = session.report(counterfactuals=shown)
-    assert report.counterfactuals == shown
+    report = session.report(explained=True)
+    assert report.counterfactuals == explanation.counterfactuals
     assert report.score.total == explanation.score.total
 
 
