@@ -532,11 +532,15 @@ def bad_input_cases(folder: Path) -> list[tuple[list[str], int, str]]:
     return [
         ([str(folder / "missing.json")], 2, "missing.json: error: cannot read the file"),
         ([str(folder)], 2, "error: cannot read the file: it is a directory"),
-        ([str(folder / "fifo")], 2, "fifo: error: cannot read the file: it is not a regular file"),
+        ([str(folder / "fifo")], 2, "fifo: error: cannot read the file: it is a FIFO"),
         ([str(folder / "bad.json")], 1, "bad.json: error: the JSON ends too early"),
         ([str(folder / "other.json")], 1, "other.json: error: not an mlday run file"),
         ([str(run), "--scenario", str(other)], 1, "another scenario"),
-        ([str(run), "--scenario", str(folder / "fifo")], 2, "fifo: error: cannot read the file"),
+        (
+            [str(run), "--scenario", str(folder / "fifo")],
+            2,
+            "fifo: cannot read the file: it is a FIFO",
+        ),
         ([str(run), "--scenario", str(folder / "nope.yaml")], 2, "nope.yaml"),
         ([str(run), "--seeds", "0"], 2, "seeds is between 1 and 1,000; got 0"),
         ([str(run), "--seeds", "many"], 2, "not a whole number: 'many'"),
@@ -564,7 +568,7 @@ def test_a_fifo_is_refused_in_a_fresh_process(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip().endswith("it is not a regular file")
+    assert done.stderr.strip().endswith("it is a FIFO (named pipe); only regular files are read")
 
 
 def test_explanation_is_a_plain_record() -> None:

@@ -13,13 +13,11 @@ run's, 2 bad usage or unreadable input.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import stat
 import sys
 from typing import Any
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import json_text, printable, printable_lines
 from game.replay.explain import MAX_SEEDS, Counterfactual, Explanation, explain
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
 from game.replay.verify import Prepared, Verifier, VerifyError
@@ -87,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             prepared.rules, run_file.seed, list(run_file.actions), seeds=args.seeds
         )
     except CommandError as exc:
-        print(exc.line, file=sys.stderr)
+        print(printable(exc.line), file=sys.stderr)
         return exc.code
     except BrokenPipeError:
         raise
@@ -99,20 +97,19 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if explanation.score.total != run_file.score.total:
         print(
-            f"{args.file}: note: the game replays to {explanation.score.total}, not the "
+            f"{printable(args.file)}: note: the game replays to {explanation.score.total}, not the "
             f"recorded {run_file.score.total} (the run was made with engine "
-            f"{run_file.engine}); the changes are measured from the replay",
+            f"{printable(run_file.engine)}); the changes are measured from the replay",
             file=sys.stderr,
         )
     if args.json:
-        print(json.dumps(explain_json(explanation, run_file), indent=2, ensure_ascii=False))
+        print(json_text(explain_json(explanation, run_file)))
     else:
-        print(explain_text(explanation, prepared))
+        print(printable_lines(explain_text(explanation, prepared)))
     return EXIT_OK
 
 
 def _read(path: str) -> RunFile:
-    _regular_file(path)
     try:
         return read_run(path)
     except RunFileUnreadableError as exc:
@@ -121,21 +118,7 @@ def _read(path: str) -> RunFile:
         raise CommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
 
 
-def _regular_file(path: str) -> None:
-    """Refuse a FIFO, a device or a socket before opening it (reading one could block)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # the reader says why it cannot be read
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        raise CommandError(
-            f"{path}: error: cannot read the file: it is not a regular file", EXIT_USAGE
-        )
-
-
 def _scenario(run_file: RunFile, path: str, override: str | None) -> Prepared:
-    if override is not None:
-        _regular_file(override)
     try:
         return Verifier().find_scenario(run_file, override)
     except VerifyError as exc:
