@@ -34,6 +34,8 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str
     if sum(shares) != 100 or min(shares) < 0:
         return f"the allocation adds up to {sum(shares)}%, not 100%"
     if commit:
+        if list(shares) != state.allocation:
+            state.allocation_changes += 1
         state.allocation = list(shares)
         state.working = work.hours_at_work(rules, state.allocation)
     return None
@@ -134,6 +136,11 @@ def ship(state: State, model: int) -> None:
         state.shipped_unevaluated += 1
     if not record.ab_tested:
         state.shipped_untested += 1
+    if any(
+        result.model == record.id and result.significant and result.diff > 0.0
+        for result in state.ab_results
+    ):
+        state.shipped_worse += 1
     note(state, "ship", f"Shipped {record.id} to production.")
 
 
@@ -156,4 +163,6 @@ def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | No
     handler = HANDLERS.get(type(action))
     if handler is None:
         return f"unknown action {action!r}"
+    if state.tick >= rules.total_ticks and handler is not _choose:
+        return "the day is over: only answers to waiting events are taken now"
     return handler(state, rules, action, commit)

@@ -14,7 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from math import fsum
 from typing import Any
 
-from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
+from game.core.state import (
+    DONE,
+    FINISHED,
+    QUEUED,
+    RUNNING,
+    ABResult,
+    Measurement,
+    ModelRecord,
+    State,
+)
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -54,6 +63,46 @@ def _collapsed(s: State, job: int) -> int:
     return sum(r.collapses for r in s.runs if r.job == job)
 
 
+def _newest_model(s: State, job: int) -> ModelRecord | None:
+    for model in reversed(s.models):
+        if model.source_job == job:
+            return model
+    return None
+
+
+def _last_measurement(s: State, model_id: str) -> Measurement | None:
+    for measurement in reversed(s.measurements):
+        if measurement.model == model_id:
+            return measurement
+    return None
+
+
+def _eval_drop(s: State, job: int) -> float:
+    model = _newest_model(s, job)
+    if model is None:
+        return 0.0
+    candidate = _last_measurement(s, model.id)
+    production = _last_measurement(s, s.models[s.prod].id)
+    if candidate is None or production is None or candidate is production:
+        return 0.0
+    drop = 0.0
+    for new, old in zip(candidate.f1, production.f1, strict=True):
+        if new is not None and old is not None and old - new > drop:
+            drop = old - new
+    return drop
+
+
+def _ab_results(s: State, job: int) -> list[ABResult]:
+    model = _newest_model(s, job)
+    if model is None:
+        return []
+    return [result for result in s.ab_results if result.model == model.id]
+
+
+def _ab_worse(s: State, job: int) -> bool:
+    return any(r.significant and r.diff > 0.0 for r in _ab_results(s, job))
+
+
 CALL_SOURCES: dict[str, str] = {
     "done": f"(s.task_status[{{first}}] == {DONE})",
     "queued": f"(s.task_status[{{first}}] == {QUEUED})",
@@ -64,6 +113,10 @@ CALL_SOURCES: dict[str, str] = {
     "fired": "s.fired[{first}]",
     "chose": "({second} in s.chosen[{first}])",
     "shipped_from": "(s.models[s.prod].source_job == {first})",
+    "waiting": "({first} in s.pending)",
+    "eval_drop": "_eval_drop(s, {first})",
+    "ab_tested": "(_len(_ab_results(s, {first})) > 0)",
+    "ab_worse": "_ab_worse(s, {first})",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
@@ -77,6 +130,9 @@ HELPERS: dict[str, Any] = {
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
+    "_eval_drop": _eval_drop,
+    "_ab_results": _ab_results,
+    "_ab_worse": _ab_worse,
     "_min": min,
     "_max": max,
     "_abs": abs,
@@ -141,6 +197,8 @@ class Compiler:
             "shipped_untested": "s.shipped_untested",
             "evals_run": "s.evals_run",
             "ab_tests_run": "s.ab_tests_run",
+            "shipped_worse": "s.shipped_worse",
+            "allocation_changes": "s.allocation_changes",
             "judge_calibrated": "s.judge_calibrated",
             "prod.quality": "true_quality(s)",
             "prod.hallucination": "s.models[s.prod].hallucination",
@@ -184,6 +242,8 @@ class Compiler:
         code = compile(lam, f"<condition: {expr.source}>", "eval")
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
         function: Predicate = types.FunctionType(lambda_code, dict(HELPERS))
+        if _multiplies(expr.tree.body):
+            return _guarded(function)
         return function
 
     def call(self, name: str, args: list[str]) -> str:
@@ -192,6 +252,31 @@ class Compiler:
         first = self.index[kinds[0].value][args[0]]
         second = self.choices[args[0]][args[1]] if len(args) > 1 else -1
         return CALL_SOURCES[name].format(first=first, second=second)
+
+
+def _multiplies(node: ast.expr) -> bool:
+    """Whether the condition multiplies or divides: only those can overflow."""
+    return any(
+        isinstance(child, ast.BinOp) and isinstance(child.op, ast.Mult | ast.Div)
+        for child in ast.walk(node)
+    )
+
+
+def _guarded(function: Predicate) -> Predicate:
+    """The condition, false where its arithmetic overflows instead of raising.
+
+    Numbers written in a condition are floats, which overflow to infinity quietly, but a
+    product of whole-number names (``tick * tick * ...``) is a Python integer that can grow
+    too large to divide or to mix with a float.
+    """
+
+    def guarded(s: State) -> Any:
+        try:
+            return function(s)
+        except ArithmeticError:
+            return False
+
+    return guarded
 
 
 def _copy(node: ast.expr) -> ast.expr:
@@ -206,6 +291,12 @@ def _snippet(source: str) -> ast.expr:
 class _Rewriter(ast.NodeTransformer):
     def __init__(self, compiler: Compiler) -> None:
         self.compiler = compiler
+
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return ast.Constant(float(value))
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         return _snippet(self.compiler.names[node.id])

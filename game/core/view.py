@@ -90,6 +90,17 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class OwedView:
+    """A choice taken whose hours are still owed: it takes effect once they are worked."""
+
+    event: str
+    choice: str
+    text: str
+    hours: dict[str, float]
+    """Hours still owed per category."""
+
+
+@dataclass(frozen=True, slots=True)
 class PlayerView:
     """Everything the player may see at a tick boundary."""
 
@@ -124,6 +135,8 @@ class PlayerView:
     spike: float
     """The traffic multiplier now (1 when traffic is normal)."""
     event: EventView | None
+    owed: list[OwedView]
+    """Choices waiting for the hours they owe, oldest first."""
     log: list[LogEntry]
     over: bool
 
@@ -202,6 +215,15 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         outage=state.outage_left > 0,
         spike=state.spike,
         event=_event_view(state, rules),
+        owed=[
+            OwedView(
+                event=rules.events[o.event].id,
+                choice=rules.events[o.event].choices[o.choice].spec.id,
+                text=rules.events[o.event].choices[o.choice].log_text,
+                hours={c: h for c, h in zip(CATEGORIES, o.owed, strict=True) if h > 0.0},
+            )
+            for o in state.obligations
+        ],
         log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
         over=state.over,
     )

@@ -132,18 +132,19 @@ def _describe(value: object) -> str:
 def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> State:
     """Play a whole game from its seed and timed actions; :class:`ReplayError` on a bad one.
 
-    Ticks must not go down and must lie in ``0 .. total_ticks - 1``; every action must be
-    accepted by the engine at its tick.
+    Ticks must not go down and must lie in ``0 .. total_ticks`` (at ``total_ticks``, the
+    final boundary, only answers to events); every action must be accepted by the engine
+    at its tick.
     """
     state = new_game(rules, seed)
     last = 0
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
-        if not 0 <= tick < rules.total_ticks:
+        if not 0 <= tick <= rules.total_ticks:
             raise ReplayError(
                 index,
                 tick,
-                f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})",
+                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})",
             )
         if tick < last:
             raise ReplayError(
@@ -192,8 +193,10 @@ def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]
     skipped: list[SkippedAction] = []
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
-        if not 0 <= tick < rules.total_ticks:
-            reason = f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})"
+        if not 0 <= tick <= rules.total_ticks:
+            reason = (
+                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})"
+            )
             skipped.append(SkippedAction(index, timed, reason))
             continue
         if tick < state.tick:
