@@ -13,8 +13,8 @@ from game.core import engine, ledger
 from game.core import events as events_module
 from game.core.rules import Rules
 from game.core.state import State
-from game.replay.digest import canonical
 from game.core.view import player_view
+from game.replay.digest import canonical
 from game.scenario.actions import Allocate, Choose
 
 
