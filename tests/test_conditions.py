@@ -233,7 +233,9 @@ def test_every_function_is_in_the_table_above() -> None:
         "chose",
         "shipped_from",
         "waiting",
+        "evaluated",
         "eval_drop",
+        "eval_worse",
         "ab_tested",
         "ab_worse",
     }
@@ -401,6 +403,10 @@ def measured_state(rules: Rules) -> State:
         # the newest model of lora (lora-5) against production (lora-1), latest evals
         ('eval_drop("lora")', 0.06),
         ('eval_drop("ev")', 0.0),
+        ('evaluated("lora")', True),
+        ('evaluated("ev")', False),
+        # 6 points on 40 examples each: a standard error of 7.5 points, not significant
+        ('eval_worse("lora")', False),
         ('ab_tested("lora")', True),
         ('ab_tested("ev")', False),
         ('ab_worse("lora")', False),  # +2 points, interval +-6: no harm shown
@@ -420,6 +426,16 @@ def test_ab_worse_reads_a_significant_rise_in_escalations(layout: Rules) -> None
     assert compile_in(layout, 'ab_worse("lora")')(s) is False  # lora-6 is untested
     s.ab_results.append(ABResult("ab-3", "lora-6", "lora-1", 12, 200, 200, 40, 20, 20, 6))
     assert compile_in(layout, 'ab_worse("lora") and ab_tested("lora")')(s) is True
+
+
+def test_eval_worse_reads_a_drop_beyond_its_error_bar(layout: Rules) -> None:
+    s = measured_state(layout)
+    s.measurements[1].golden[:] = [1200, 10]
+    s.measurements[2].golden[:] = [1200, 10]
+    # 6 points on 1,200 examples each: 1.96 standard errors is 2.6 points
+    assert compile_in(layout, 'eval_worse("lora")')(s) is True
+    s.measurements[2].f1[0] = 0.88
+    assert compile_in(layout, 'eval_worse("lora")')(s) is False
 
 
 def test_eval_drop_is_zero_until_both_models_are_measured(layout: Rules) -> None:

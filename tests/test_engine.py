@@ -10,7 +10,7 @@ from conftest import make_rules, rich_rules, snapshot, ticks
 from game.core import engine
 from game.core.rules import Rules
 from game.core.scoring import score
-from game.core.state import ABResult, ModelRecord, State
+from game.core.state import ABResult, Measurement, ModelRecord, State
 from game.policies import make_policy
 from game.scenario.actions import (
     Action,
@@ -248,4 +248,20 @@ def test_shipping_a_model_its_own_ab_test_called_worse_is_counted() -> None:
     assert engine.apply(state, rules, Ship(model="fine")) is None
     assert state.shipped_worse == 0
     assert engine.apply(state, rules, Ship(model="worse")) is None
+    assert state.shipped_worse == 1
+
+
+def test_shipping_a_model_its_own_eval_called_worse_is_counted() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    state.models.append(ModelRecord("forgot", -1, [0.8, 0.7], 2.0, 500.0, 0.002, 0))
+    state.measurements = [
+        Measurement("ev-1", "baseline", 1, [0.90, None], 0.9, 2.0, [1200, 0]),
+        Measurement("ev-2", "forgot", 5, [0.84, 0.70], 0.83, 2.0, [1200, 100]),
+    ]
+    assert engine.apply(state, rules, Ship(model="forgot")) is None
+    assert state.shipped_worse == 1
+    state.measurements[1].f1[0] = 0.89  # within the error bars
+    state.prod = 0
+    assert engine.apply(state, rules, Ship(model="forgot")) is None
     assert state.shipped_worse == 1

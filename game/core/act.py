@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from game.core import backlog, events, jobs, work
+from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import RUNNING, State
@@ -128,18 +128,17 @@ def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | N
 
 
 def ship(state: State, model: int) -> None:
-    """Put a model into production."""
+    """Put a model into production; counted as shipped worse when its own eval or A/B
+    test measured it significantly worse than the model it replaces."""
     record = state.models[model]
+    worse = evidence.measured_worse(state, model)
     state.prod = model
     state.shipped += 1
     if not record.evaluated:
         state.shipped_unevaluated += 1
     if not record.ab_tested:
         state.shipped_untested += 1
-    if any(
-        result.model == record.id and result.significant and result.diff > 0.0
-        for result in state.ab_results
-    ):
+    if worse:
         state.shipped_worse += 1
     note(state, "ship", f"Shipped {record.id} to production.")
 

@@ -14,16 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from math import fsum
 from typing import Any
 
-from game.core.state import (
-    DONE,
-    FINISHED,
-    QUEUED,
-    RUNNING,
-    ABResult,
-    Measurement,
-    ModelRecord,
-    State,
-)
+from game.core import evidence
+from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -63,44 +55,21 @@ def _collapsed(s: State, job: int) -> int:
     return sum(r.collapses for r in s.runs if r.job == job)
 
 
-def _newest_model(s: State, job: int) -> ModelRecord | None:
-    for model in reversed(s.models):
-        if model.source_job == job:
-            return model
-    return None
+def _by_job(check: Callable[[State, int], Any], empty: Any) -> Callable[[State, int], Any]:
+    """A check of the newest model a job trained, or ``empty`` when it trained none."""
+
+    def read(s: State, job: int) -> Any:
+        model = evidence.newest_model(s, job)
+        return empty if model is None else check(s, model)
+
+    return read
 
 
-def _last_measurement(s: State, model_id: str) -> Measurement | None:
-    for measurement in reversed(s.measurements):
-        if measurement.model == model_id:
-            return measurement
-    return None
-
-
-def _eval_drop(s: State, job: int) -> float:
-    model = _newest_model(s, job)
-    if model is None:
-        return 0.0
-    candidate = _last_measurement(s, model.id)
-    production = _last_measurement(s, s.models[s.prod].id)
-    if candidate is None or production is None or candidate is production:
-        return 0.0
-    drop = 0.0
-    for new, old in zip(candidate.f1, production.f1, strict=True):
-        if new is not None and old is not None and old - new > drop:
-            drop = old - new
-    return drop
-
-
-def _ab_results(s: State, job: int) -> list[ABResult]:
-    model = _newest_model(s, job)
-    if model is None:
-        return []
-    return [result for result in s.ab_results if result.model == model.id]
-
-
-def _ab_worse(s: State, job: int) -> bool:
-    return any(r.significant and r.diff > 0.0 for r in _ab_results(s, job))
+_eval_drop = _by_job(evidence.eval_drop, 0.0)
+_eval_worse = _by_job(evidence.eval_worse, False)
+_evaluated = _by_job(lambda s, m: evidence.last_measurement(s, m) is not None, False)
+_ab_tested = _by_job(evidence.ab_tested, False)
+_ab_worse = _by_job(evidence.ab_worse, False)
 
 
 CALL_SOURCES: dict[str, str] = {
@@ -114,8 +83,10 @@ CALL_SOURCES: dict[str, str] = {
     "chose": "({second} in s.chosen[{first}])",
     "shipped_from": "(s.models[s.prod].source_job == {first})",
     "waiting": "({first} in s.pending)",
+    "evaluated": "_evaluated(s, {first})",
     "eval_drop": "_eval_drop(s, {first})",
-    "ab_tested": "(_len(_ab_results(s, {first})) > 0)",
+    "eval_worse": "_eval_worse(s, {first})",
+    "ab_tested": "_ab_tested(s, {first})",
     "ab_worse": "_ab_worse(s, {first})",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
@@ -130,8 +101,10 @@ HELPERS: dict[str, Any] = {
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
+    "_evaluated": _evaluated,
     "_eval_drop": _eval_drop,
-    "_ab_results": _ab_results,
+    "_eval_worse": _eval_worse,
+    "_ab_tested": _ab_tested,
     "_ab_worse": _ab_worse,
     "_min": min,
     "_max": max,

@@ -217,7 +217,8 @@ class State:
     allocation_changes: int = 0
     """Times the player changed the allocation."""
     shipped_worse: int = 0
-    """Models shipped that their own A/B test had measured significantly worse."""
+    """Models shipped although their own eval or A/B test had measured them significantly
+    worse than production (:func:`game.core.evidence.measured_worse`)."""
     latency_factor: float = 1.0
     """Latency multiple under load (1 when the fleet keeps up)."""
     overload_reported: bool = False

@@ -50,7 +50,10 @@ SCALAR_NAMES: dict[str, str] = {
     "shipped_untested": "models shipped without a finished A/B test of that model",
     "evals_run": "eval runs finished",
     "ab_tests_run": "A/B tests finished",
-    "shipped_worse": "models shipped after their own A/B test measured them significantly worse",
+    "shipped_worse": (
+        "models shipped although their own eval or A/B test had measured them significantly "
+        "worse than production"
+    ),
     "allocation_changes": "times the player changed the allocation of hours",
     "judge_calibrated": "true once the LLM judge has been calibrated against human labels",
     "prod.quality": "true F1 of the production model on the current traffic mix",
@@ -82,11 +85,17 @@ FUNCTIONS: dict[str, tuple[tuple[IdKind, ...], str]] = {
     "chose": ((IdKind.EVENT, IdKind.CHOICE), "true once that choice was taken in the event"),
     "shipped_from": ((IdKind.JOB,), "true when the production model came from that job"),
     "waiting": ((IdKind.EVENT,), "true while the event waits for an answer"),
+    "evaluated": ((IdKind.JOB,), "true once the newest model the job trained has a finished eval"),
     "eval_drop": (
         (IdKind.JOB,),
         "how far the newest model the job trained measures below the production model, on "
         "the segment where it falls furthest (latest eval of each, segments both measured; "
         "0 when either is unmeasured or nothing falls)",
+    ),
+    "eval_worse": (
+        (IdKind.JOB,),
+        "true when the latest eval of the newest model the job trained reads significantly "
+        "below production's latest on some segment (by more than 1.96 standard errors)",
     ),
     "ab_tested": ((IdKind.JOB,), "true once the newest model the job trained has an A/B result"),
     "ab_worse": (
