@@ -61,8 +61,7 @@ def script_scores(rules: Rules, script: list[TimedAction], seeds: range) -> list
 def policy_scores(rules: Rules, policy: str, seeds: range) -> list[int]:
     """A built-in policy's score on each seed."""
     return [
-        score(play(rules, seed, make_policy(policy, rules, seed))[0], rules).total
-        for seed in seeds
+        score(play(rules, seed, make_policy(policy, rules, seed))[0], rules).total for seed in seeds
     ]
 
 
@@ -82,8 +81,9 @@ def main() -> None:
         fixed.append(statistics.fmean(script_scores(rules, script, seeds)))
         bare.append(statistics.fmean(script_scores(rules, ungated(rules, script), seeds)))
         print(f"script of seed {seed}     {fixed[-1]:7.1f}   ungated {bare[-1]:7.1f}")
-    print(f"best fixed script    {max(fixed):7.1f}   (reference ahead by {reference - max(fixed):.1f})")
-    print(f"best ungated script  {max(bare):7.1f}   (reference ahead by {reference - max(bare):.1f})")
+    for label, means in (("fixed", fixed), ("ungated", bare)):
+        best = max(means)
+        print(f"best {label:15} {best:7.1f}   (reference ahead by {reference - best:.1f})")
     for policy in ("greedy", "random", "idle"):
         print(f"{policy:20} {statistics.fmean(policy_scores(rules, policy, seeds)):7.1f}")
 
