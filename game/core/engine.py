@@ -141,16 +141,20 @@ Decide = Callable[[State], list[Action]]
 
 
 def play(rules: Rules, seed: int, decide: Decide) -> tuple[State, list[tuple[int, Action]]]:
-    """Play a whole game; ``decide`` is asked for actions at every boundary.
+    """Play a whole game; ``decide`` is asked for actions at every boundary (at the final
+    one, only when an event waits for an answer).
 
     Returns the final state and the actions that were applied, with their ticks.
     """
     state = new_game(rules, seed)
     applied: list[tuple[int, Action]] = []
     handle = act.handle
+    last = rules.total_ticks
     while not state.over:
-        for action in decide(state):
-            if handle(state, rules, action, True) is None:  # as apply() does
-                applied.append((state.tick, action))
+        # At the final boundary only answers are taken: ask only when an event waits.
+        if state.tick < last or state.pending:
+            for action in decide(state):
+                if handle(state, rules, action, True) is None:  # as apply() does
+                    applied.append((state.tick, action))
         advance(state, rules)
     return state, applied
