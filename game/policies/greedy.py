@@ -144,7 +144,7 @@ def _make_plan(rules: Rules) -> _Plan:
         ab_test=next((rules.jobs[j].id for j, kind in enumerate(kinds) if kind == "ab_test"), None),
         start_allocation=(start.research, start.data, start.infra, start.writing),
         hours_left=tuple(
-            (rules.total_ticks - tick) * rules.tick_hours for tick in range(rules.total_ticks)
+            (rules.total_ticks - tick) * rules.tick_hours for tick in range(rules.total_ticks + 1)
         ),
         look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
     )
