@@ -145,7 +145,7 @@ def test_reference_makes_none_of_the_scenarios_mistakes(path: Path) -> None:
         LAUNCH: {
             "Hope is not capacity",
             "The warm pool was the month's biggest line",
-            "Nobody was watching the bill",
+            "Nobody was watching the ceiling or the bill",
             "You promised 'always'",
         },
     }[path]
@@ -222,20 +222,35 @@ def test_eval_the_headline_number_fails_the_audit_without_calibration() -> None:
 # -- Launch day -------------------------------------------------------------------------
 
 
+def front_page(state: State) -> bool:
+    """Whether the launch reached the front page (15x from 14:00) in this game."""
+    return state.fired[rules_of(LAUNCH).event_index["front_page"]] > 0
+
+
 def test_launch_hope_times_out_the_launch_and_serverless_serves_it() -> None:
-    rules = rules_of(LAUNCH)
-    for state in games(LAUNCH, "idle")[:5]:
+    calm = [state for state in games(LAUNCH, "idle") if not front_page(state)]
+    assert len(calm) >= 5
+    for state in calm[:5]:
         assert state.incidents
         # 10x for 4 of the 8 hours, 1.5x answered: 85% of the launch's conversations fail.
         counts = state.traffic_counts
         assert counts.failed == pytest.approx(0.85 * 10 * 250 * 4, rel=0.01)
         assert counts.failed > 0.5 * counts.total
-    for state in games(LAUNCH, "reference")[:5]:
+    for state in games(LAUNCH, "reference"):
         assert not state.incidents
         assert state.traffic_counts.failed == 0
-        # 20 H100s for the 4 launch hours and 2 for the other 4, at $3.95.
-        assert state.ledger["serving GPU"] == pytest.approx(3.95 * (20 * 4 + 2 * 4))
-    assert rules.scenario.budget == 2000
+        # 20 H100s for the 4 launch hours (30 from 14:00 on the front page), 2 otherwise.
+        launch = 20 * 1 + 30 * 3 if front_page(state) else 20 * 4
+        assert state.ledger["serving GPU"] == pytest.approx(3.95 * (launch + 2 * 4))
+
+
+def test_launch_the_default_ceiling_times_out_the_front_page() -> None:
+    """One launch in three reaches 15x; a fleet left at its default 20 GPUs (10x) times
+    out a third of those conversations, and the raised ceiling serves them."""
+    assert 8 <= sum(map(front_page, games(LAUNCH, "reference"))) <= 28
+    defaults = choosing(LAUNCH, "budget_guard", "skip")
+    for state in variant_games(defaults):
+        assert bool(state.incidents) == front_page(state)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +264,7 @@ def test_launch_hope_times_out_the_launch_and_serverless_serves_it() -> None:
         ),
         ("capacity_plan", "hope", "Hope is not capacity", 400),
         ("cold_starts", "warm_pool", "The warm pool was the month's biggest line", 100),
-        ("budget_guard", "skip", "Nobody was watching the bill", 30),
+        ("budget_guard", "skip", "Nobody was watching the ceiling or the bill", 60),
         ("launch_page", "confirm", "You promised 'always'", 10),
         ("finance_asks", "ignore", "Finance saw a bill without a story", 10),
     ],
@@ -268,9 +283,10 @@ def test_launch_an_alert_caps_what_the_warm_pool_costs() -> None:
     """A warm pool left on costs a night with the spending alert, a week without."""
     warm = choosing(LAUNCH, "cold_starts", "warm_pool")
     unguarded = choosing(warm, "budget_guard", "skip")
-    reference = [state.money for state in games(LAUNCH, "reference")[:5]]
-    guarded = [state.money for state in variant_games(warm)[:5]]
-    unwatched = [state.money for state in variant_games(unguarded)[:5]]
+    calm = [i for i, state in enumerate(games(LAUNCH, "reference")) if not front_page(state)]
+    reference = [games(LAUNCH, "reference")[i].money for i in calm]
+    guarded = [variant_games(warm)[i].money for i in calm]
+    unwatched = [variant_games(unguarded)[i].money for i in calm]
     for plain, night, week in zip(reference, guarded, unwatched, strict=True):
         assert plain - night == pytest.approx(1138, abs=40)  # 18 x $3.95 x 16 h
         assert plain - week == pytest.approx(11945, abs=40)  # 18 x $3.95 x 24 h x 7
