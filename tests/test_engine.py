@@ -92,9 +92,28 @@ def test_play_asks_at_every_boundary_and_records_applied_actions() -> None:
         return []
 
     state, applied = engine.play(rules, 0, decide)
-    assert asked == list(range(17))  # 16 ticks, 17 boundaries
+    assert asked == list(range(16))  # the final boundary only when an event waits
     assert applied == [(3, QueueTask(task="a"))]
     assert state.over
+
+
+def test_play_asks_at_the_final_boundary_when_an_event_waits() -> None:
+    rules = make_rules(
+        events=[
+            {"id": "review", "title": "R", "text": "t", "trigger": {"at": 8},
+             "choices": [{"id": "a", "text": "a"}, {"id": "b", "text": "b"}]},
+        ]
+    )  # fmt: skip
+    asked: list[int] = []
+
+    def decide(state: State) -> list[Action]:
+        asked.append(state.tick)
+        return [Choose(event="review", choice="b")] if state.pending else []
+
+    state, applied = engine.play(rules, 0, decide)
+    assert asked == list(range(17))
+    assert applied == [(16, Choose(event="review", choice="b"))]
+    assert state.chosen == [[1]] and state.over
 
 
 def test_at_the_final_boundary_only_answers_are_taken() -> None:
@@ -207,7 +226,7 @@ def test_different_seeds_usually_differ() -> None:
     rules = rich_rules()
     states = [snapshot(play_policy(rules, seed, "idle")) for seed in range(10)]
     assert len({s["traffic_counts"] for s in states}) == 10
-    assert len({s["rng"] for s in states}) == 10
+    assert len({s["luck"] for s in states}) == 10
 
 
 def test_interleaving_games_does_not_change_them() -> None:

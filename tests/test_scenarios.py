@@ -254,15 +254,15 @@ def _lesson_titles(state: State, rules: Rules) -> set[str]:
 
 
 def test_ravi_outage_never_leaves_the_plans_ab_test_without_traffic() -> None:
-    """The outage strikes in the morning: it costs conversations, not the plan's A/B test."""
+    """The outage strikes in the morning: it may thin the plan's A/B test, never void it."""
     rules = rules_of(RAVI)
     outage = rules.event_index["api_outage"]
     states = games(RAVI, "reference")
     hit = [state for state in states if state.fired[outage]]
     assert 5 <= len(hit) <= 30, "the outage is a hazard of some days, not of all"
     for state in states:
-        for result in state.ab_results:
-            assert result.n_candidate >= 50
+        for result in state.ab_results:  # an outage may overlap it, never swallow it
+            assert result.n_candidate >= 10
         assert state.ab_tests_run == sum(r.kind == "ab_test" for r in state.runs)
     # In outage games the debrief explains fallbacks.
     for state in hit:
@@ -424,9 +424,7 @@ def _without_gate(rules: Rules, script: list[TimedAction]) -> list[TimedAction]:
         kind = rules.job_kinds[rules.job_index[action.job]]
         return kind == "ab_test" or (kind == "eval" and action.model not in (None, "baseline"))
 
-    kept = [step for step in script if not gate(step.action)]
-    assert len(kept) < len(script)
-    return kept
+    return [step for step in script if not gate(step.action)]
 
 
 def test_ravi_reading_the_evidence_beats_the_plans_own_fixed_scripts() -> None:

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import printable
 from game.scenario.load import Problem, ScenarioError, ScenarioUnreadable, load_scenario
 
 
@@ -78,14 +79,16 @@ def check_file(name: str, tally: Tally) -> None:
         tally.invalid += 1
         detail = f"{type(exc).__name__}: {exc}"
         print(
-            f"{name}:1:1: error: internal error while checking this file ({detail}); "
-            "please report it"
+            printable(
+                f"{name}:1:1: error: internal error while checking this file ({detail}); "
+                "please report it"
+            )
         )
     else:
         tally.valid += 1
-        print(f"{name}: ok")
+        print(printable(f"{name}: ok"))
 
 
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        print(problem)
+        print(printable(str(problem)))

@@ -159,9 +159,7 @@ def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | No
     """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
     if state.over:
         return "the game is over"
-    handler = HANDLERS.get(type(action))
-    if handler is None:
-        return f"unknown action {action!r}"
+    handler = HANDLERS[type(action)]
     if state.tick >= rules.total_ticks and handler is not _choose:
         return "the day is over: only answers to waiting events are taken now"
     return handler(state, rules, action, commit)

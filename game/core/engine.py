@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from game.core import act, events, jobs, production, work
-from game.core.draws import Draws
+from game.core.luck import Luck
 from game.core.rules import Rules
-from game.core.state import RUNNING, STOPPED, ModelRecord, State, Traffic
+from game.core.state import ModelRecord, State, Traffic
 from game.scenario.actions import (
     Action,
 )
@@ -33,7 +33,7 @@ def new_game(rules: Rules, seed: int) -> State:
     # every field of a new game).
     state = State.__new__(State)
     state.tick = 0
-    state.rng = Draws.seeded(seed)
+    state.luck = Luck(seed)
     state.money = start.money
     state.ledger = {}
     state.trust = start.trust
@@ -56,6 +56,8 @@ def new_game(rules: Rules, seed: int) -> State:
     state.ceiling_lift = [[0.0] * n_segments for _ in range(n_jobs)]
     state.hallucination_shift = [0.0] * n_jobs
     state.runs = []
+    state.run_index = {}
+    state.running = [None] * n_jobs
     state.run_counts = [0] * n_jobs
     state.ab_run = -1
     state.models = [
@@ -129,11 +131,7 @@ def advance(state: State, rules: Rules) -> None:
     jobs.progress(state, rules, hours)
     state.tick += 1
     if state.tick >= rules.total_ticks:
-        state.ab_run = -1
-        for run in state.runs:
-            if run.status == RUNNING:
-                run.status = STOPPED
-                run.failure = "still running when the scenario ended"
+        jobs.stop_at_the_end(state)
     events.check(state, rules)
 
 
@@ -141,16 +139,20 @@ Decide = Callable[[State], list[Action]]
 
 
 def play(rules: Rules, seed: int, decide: Decide) -> tuple[State, list[tuple[int, Action]]]:
-    """Play a whole game; ``decide`` is asked for actions at every boundary.
+    """Play a whole game; ``decide`` is asked for actions at every boundary (at the final
+    one, only when an event waits for an answer).
 
     Returns the final state and the actions that were applied, with their ticks.
     """
     state = new_game(rules, seed)
     applied: list[tuple[int, Action]] = []
     handle = act.handle
+    last = rules.total_ticks
     while not state.over:
-        for action in decide(state):
-            if handle(state, rules, action, True) is None:  # as apply() does
-                applied.append((state.tick, action))
+        # At the final boundary only answers are taken: ask only when an event waits.
+        if state.tick < last or state.pending:
+            for action in decide(state):
+                if handle(state, rules, action, True) is None:  # as apply() does
+                    applied.append((state.tick, action))
         advance(state, rules)
     return state, applied

@@ -7,11 +7,14 @@ the traffic mix that monitoring has not noticed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from game.core import backlog, events, jobs
+from game.core import act, backlog, events, jobs
+from game.core.evals import Z95
 from game.core.rules import Rules
 from game.core.state import DONE, QUEUED, ABResult, Measurement, State
+from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
 from game.scenario.expr import INFRA_CAPABILITIES
 from game.scenario.types import CATEGORIES
 
@@ -39,6 +42,8 @@ class TaskView:
     """'open', 'queued' or 'done'."""
     blocked: str | None
     """Why it cannot be queued now, when it cannot."""
+    cancel_refused: str | None
+    """Why it cannot be taken out of its queue now (None when it is queued)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,10 @@ class RunView:
     billed: float
     model: str | None
     failure: str
+    stop_refused: str | None
+    """Why the run cannot be stopped now, or None."""
+    restart_refused: str | None
+    """Why the run cannot be restarted now, or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +90,7 @@ class ChoiceView:
 
 @dataclass(frozen=True, slots=True)
 class EventView:
-    """The event waiting for an answer."""
+    """An event waiting for an answer."""
 
     id: str
     title: str
@@ -101,6 +110,52 @@ class OwedView:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentMeasurement:
+    """One segment of an eval report, with its error bar."""
+
+    segment: str
+    f1: float | None
+    """Measured F1; None where the golden set had no examples."""
+    half_width: float | None
+    """Half-width of the 95% interval of ``f1``, from the golden examples used."""
+    golden: int
+    """Golden examples the eval used in this segment."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementView:
+    """An eval report with error bars, as the player reads it."""
+
+    run: str
+    model: str
+    tick: int
+    """The tick boundary at which the report arrived."""
+    segments: list[SegmentMeasurement]
+    f1_mix: float | None
+    """Traffic-weighted F1 over the measured segments; None when none was measured."""
+    f1_mix_half_width: float | None
+    """Half-width of the 95% interval of ``f1_mix``, weighted by the traffic mix the
+    player sees now."""
+    hallucination: float | None
+    """Measured hallucination rate, percent; None when nothing was measured."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelView:
+    """A model as the player knows it: where it came from and what evals said of it."""
+
+    id: str
+    in_production: bool
+    created_tick: int
+    evaluated: bool
+    ab_tested: bool
+    measurements: list[MeasurementView]
+    """Its eval reports, oldest first."""
+    ship_refused: str | None
+    """Why it cannot be shipped now, or None."""
+
+
+@dataclass(frozen=True, slots=True)
 class PlayerView:
     """Everything the player may see at a tick boundary."""
 
@@ -111,11 +166,19 @@ class PlayerView:
     ledger: dict[str, float]
     trust: float
     allocation: dict[str, int]
+    owed: dict[str, float]
+    """Hours owed per category to event choices, worked before the queue."""
+    obligations: list[OwedView]
+    """The choices waiting for the hours they owe, oldest first (``owed`` is their sum)."""
+    queues: dict[str, list[str]]
+    """The ids of the queued tasks of each category, in the order they are worked."""
     tasks: list[TaskView]
     jobs: list[JobView]
     runs: list[RunView]
     models: list[str]
     production_model: str
+    model_views: list[ModelView]
+    """Each model with its measurements and error bars, in the order they were made."""
     measurements: list[Measurement]
     ab_results: list[ABResult]
     traffic: dict[str, float]
@@ -135,8 +198,9 @@ class PlayerView:
     spike: float
     """The traffic multiplier now (1 when traffic is normal)."""
     event: EventView | None
-    owed: list[OwedView]
-    """Choices waiting for the hours they owe, oldest first."""
+    """The first event waiting for an answer (the one the clock would answer first)."""
+    events: list[EventView]
+    """Every event waiting for an answer, in the order they fired."""
     log: list[LogEntry]
     over: bool
 
@@ -147,7 +211,56 @@ def _task_status(status: int) -> str:
 
 def player_view(state: State, rules: Rules) -> PlayerView:
     """Gather what the player may see of the state."""
-    tasks = [
+    waiting = [_event_view(state, rules, index) for index in state.pending]
+    return PlayerView(
+        tick=state.tick,
+        hour=state.tick * rules.tick_hours,
+        total_hours=rules.total_ticks * rules.tick_hours,
+        money=state.money,
+        ledger=dict(state.ledger),
+        trust=state.trust,
+        allocation=dict(zip(CATEGORIES, state.allocation, strict=True)),
+        owed=dict(zip(CATEGORIES, state.owed, strict=True)),
+        obligations=[
+            OwedView(
+                event=rules.events[o.event].id,
+                choice=rules.events[o.event].choices[o.choice].spec.id,
+                text=rules.events[o.event].choices[o.choice].log_text,
+                hours={c: h for c, h in zip(CATEGORIES, o.owed, strict=True) if h > 0.0},
+            )
+            for o in state.obligations
+        ],
+        queues={
+            category: [rules.tasks[task].id for task in queue]
+            for category, queue in zip(CATEGORIES, state.queues, strict=True)
+        },
+        tasks=_task_views(state, rules),
+        jobs=_job_views(state, rules),
+        runs=_run_views(state, rules),
+        models=[m.id for m in state.models],
+        production_model=state.models[state.prod].id,
+        model_views=_model_views(state, rules),
+        measurements=list(state.measurements),
+        ab_results=list(state.ab_results),
+        traffic=dict(zip(rules.segments, state.traffic_seen, strict=True)),
+        labels={seg: int(n) for seg, n in zip(rules.segments, state.labels, strict=True)},
+        golden={seg: int(n) for seg, n in zip(rules.segments, state.golden, strict=True)},
+        infra=dict(zip(INFRA_CAPABILITIES, state.infra, strict=True)),
+        insight=state.insight,
+        reliability=state.reliability,
+        escalation_rate=state.traffic_counts.last_rate_seen,
+        incidents=list(state.incidents),
+        outage=state.outage_left > 0,
+        spike=state.spike,
+        event=waiting[0] if waiting else None,
+        events=waiting,
+        log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
+        over=state.over,
+    )
+
+
+def _task_views(state: State, rules: Rules) -> list[TaskView]:
+    return [
         TaskView(
             id=rule.id,
             name=rule.name,
@@ -157,10 +270,14 @@ def player_view(state: State, rules: Rules) -> PlayerView:
             cost=rule.cost,
             status=_task_status(state.task_status[i]),
             blocked=backlog.queue_refusal(state, rules, i) if state.task_status[i] == 0 else None,
+            cancel_refused=act.handle(state, rules, CancelTask(task=rule.id), False),
         )
         for i, rule in enumerate(rules.tasks)
     ]
-    job_views = [
+
+
+def _job_views(state: State, rules: Rules) -> list[JobView]:
+    return [
         JobView(
             id=spec.id,
             name=spec.name,
@@ -176,7 +293,10 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         )
         for i, spec in enumerate(rules.jobs)
     ]
-    runs = [
+
+
+def _run_views(state: State, rules: Rules) -> list[RunView]:
+    return [
         RunView(
             id=run.id,
             job=rules.jobs[run.job].id,
@@ -186,46 +306,75 @@ def player_view(state: State, rules: Rules) -> PlayerView:
             billed=run.billed,
             model=state.models[run.model].id if run.model >= 0 else None,
             failure=run.failure,
+            stop_refused=act.handle(state, rules, StopJob(run=run.id), False),
+            restart_refused=act.handle(state, rules, RestartJob(run=run.id), False),
         )
         for run in state.runs
     ]
-    return PlayerView(
-        tick=state.tick,
-        hour=state.tick * rules.tick_hours,
-        total_hours=rules.total_ticks * rules.tick_hours,
-        money=state.money,
-        ledger=dict(state.ledger),
-        trust=state.trust,
-        allocation=dict(zip(CATEGORIES, state.allocation, strict=True)),
-        tasks=tasks,
-        jobs=job_views,
-        runs=runs,
-        models=[m.id for m in state.models],
-        production_model=state.models[state.prod].id,
-        measurements=list(state.measurements),
-        ab_results=list(state.ab_results),
-        traffic=dict(zip(rules.segments, state.traffic_seen, strict=True)),
-        labels={seg: int(n) for seg, n in zip(rules.segments, state.labels, strict=True)},
-        golden={seg: int(n) for seg, n in zip(rules.segments, state.golden, strict=True)},
-        infra=dict(zip(INFRA_CAPABILITIES, state.infra, strict=True)),
-        insight=state.insight,
-        reliability=state.reliability,
-        escalation_rate=state.traffic_counts.last_rate_seen,
-        incidents=list(state.incidents),
-        outage=state.outage_left > 0,
-        spike=state.spike,
-        event=_event_view(state, rules),
-        owed=[
-            OwedView(
-                event=rules.events[o.event].id,
-                choice=rules.events[o.event].choices[o.choice].spec.id,
-                text=rules.events[o.event].choices[o.choice].log_text,
-                hours={c: h for c, h in zip(CATEGORIES, o.owed, strict=True) if h > 0.0},
-            )
-            for o in state.obligations
-        ],
-        log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
-        over=state.over,
+
+
+def _model_views(state: State, rules: Rules) -> list[ModelView]:
+    weights = state.traffic_seen
+    return [
+        ModelView(
+            id=model.id,
+            in_production=index == state.prod,
+            created_tick=model.created_tick,
+            evaluated=model.evaluated,
+            ab_tested=model.ab_tested,
+            measurements=[
+                measurement_view(m, rules.segments, weights)
+                for m in state.measurements
+                if m.model == model.id
+            ],
+            ship_refused=act.handle(state, rules, Ship(model=model.id), False),
+        )
+        for index, model in enumerate(state.models)
+    ]
+
+
+def half_width(f1: float, examples: float) -> float:
+    """Half-width of the 95% interval of an F1 measured on ``examples`` golden examples.
+
+    The binomial standard error of the measured value, as the player can work it out
+    (from what was measured, not from the truth the eval sampled around).
+    """
+    variance = max(f1 * (1.0 - f1), 1e-6)
+    return Z95 * math.sqrt(variance / examples)
+
+
+def measurement_view(
+    measurement: Measurement, segments: tuple[str, ...], weights: list[float]
+) -> MeasurementView:
+    """An eval report with a 95% error bar per segment and for the traffic-weighted mix.
+
+    ``weights`` is the traffic mix the player sees, one share per segment; the mix's
+    variance is the weighted sum of the segments' variances.
+    """
+    parts: list[SegmentMeasurement] = []
+    variance_sum = 0.0
+    weight_sum = 0.0
+    for segment, f1, golden, weight in zip(
+        segments, measurement.f1, measurement.golden, weights, strict=True
+    ):
+        if f1 is None or golden < 1:
+            parts.append(SegmentMeasurement(segment, None, None, golden))
+            continue
+        bar = half_width(f1, golden)
+        parts.append(SegmentMeasurement(segment, f1, bar, golden))
+        variance_sum += (weight * bar / Z95) ** 2
+        weight_sum += weight
+    mix = measurement.f1_mix if math.isfinite(measurement.f1_mix) else None
+    mix_bar = Z95 * math.sqrt(variance_sum) / weight_sum if mix is not None and weight_sum else None
+    seen = measurement.hallucination
+    return MeasurementView(
+        run=measurement.run,
+        model=measurement.model,
+        tick=measurement.tick,
+        segments=parts,
+        f1_mix=mix,
+        f1_mix_half_width=mix_bar,
+        hallucination=seen if math.isfinite(seen) else None,
     )
 
 
@@ -236,10 +385,7 @@ def _ab_blocked(state: State, rules: Rules, job: int) -> str | None:
     return jobs.start_refusal(state, rules, job, candidates[-1])
 
 
-def _event_view(state: State, rules: Rules) -> EventView | None:
-    if not state.pending:
-        return None
-    index = state.pending[0]
+def _event_view(state: State, rules: Rules, index: int) -> EventView:
     rule = rules.events[index]
     return EventView(
         id=rule.id,
