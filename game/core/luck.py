@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import NormalDist
 
 KeyPart = str | int
@@ -28,12 +29,17 @@ UNIT = 2.0**-53
 
 STANDARD_NORMAL = NormalDist(0.0, 1.0)
 
+KEYS_KEPT = 1 << 16
+"""How many keys' bytes are kept: games on the same scenario draw mostly the same keys
+(the seed is not part of them), and writing a key's literal costs a third of a draw."""
+
 
 def seed_bytes(seed: int) -> bytes:
     """The canonical bytes of a seed, with which every message of its game begins."""
     return f"{FORMAT} {seed} ".encode()
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def key_literal(key: tuple[KeyPart, ...]) -> bytes:
     """The canonical bytes of a key, which end the message.
 
