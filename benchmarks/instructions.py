@@ -1,9 +1,9 @@
 """Instructions per game: a measure of the core's speed that a busy machine does not blur.
 
 Wall-clock games per second move with the machine's load; the number of instructions a
-game executes does not. This runs the games under valgrind's callgrind twice, once with
-the scenario loaded and the warm-up games played but no timed games, once with them, and
-divides the difference by the number of games (greedy on Ravi's Tuesday by default).
+game executes does not. This runs the games under valgrind's callgrind in two processes, one
+with the scenario loaded and the warm-up games played but no measured games, one with
+them, and divides the difference by the number of games (greedy on Ravi's Tuesday by default).
 
     uv run python benchmarks/instructions.py [--games N] [--scenario NAME] [--policy NAME]
 
@@ -39,8 +39,8 @@ def play_games(scenario: str, policy: str, games: int) -> None:
         play(rules, seed, make_policy(policy, rules, seed))
 
 
-def instructions(scenario: str, policy: str, games: int) -> int:
-    """Instructions that callgrind counts for a whole process playing this many games."""
+def callgrind(scenario: str, policy: str, games: int) -> subprocess.Popen[str]:
+    """A process, under callgrind, that plays this many games after the warm-up ones."""
     command = [
         "valgrind",
         "--tool=callgrind",
@@ -54,10 +54,15 @@ def instructions(scenario: str, policy: str, games: int) -> int:
         "--policy",
         policy,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    found = COLLECTED.search(done.stderr)
-    if found is None:
-        raise SystemExit(f"callgrind printed no instruction count:\n{done.stderr}")
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def collected(process: subprocess.Popen[str]) -> int:
+    """The instructions that callgrind counted for the whole process."""
+    _, errors = process.communicate()
+    found = COLLECTED.search(errors)
+    if process.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind printed no instruction count:\n{errors}")
     return int(found.group(1))
 
 
@@ -72,8 +77,10 @@ def main() -> None:
     if args.play is not None:
         play_games(args.scenario, args.policy, args.play)
         return
-    base = instructions(args.scenario, args.policy, 0)
-    total = instructions(args.scenario, args.policy, args.games)
+    # Both at once: the counts do not depend on what else the machine runs.
+    base_run = callgrind(args.scenario, args.policy, 0)
+    games_run = callgrind(args.scenario, args.policy, args.games)
+    base, total = collected(base_run), collected(games_run)
     per_game = (total - base) / args.games
     print(f"{args.scenario}, {args.policy}: {per_game:,.0f} instructions per game")
     print(f"at 6 G instructions per second: {6e9 / per_game:,.0f} games per second")
