@@ -235,6 +235,8 @@ class Greedy:
         """Start the free evals on the models neither measured nor being measured:
         production first, then the others in order."""
         models = state.models
+        if all(model.id in reports for model in models):  # nothing left to measure
+            return
         measuring = [models[run.model].id for run in running if run.kind == "eval"]
         production_first = dict.fromkeys([models[state.prod].id, *(model.id for model in models)])
         unmeasured = [
