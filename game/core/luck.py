@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
 
@@ -29,6 +29,9 @@ UNIT = 2.0**-53
 
 STANDARD_NORMAL = NormalDist(0.0, 1.0)
 
+SEEDS_KEPT = 64
+"""How many seeds' hashers are kept (a game's draws all use its own seed's)."""
+
 KEYS_KEPT = 1 << 16
 """How many keys' bytes are kept: games on the same scenario draw mostly the same keys
 (the seed is not part of them), and writing a key's literal costs a third of a draw."""
@@ -37,6 +40,14 @@ KEYS_KEPT = 1 << 16
 def seed_bytes(seed: int) -> bytes:
     """The canonical bytes of a seed, with which every message of its game begins."""
     return f"{FORMAT} {seed} ".encode()
+
+
+@lru_cache(maxsize=SEEDS_KEPT)
+def seeded(seed: int) -> hashlib.blake2b:
+    """A hasher that has read the seed's bytes. Each draw hashes the key's bytes in a copy
+    of it: the same digest as the whole message's, for a quarter less work than hashing
+    the message afresh."""
+    return hashlib.blake2b(seed_bytes(seed), digest_size=8)
 
 
 @lru_cache(maxsize=KEYS_KEPT)
@@ -64,22 +75,10 @@ class Luck:
     """
 
     seed: int
-    seeded: hashlib.blake2b = field(init=False, repr=False, compare=False)
-    """A hasher that has read the seed's bytes. Each draw hashes the key's bytes in a copy
-    of it (the same digest as the whole message's, for a quarter less work than hashing the
-    message afresh)."""
-
-    def __post_init__(self) -> None:
-        # How a frozen dataclass sets a field it derives from the others.
-        object.__setattr__(self, "seeded", hashlib.blake2b(seed_bytes(self.seed), digest_size=8))
-
-    def __reduce__(self) -> tuple[type[Luck], tuple[int]]:
-        """Copied and pickled as its seed (a hasher cannot be pickled)."""
-        return (Luck, (self.seed,))
 
     def uniform(self, *key: KeyPart) -> float:
         """A uniform number strictly between 0 and 1, for this key."""
-        hasher = self.seeded.copy()
+        hasher = seeded(self.seed).copy()
         hasher.update(key_literal(key))
         # The top 53 bits, centred in their step so that neither 0 nor 1 can come out.
         return ((int.from_bytes(hasher.digest(), "little") >> 11) + 0.5) * UNIT
