@@ -15,10 +15,12 @@ may take, and looks at the rest of the board every hour of the day. At each look
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import floor, fsum
 from operator import attrgetter
 
 from game.core.engine import Decide
+from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
 from game.core.state import DONE, FAILED, RUNNING, JobRun, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
@@ -31,7 +33,31 @@ REALLOCATE_POINTS = 10
 """How far (percentage points, in some category) the wanted shares must be from the
 current ones before it changes the allocation."""
 
+ACTIONS_KEPT = 1024
+"""How many of the actions it builds are kept for later games, of each kind."""
+
 Shares = tuple[int, int, int, int]
+
+
+# Actions are immutable, so one serves every game; building one (a validated model) costs
+# more than a whole look at the board.
+@lru_cache(maxsize=ACTIONS_KEPT)
+def allocate(shares: Shares) -> Allocate:
+    """The action that sets these shares."""
+    research, data, infra, writing = shares
+    return Allocate(research=research, data=data, infra=infra, writing=writing)
+
+
+@lru_cache(maxsize=ACTIONS_KEPT)
+def start_on(job: str, model: str) -> StartJob:
+    """The action that starts the job (an eval or an A/B test) on the model."""
+    return StartJob(job=job, model=model)
+
+
+@lru_cache(maxsize=ACTIONS_KEPT)
+def ship(model: str) -> Ship:
+    """The action that ships the model."""
+    return Ship(model=model)
 
 
 def cheapest_choice(state: State, event: EventRule) -> ChoiceRule | None:
@@ -124,7 +150,7 @@ class Greedy:
         hours_owed = self.answers_owe_hours
         self.answers_owe_hours = owe_hours  # owed from the next tick: planned at the next look
         queuing = self.queue_tasks(state, actions)
-        running = [run for run in state.runs if run.status == RUNNING]
+        running = running_runs(state)
         if self.jobs_to_run:
             self.start_jobs(state, running, actions)
         if self.evals:
@@ -209,6 +235,8 @@ class Greedy:
         """Start the free evals on the models neither measured nor being measured:
         production first, then the others in order."""
         models = state.models
+        if all(model.id in reports for model in models):  # nothing left to measure
+            return
         measuring = [models[run.model].id for run in running if run.kind == "eval"]
         production_first = dict.fromkeys([models[state.prod].id, *(model.id for model in models)])
         unmeasured = [
@@ -219,29 +247,29 @@ class Greedy:
         busy = [run.job for run in running]
         free = [job for job in self.evals if job not in busy]
         for job, model in zip(free, unmeasured, strict=False):
-            actions.append(StartJob(job=self.rules.jobs[job].id, model=model))
+            actions.append(start_on(self.rules.job_ids[job], model))
 
     def ship_or_test(self, state: State, best: Measurement, actions: list[Action]) -> None:
         """Ship the best candidate, after an A/B test against production when there is one:
         the latest verdict on the pair decides; without one, it starts the test when no
         other runs."""
         if self.ab_test is None:
-            actions.append(Ship(model=best.model))
+            actions.append(ship(best.model))
             return
         prod_id = state.models[state.prod].id
         for verdict in reversed(state.ab_results):
             if verdict.model == best.model and verdict.control == prod_id:
                 if verdict.diff < 0.0:
-                    actions.append(Ship(model=best.model))
+                    actions.append(ship(best.model))
                 return
         if state.ab_run < 0:
-            actions.append(StartJob(job=self.rules.jobs[self.ab_test].id, model=best.model))
+            actions.append(start_on(self.rules.job_ids[self.ab_test], best.model))
 
     def ship_newest(self, state: State, actions: list[Action]) -> None:
         """With no eval to measure by, ship the newest model once it exists."""
         newest = state.models[-1]
         if newest.id != state.models[state.prod].id and newest.created_tick <= state.tick:
-            actions.append(Ship(model=newest.id))
+            actions.append(ship(newest.id))
 
     def reallocate(self, state: State, queuing: list[int], actions: list[Action]) -> None:
         """Set shares in proportion to the hours of work waiting in each category (the
@@ -259,9 +287,7 @@ class Greedy:
         wanted = shares_for(hours) or self.start_allocation
         if wanted != self.allocation and worth_moving(self.allocation, wanted):
             self.allocation = wanted
-            actions.append(
-                Allocate(research=wanted[0], data=wanted[1], infra=wanted[2], writing=wanted[3])
-            )
+            actions.append(allocate(wanted))
 
 
 def greedy(rules: Rules, seed: int) -> Decide:
