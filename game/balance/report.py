@@ -56,9 +56,7 @@ def report(
         "games": every.games,
         "thresholds": {"simple_margin": SIMPLE_MARGIN, "idle_max": IDLE_MAX},
         "policies": {p.key: _distribution(by_key[p.key].scores) for p in built_in},
-        "variations": {
-            p.key: _variation(p, by_key[p.key], reference) for p in variations
-        },
+        "variations": {p.key: _variation(p, by_key[p.key], reference) for p in variations},
         "goals": _goals(rules, built_in, by_key, every),
         "events": _events(rules, built_in, by_key, every),
         "lessons": _lessons(rules, built_in, by_key, every),
@@ -67,10 +65,14 @@ def report(
         "tasks_never_done": [
             rule.id for rule, done in zip(rules.tasks, every.tasks, strict=True) if not done
         ],
-        "refused": _refused(everyone[[p.key for p in everyone].index("reference")], reference),
+        "refused": _refused(_reference_player(everyone), reference),
     }
-    document["warnings"] = _warnings(rules, document, everyone)
+    document["warnings"] = _warnings(document, everyone)
     return document
+
+
+def _reference_player(everyone: tuple[Player, ...]) -> Player:
+    return next(player for player in everyone if player.key == "reference")
 
 
 def _sum(rules: Rules, tallies: list[Tally]) -> Tally:
@@ -212,7 +214,7 @@ def _choices(
             effects[(player.event, player.choice)] = _paired(
                 by_key[player.key].scores, reference.scores
             )
-    for step in next(p for p in everyone if p.key == "reference").steps:
+    for step in _reference_player(everyone).steps:
         action = step.action
         if action.do == "choose" and action.event not in answered:
             answered[action.event] = action.choice
@@ -252,9 +254,7 @@ def _refused(reference: Player, tally: Tally) -> list[dict[str, Any]]:
     ]
 
 
-def _warnings(
-    rules: Rules, document: dict[str, Any], everyone: tuple[Player, ...]
-) -> list[dict[str, str]]:
+def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[dict[str, str]]:
     """What the author should look at, each a kind and a message."""
     found: list[dict[str, str]] = []
     games = document["games"]
@@ -287,8 +287,9 @@ def _warnings(
         if mean >= reference_mean - SIMPLE_MARGIN:
             warn(
                 "simple-policy-matches",
-                f"the reference {player.label} averages {mean:.2f}, within "
-                f"{SIMPLE_MARGIN:g} points of the whole reference's {reference_mean:.2f}",
+                f"the reference {player.label} still averages {mean:.2f}, within "
+                f"{SIMPLE_MARGIN:g} points of the whole reference's {reference_mean:.2f}: "
+                "the step adds little",
             )
     if "idle" in policies and policies["idle"]["mean"] >= IDLE_MAX:
         warn(
@@ -304,5 +305,4 @@ def _warnings(
                 f"reference step {refusal['step']} ({refusal['action']}) is refused in "
                 f"every game: {refusal['reason']}",
             )
-    del rules
     return found

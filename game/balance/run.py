@@ -43,16 +43,19 @@ _table: _Table | None = None
 
 
 def _set_table(scenario: Scenario) -> None:
-    global _table  # noqa: PLW0603 (one table per worker process, made once)
+    global _table
     rules = prepare(scenario)
     _table = _Table(rules, players(rules))
 
 
-def _play_chunk(first: int, count: int) -> list[Tally]:
-    table = _table
-    assert table is not None, "the worker's table is set when the process starts"
+def _play(table: _Table, first: int, count: int) -> list[Tally]:
     seeds = range(first, first + count)
     return [play_seeds(table.rules, player, seeds) for player in table.players]
+
+
+def _play_in_worker(first: int, count: int) -> list[Tally]:
+    assert _table is not None, "the worker's table is set when the process starts"
+    return _play(_table, first, count)
 
 
 def chunks(first_seed: int, runs: int, jobs: int) -> list[tuple[int, int]]:
@@ -99,16 +102,12 @@ def balance(
     if progress is not None:
         progress(0, games)
     if jobs == 1 or len(plan) == 1:
-        global _table  # noqa: PLW0603 (this process plays the chunks itself)
-        _table = _Table(rules, everyone)
-        try:
-            for first, count in plan:
-                take(_play_chunk(first, count), count)
-        finally:
-            _table = None
+        table = _Table(rules, everyone)
+        for first, count in plan:
+            take(_play(table, first, count), count)
     else:
         with _pool(jobs, loaded.scenario) as pool:
-            parts = pool.map(_play_chunk, *zip(*plan, strict=True))
+            parts = pool.map(_play_in_worker, *zip(*plan, strict=True))
             for (_, count), part in zip(plan, parts, strict=True):
                 take(part, count)
     return report(loaded, rules, everyone, totals, first_seed=first_seed)
