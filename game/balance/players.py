@@ -153,11 +153,18 @@ def _swaps(rules: Rules, steps: tuple[Step, ...], step: Step, answer: Choose) ->
 
 
 def _answers_with_default(rules: Rules, action: Action) -> bool:
-    """Whether the action answers an event with its marked default choice."""
+    """Whether the action answers an event with the choice it takes unanswered.
+
+    That is its marked default, or without one its first choice when that choice has no
+    requirement.
+    """
     if not isinstance(action, Choose):
         return False
     event = rules.events[rules.event_index[action.event]]
-    return event.default_choice == event.choice_index[action.choice]
+    default = event.default_choice
+    if default < 0 and event.choices and event.choices[0].requires is None:
+        default = 0
+    return default == event.choice_index[action.choice]
 
 
 def describe(action: Action) -> str:

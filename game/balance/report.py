@@ -267,7 +267,10 @@ def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[di
             warn("event-never-fires", f"event {event_id} never fired in {games:,} games")
     for goal_id, goal in document["goals"].items():
         if not goal["reached"]["all"]:
-            warn("goal-never-reached", f"goal {goal_id} was reached in none of {games:,} games")
+            warn(
+                "goal-never-reached",
+                f"no policy reaches goal {goal_id}: it was met in none of {games:,} games",
+            )
     policies = document["policies"]
     reference_mean = policies["reference"]["mean"]
     for name in BUILT_IN:
