@@ -358,3 +358,19 @@ def test_progress_bar() -> None:
     drawn = stream.getvalue().split("\r")[1:]
     assert drawn[1] == "[" + "#" * 15 + "." * 15 + "] 45 / 90 games"
     assert drawn[-1] == "[" + "#" * 30 + "] 90 / 90 games\n"
+
+
+def test_the_doc_names_every_key_and_warning(document: dict[str, Any]) -> None:
+    text = (ROOT / "docs" / "balance.md").read_text(encoding="utf-8")
+    assert "## Reading the balance report" in text
+    for key in document:
+        assert f'"{key}"' in text, key
+    for kind in (
+        "event-never-fires",
+        "goal-never-reached",
+        "simple-policy-matches",
+        "idle-too-high",
+        "reference-step-refused",
+    ):
+        assert f"`{kind}`" in text, kind
+    assert f"within {SIMPLE_MARGIN:g} points" in text and f"{IDLE_MAX:g} points or more" in text
