@@ -230,6 +230,10 @@ def test_tasks_never_done_and_refused_steps(document: dict[str, Any]) -> None:
     ]
 
 
+def test_every_step_taken_here(document: dict[str, Any]) -> None:
+    assert document["untaken"] == []
+
+
 def test_warnings(document: dict[str, Any]) -> None:
     messages = [warning["message"] for warning in document["warnings"]]
     assert "event broke never fired in 108 games" in messages
@@ -371,6 +375,7 @@ def test_the_doc_names_every_key_and_warning(document: dict[str, Any]) -> None:
         "simple-policy-matches",
         "idle-too-high",
         "reference-step-refused",
+        "reference-step-never-taken",
     ):
         assert f"`{kind}`" in text, kind
     assert f"within {SIMPLE_MARGIN:g} points" in text and f"{IDLE_MAX:g} points or more" in text

@@ -15,21 +15,29 @@ def play_seeds(rules: Rules, player: Player, seeds: range) -> Tally:
     """Play the player on each seed, in order, and count what happened.
 
     The game is the one :func:`game.core.engine.play` plays; the only difference is that
-    an action the engine refuses is noted with its reason, against the reference step it
-    came from, when it came from one.
+    the reference steps are followed: one the engine refuses is noted with its reason,
+    one the policy never takes is noted too.
     """
     tally = Tally.empty(rules)
     step_of = {id(step.action): step.number for step in player.steps}
+    numbers = [step.number for step in player.steps]
+    slots = max(numbers, default=0) + 1
     for seed in seeds:
         decide = make_policy(player.policy, player.rules, seed)
         state = new_game(rules, seed)
+        taken = [False] * slots
         while not state.over:
             for action in decide(state):
                 reason = apply(state, rules, action)
-                if reason is not None and id(action) in step_of:
-                    key = (step_of[id(action)], f"{action.do} was refused: {reason}")
+                step = step_of.get(id(action), 0)
+                taken[step] = True
+                if reason is not None and step:
+                    key = (step, f"{action.do} was refused: {reason}")
                     tally.refused[key] = tally.refused.get(key, 0) + 1
             advance(state, rules)
+        for step_number in numbers:
+            if not taken[step_number]:
+                tally.untaken[step_number] = tally.untaken.get(step_number, 0) + 1
         result = score(state, rules)
         tally.scores.append(result.total)
         for index, (goal, _) in enumerate(rules.goals):

@@ -49,6 +49,7 @@ def report_page(document: dict[str, Any]) -> str:
     parts.append("<h2>Tasks never done</h2>")
     parts.append(f"<p>{escape(', '.join(never)) if never else 'None.'}</p>")
     parts += ["<h2>Reference steps refused</h2>", _refused(document["refused"])]
+    parts += ["<h2>Reference steps not taken</h2>", _untaken(document["untaken"])]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -158,6 +159,17 @@ def _refused(refused: list[dict[str, Any]]) -> str:
         for r in refused
     )
     return f"<table><tr><th>step</th><th>games</th><th>share</th><th>reason</th></tr>{rows}</table>"
+
+
+def _untaken(untaken: list[dict[str, Any]]) -> str:
+    if not untaken:
+        return "<p>None: every step was taken in every game.</p>"
+    rows = "".join(
+        f"<tr><td>step {u['step']}: {escape(u['action'])}</td><td>{u['games']:,}</td>"
+        f"<td>{u['share']:.1%}</td></tr>"
+        for u in untaken
+    )
+    return f"<table><tr><th>step</th><th>games</th><th>share</th></tr>{rows}</table>"
 
 
 def _svg(width: int, height: int, body: str) -> str:

@@ -66,6 +66,7 @@ def report(
             rule.id for rule, done in zip(rules.tasks, every.tasks, strict=True) if not done
         ],
         "refused": _refused(_reference_player(everyone), reference),
+        "untaken": _untaken(_reference_player(everyone), reference),
     }
     document["warnings"] = _warnings(document, everyone)
     return document
@@ -254,6 +255,20 @@ def _refused(reference: Player, tally: Tally) -> list[dict[str, Any]]:
     ]
 
 
+def _untaken(reference: Player, tally: Tally) -> list[dict[str, Any]]:
+    """The reference's steps it did not take in some games: their condition never held."""
+    return [
+        {
+            "step": step.number,
+            "action": describe(step.action),
+            "games": tally.untaken[step.number],
+            "share": _share(tally.untaken[step.number], tally.games),
+        }
+        for step in reference.steps
+        if tally.untaken.get(step.number)
+    ]
+
+
 def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[dict[str, str]]:
     """What the author should look at, each a kind and a message."""
     found: list[dict[str, str]] = []
@@ -307,5 +322,19 @@ def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[di
                 "reference-step-refused",
                 f"reference step {refusal['step']} ({refusal['action']}) is refused in "
                 f"every game: {refusal['reason']}",
+            )
+    for entry in document["untaken"]:
+        if entry["games"] == runs:
+            warn(
+                "reference-step-never-taken",
+                f"reference step {entry['step']} ({entry['action']}) is taken in no game: "
+                "its condition never holds before the end",
+            )
+    for entry in document["untaken"]:
+        if entry["games"] == runs:
+            warn(
+                "reference-step-never-taken",
+                f"reference step {entry['step']} ({entry['action']}) is taken in no game: "
+                "its condition never holds before the end",
             )
     return found

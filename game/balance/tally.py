@@ -25,6 +25,9 @@ class Tally:
     """Per task: games that finished it."""
     refused: dict[tuple[int, str], int] = field(default_factory=dict)
     """Per (reference step, reason it was refused): games in which the engine refused it."""
+    untaken: dict[int, int] = field(default_factory=dict)
+    """Per reference step: games in which the policy never took it (its condition never
+    held, or its hour is past the end)."""
 
     @classmethod
     def empty(cls, rules: Rules) -> Tally:
@@ -37,6 +40,7 @@ class Tally:
             choices=[[0] * len(event.choices) for event in rules.events],
             tasks=[0] * len(rules.tasks),
             refused={},
+            untaken={},
         )
 
     @property
@@ -55,6 +59,8 @@ class Tally:
         _add(self.tasks, later.tasks)
         for key, count in later.refused.items():
             self.refused[key] = self.refused.get(key, 0) + count
+        for step, count in later.untaken.items():
+            self.untaken[step] = self.untaken.get(step, 0) + count
 
 
 def _add(counts: list[int], more: list[int]) -> None:

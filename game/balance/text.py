@@ -55,6 +55,16 @@ def report_text(document: dict[str, Any]) -> str:
             f"  step {entry['step']} ({entry['action']}): {entry['games']:,} games "
             f"({entry['share']:.1%}): {entry['reason']}"
         )
+    untaken = document["untaken"]
+    lines += [
+        "",
+        "Reference steps not taken (a condition that never held): " + ("" if untaken else "none"),
+    ]
+    for entry in untaken:
+        lines.append(
+            f"  step {entry['step']} ({entry['action']}): {entry['games']:,} games "
+            f"({entry['share']:.1%})"
+        )
     thresholds = document["thresholds"]
     lines += [
         "",
