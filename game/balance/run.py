@@ -7,8 +7,9 @@ number of processes.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,8 @@ from game.scenario.model import Scenario
 MAX_JOBS = 64
 CHUNKS_PER_JOB = 8
 """Chunks each process gets on average: enough for a smooth progress bar and even load."""
-MAX_CHUNK = 200
-"""The most seeds in one chunk."""
+MAX_CHUNK = 25
+"""The most seeds in one chunk: an interrupt waits for the chunks being played."""
 
 Progress = Callable[[int, int], None]
 """Told the games played so far and the games to play, after each chunk."""
@@ -43,6 +44,9 @@ _table: _Table | None = None
 
 
 def _set_table(scenario: Scenario) -> None:
+    # Ctrl-C reaches every process of the terminal: the parent stops the work and says so
+    # once, and a worker does not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _table
     rules = prepare(scenario)
     _table = _Table(rules, players(rules))
@@ -106,12 +110,15 @@ def balance(
         for first, count in plan:
             take(_play(table, first, count), count)
     else:
-        with _pool(jobs, loaded.scenario) as pool:
+        pool = _pool(jobs, loaded.scenario)
+        try:
             parts = pool.map(_play_in_worker, *zip(*plan, strict=True))
             for (_, count), part in zip(plan, parts, strict=True):
                 take(part, count)
+        finally:  # on an interrupt or an error, the chunks not yet started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
     return report(loaded, rules, everyone, totals, first_seed=first_seed)
 
 
-def _pool(jobs: int, scenario: Scenario) -> Executor:
+def _pool(jobs: int, scenario: Scenario) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, initializer=_set_table, initargs=(scenario,))

@@ -87,15 +87,17 @@ def run(args: argparse.Namespace) -> int:
         _check_page(args)
         loaded = _load(args.scenario)
         progress = _Bar(sys.stderr) if sys.stderr.isatty() else None
-        document = balance(
-            loaded,
-            runs=runs,
-            first_seed=seed,
-            jobs=jobs,
-            progress=progress.show if progress else None,
-        )
-        if progress is not None:
-            progress.close()
+        try:
+            document = balance(
+                loaded,
+                runs=runs,
+                first_seed=seed,
+                jobs=jobs,
+                progress=progress.show if progress else None,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
         if args.html is not None:
             _write_page(args, document)
         if args.json:
