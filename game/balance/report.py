@@ -330,11 +330,4 @@ def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[di
                 f"reference step {entry['step']} ({entry['action']}) is taken in no game: "
                 "its condition never holds before the end",
             )
-    for entry in document["untaken"]:
-        if entry["games"] == runs:
-            warn(
-                "reference-step-never-taken",
-                f"reference step {entry['step']} ({entry['action']}) is taken in no game: "
-                "its condition never holds before the end",
-            )
     return found

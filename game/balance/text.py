@@ -52,7 +52,7 @@ def report_text(document: dict[str, Any]) -> str:
     lines += ["", "Reference steps refused: " + ("" if refused else "none")]
     for entry in refused:
         lines.append(
-            f"  step {entry['step']} ({entry['action']}): {entry['games']:,} games "
+            f"  step {entry['step']} ({entry['action']}): {_games(entry['games'])} "
             f"({entry['share']:.1%}): {entry['reason']}"
         )
     untaken = document["untaken"]
@@ -62,7 +62,7 @@ def report_text(document: dict[str, Any]) -> str:
     ]
     for entry in untaken:
         lines.append(
-            f"  step {entry['step']} ({entry['action']}): {entry['games']:,} games "
+            f"  step {entry['step']} ({entry['action']}): {_games(entry['games'])} "
             f"({entry['share']:.1%})"
         )
     thresholds = document["thresholds"]
@@ -91,6 +91,10 @@ def histogram_lines(bars: list[int]) -> list[str]:
         bar = "#" * round(BAR_WIDTH * count / tallest)
         lines.append(f"  {low:>4}-{high:<4} {bar:<{BAR_WIDTH}} {count / total:6.1%}")
     return lines
+
+
+def _games(count: int) -> str:
+    return f"{count:,} game" + ("" if count == 1 else "s")
 
 
 def _shares(shares: dict[str, float]) -> str:
