@@ -6,6 +6,7 @@ import io
 import json
 import os
 import statistics
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,33 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     return code, out, err
+
+
+class _Tags(HTMLParser):
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+
+def unclosed_tags(text: str) -> list[str]:
+    """The elements a page leaves open; a wrongly nested close tag fails at once."""
+    parser = _Tags()
+    parser.feed(text)
+    parser.close()
+    return parser.open
 
 
 def kinds(document: dict[str, Any]) -> list[str]:
@@ -298,6 +326,7 @@ def test_html_page_is_self_contained_and_atomic(
     assert text.startswith("<!DOCTYPE html>") and text.count("<svg") >= 5
     assert "<script" not in text and "src=" not in text and "href=" not in text
     assert os.listdir(tmp_path) == ["report.html"]  # no temporary file left behind
+    assert unclosed_tags(text) == []
     code, _, err = run_main(capsys, "balance", scenario_file, "--runs", "3", "--html", str(page))
     assert code == 2 and err.strip().endswith("exists; use --force to replace it")
     assert page.read_text(encoding="utf-8") == text
