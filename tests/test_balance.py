@@ -68,6 +68,7 @@ reference:
   - {at: 0, do: queue_task, task: label_es}
   - {at: 1, do: choose, event: pm, choice: explain}
   - {at: 2, do: ship, model: lora-1}
+  - {at: 0, do: start_job, job: lora, when: "money < 10"}
 """
 
 
@@ -145,6 +146,7 @@ def test_players_are_the_policies_each_step_dropped_and_each_other_choice(
         "drop:1",
         "drop:2",
         "drop:3",
+        "drop:4",
         "swap:2:shrug",
         "swap:2:wait",
     ]
@@ -152,7 +154,7 @@ def test_players_are_the_policies_each_step_dropped_and_each_other_choice(
 
 def test_every_player_plays_every_seed(document: dict[str, Any]) -> None:
     assert document["runs"] == 12 and document["seeds"] == {"first": 3, "last": 14}
-    assert document["games"] == 12 * 9
+    assert document["games"] == 12 * 10
 
 
 def test_reference_mean_agrees_with_simulate(
@@ -215,9 +217,9 @@ def test_goals_events_lessons_and_choices_as_shares(document: dict[str, Any]) ->
     assert document["events"]["broke"]["fired"]["all"] == 0.0
     lessons = {lesson["title"]: lesson["shown"] for lesson in document["lessons"]}
     assert lessons["Always"]["all"] == 1.0
-    # Only the variation that shrugs loses the trust: 12 of the 108 games.
+    # Only the variation that shrugs loses the trust: 12 of the 120 games.
     assert lessons["Shrugged"]["reference"] == 0.0
-    assert lessons["Shrugged"]["all"] == round(12 / 108, 4)
+    assert lessons["Shrugged"]["all"] == round(12 / 120, 4)
     pm = document["choices"]["pm"]
     assert pm["explain"]["picked"]["reference"] == 1.0 and pm["explain"]["reference"]
     assert pm["shrug"]["picked"]["reference"] == 0.0 and not pm["shrug"]["reference"]
@@ -258,14 +260,26 @@ def test_tasks_never_done_and_refused_steps(document: dict[str, Any]) -> None:
     ]
 
 
-def test_every_step_taken_here(document: dict[str, Any]) -> None:
-    assert document["untaken"] == []
+def test_steps_waiting_on_a_condition_that_never_holds(document: dict[str, Any]) -> None:
+    assert document["untaken"] == [
+        {
+            "step": 4,
+            "action": "start_job lora",
+            "when": "money < 10",
+            "games": 12,
+            "share": 1.0,
+        }
+    ]
+    assert (
+        "reference step 4 (start_job lora) is taken in no game: its condition "
+        "(money < 10) never holds before the end" in [w["message"] for w in document["warnings"]]
+    )
 
 
 def test_warnings(document: dict[str, Any]) -> None:
     messages = [warning["message"] for warning in document["warnings"]]
-    assert "event broke never fired in 108 games" in messages
-    assert "no policy reaches goal perfect: it was met in none of 108 games" in messages
+    assert "event broke never fired in 120 games" in messages
+    assert "no policy reaches goal perfect: it was met in none of 120 games" in messages
     idle = document["policies"]["idle"]["mean"]
     assert idle >= IDLE_MAX
     assert (
@@ -311,7 +325,7 @@ def test_text_report(capsys: pytest.CaptureFixture[str], scenario_file: str) -> 
     code, out, _ = run_main(capsys, "balance", scenario_file, "--runs", "4", "--jobs", "2")
     assert code == 0
     assert "reference" in out and "Histogram: idle" in out
-    assert "warning: event broke never fired in 36 games" in out
+    assert "warning: event broke never fired in 40 games" in out
     assert "Tasks never done: never" in out
     assert "step 3 (ship lora-1): 4 games (100.0%)" in out
 

@@ -165,11 +165,13 @@ def _untaken(untaken: list[dict[str, Any]]) -> str:
     if not untaken:
         return "<p>None: every step was taken in every game.</p>"
     rows = "".join(
-        f"<tr><td>step {u['step']}: {escape(u['action'])}</td><td>{u['games']:,}</td>"
+        f"<tr><td>step {u['step']}: {escape(u['action'])}</td>"
+        f"<td>{escape(str(u['when']))}</td><td>{u['games']:,}</td>"
         f"<td>{u['share']:.1%}</td></tr>"
         for u in untaken
     )
-    return f"<table><tr><th>step</th><th>games</th><th>share</th></tr>{rows}</table>"
+    head = "<tr><th>step</th><th>when</th><th>games</th><th>share</th></tr>"
+    return f"<table>{head}{rows}</table>"
 
 
 def _svg(width: int, height: int, body: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from game.core.rules import Rules
+from game.core.rules import ReferenceRule, Rules
 from game.policies import POLICIES
 from game.scenario.actions import (
     Action,
@@ -38,8 +38,13 @@ class Step:
     """One step of the reference solution; ``number`` counts from 1 in file order."""
 
     number: int
-    tick: int
-    action: Action
+    rule: ReferenceRule
+    """The step as the reference policy reads it: its tick, action and condition."""
+
+    @property
+    def action(self) -> Action:
+        """The action the reference policy hands the engine (this very object)."""
+        return self.rule.action
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,29 +74,17 @@ class Player:
 
 
 def reference_steps(rules: Rules) -> tuple[Step, ...]:
-    """The reference solution's steps in file order, with the action objects the policy uses.
+    """The reference solution's steps in file order.
 
-    The reference policy hands the engine these very objects, so a refused action can be
-    traced back to its step.
+    The reference policy hands the engine the steps' own action objects, so an action it
+    offers can be traced back to its step.
     """
-    taken: dict[int, int] = {}
-    steps: list[Step] = []
-    for number, written in enumerate(rules.scenario.reference, start=1):
-        tick = round(written.at / rules.tick_hours)
-        position = taken.get(tick, 0)
-        taken[tick] = position + 1
-        steps.append(Step(number, tick, rules.reference[tick][position]))
-    return tuple(steps)
+    return tuple(Step(number, rule) for number, rule in enumerate(rules.reference, start=1))
 
 
 def with_steps(rules: Rules, steps: tuple[Step, ...]) -> Rules:
     """The rules with their reference solution replaced by ``steps``."""
-    schedule: dict[int, list[Action]] = {}
-    for step in steps:
-        schedule.setdefault(step.tick, []).append(step.action)
-    return dataclasses.replace(
-        rules, reference={tick: tuple(actions) for tick, actions in schedule.items()}
-    )
+    return dataclasses.replace(rules, reference=tuple(step.rule for step in steps))
 
 
 def players(rules: Rules) -> tuple[Player, ...]:
@@ -133,7 +126,7 @@ def _swaps(rules: Rules, steps: tuple[Step, ...], step: Step, answer: Choose) ->
     for choice in event.choices:
         if choice.spec.id == answer.choice:
             continue
-        swapped = dataclasses.replace(step, action=choice.action)
+        swapped = Step(step.number, dataclasses.replace(step.rule, action=choice.action))
         changed = tuple(swapped if other is step else other for other in steps)
         found.append(
             Player(

@@ -16,6 +16,7 @@ from game import ENGINE_VERSION
 from game.balance.players import BUILT_IN, DROP, POLICY, SWAP, Player, describe
 from game.balance.tally import Tally
 from game.core.rules import Rules
+from game.scenario.expr import Expr
 from game.scenario.load import LoadedScenario
 
 FORMAT = "mlday-balance"
@@ -66,7 +67,7 @@ def report(
             rule.id for rule, done in zip(rules.tasks, every.tasks, strict=True) if not done
         ],
         "refused": _refused(_reference_player(everyone), reference),
-        "untaken": _untaken(_reference_player(everyone), reference),
+        "untaken": _untaken(rules, _reference_player(everyone), reference),
     }
     document["warnings"] = _warnings(document, everyone)
     return document
@@ -255,18 +256,24 @@ def _refused(reference: Player, tally: Tally) -> list[dict[str, Any]]:
     ]
 
 
-def _untaken(reference: Player, tally: Tally) -> list[dict[str, Any]]:
+def _untaken(rules: Rules, reference: Player, tally: Tally) -> list[dict[str, Any]]:
     """The reference's steps it did not take in some games: their condition never held."""
+    conditions = [step.when for step in rules.scenario.reference]
     return [
         {
             "step": step.number,
             "action": describe(step.action),
+            "when": _source(conditions[step.number - 1]),
             "games": tally.untaken[step.number],
             "share": _share(tally.untaken[step.number], tally.games),
         }
         for step in reference.steps
         if tally.untaken.get(step.number)
     ]
+
+
+def _source(condition: Expr | None) -> str | None:
+    return None if condition is None else condition.source
 
 
 def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[dict[str, str]]:
@@ -328,6 +335,6 @@ def _warnings(document: dict[str, Any], everyone: tuple[Player, ...]) -> list[di
             warn(
                 "reference-step-never-taken",
                 f"reference step {entry['step']} ({entry['action']}) is taken in no game: "
-                "its condition never holds before the end",
+                f"its condition ({entry['when']}) never holds before the end",
             )
     return found

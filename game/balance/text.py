@@ -62,8 +62,8 @@ def report_text(document: dict[str, Any]) -> str:
     ]
     for entry in untaken:
         lines.append(
-            f"  step {entry['step']} ({entry['action']}): {_games(entry['games'])} "
-            f"({entry['share']:.1%})"
+            f"  step {entry['step']} ({entry['action']}, when {entry['when']}): "
+            f"{_games(entry['games'])} ({entry['share']:.1%})"
         )
     thresholds = document["thresholds"]
     lines += [
