@@ -9,7 +9,16 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from game import __version__
-from game.cli import explain, play, replay_viewer, schema, simulate, validate, verify
+from game.cli import (
+    balance,
+    explain,
+    play,
+    replay_viewer,
+    schema,
+    simulate,
+    validate,
+    verify,
+)
 from game.cli.exit_codes import EXIT_OK
 
 COMMANDS: tuple[ModuleType, ...] = (
@@ -20,6 +29,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     play,
     explain,
     replay_viewer,
+    balance,
 )
 
 

@@ -1,0 +1,124 @@
+"""Playing every player on every seed, over one or more processes, and the report.
+
+The seeds are cut into consecutive chunks; each chunk is played by one process for every
+player, and the chunks are added up in seed order, so the report is the same whatever the
+number of processes.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from game.balance.games import play_seeds
+from game.balance.players import Player, players
+from game.balance.report import report
+from game.balance.tally import Tally
+from game.core.rules import Rules, prepare
+from game.scenario.load import LoadedScenario
+from game.scenario.model import Scenario
+
+MAX_JOBS = 64
+CHUNKS_PER_JOB = 8
+"""Chunks each process gets on average: enough for a smooth progress bar and even load."""
+MAX_CHUNK = 25
+"""The most seeds in one chunk: an interrupt waits for the chunks being played."""
+
+Progress = Callable[[int, int], None]
+"""Told the games played so far and the games to play, after each chunk."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """What a process plays from: the scenario's rules and everyone who plays them."""
+
+    rules: Rules
+    players: tuple[Player, ...]
+
+
+_table: _Table | None = None
+"""The table of a worker process, set up once when the process starts."""
+
+
+def _set_table(scenario: Scenario) -> None:
+    # Ctrl-C reaches every process of the terminal: the parent stops the work and says so
+    # once, and a worker does not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _table
+    rules = prepare(scenario)
+    _table = _Table(rules, players(rules))
+
+
+def _play(table: _Table, first: int, count: int) -> list[Tally]:
+    seeds = range(first, first + count)
+    return [play_seeds(table.rules, player, seeds) for player in table.players]
+
+
+def _play_in_worker(first: int, count: int) -> list[Tally]:
+    assert _table is not None, "the worker's table is set when the process starts"
+    return _play(_table, first, count)
+
+
+def chunks(first_seed: int, runs: int, jobs: int) -> list[tuple[int, int]]:
+    """The (first seed, count) of each chunk, in seed order."""
+    size = max(1, min(MAX_CHUNK, -(-runs // (jobs * CHUNKS_PER_JOB))))
+    return [
+        (seed, min(size, first_seed + runs - seed))
+        for seed in range(first_seed, first_seed + runs, size)
+    ]
+
+
+def balance(
+    loaded: LoadedScenario,
+    *,
+    runs: int,
+    first_seed: int = 0,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Play every player on seeds ``first_seed .. first_seed + runs - 1``; the report.
+
+    With ``jobs`` above 1 the chunks of seeds are played by that many processes. The
+    report is the JSON-ready object of :func:`game.balance.report.report`.
+    """
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1; got {runs}")
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ValueError(f"jobs must be between 1 and {MAX_JOBS}; got {jobs}")
+    rules = prepare(loaded.scenario)
+    everyone = players(rules)
+    games = runs * len(everyone)
+    totals = [Tally.empty(rules) for _ in everyone]
+    plan = chunks(first_seed, runs, jobs)
+    played = 0
+
+    def take(part: list[Tally], count: int) -> None:
+        nonlocal played
+        for total, more in zip(totals, part, strict=True):
+            total.add(more)
+        played += count * len(everyone)
+        if progress is not None:
+            progress(played, games)
+
+    if progress is not None:
+        progress(0, games)
+    if jobs == 1 or len(plan) == 1:
+        table = _Table(rules, everyone)
+        for first, count in plan:
+            take(_play(table, first, count), count)
+    else:
+        pool = _pool(jobs, loaded.scenario)
+        try:
+            parts = pool.map(_play_in_worker, *zip(*plan, strict=True))
+            for (_, count), part in zip(plan, parts, strict=True):
+                take(part, count)
+        finally:  # on an interrupt or an error, the chunks not yet started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
+    return report(loaded, rules, everyone, totals, first_seed=first_seed)
+
+
+def _pool(jobs: int, scenario: Scenario) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_set_table, initargs=(scenario,))
