@@ -1,0 +1,990 @@
+"""Checks that catch meaning: what a valid scenario says that can never happen.
+
+The loader refuses files that break the format. These checks read a scenario that loaded
+and find what it says that the game can never do: a trigger that cannot hold within the
+scenario's time, a goal or condition outside what the engine can produce (an F1 above 1),
+a requirement that can never be met (a task that needs itself, a cycle), a choice with no
+effect, a job too long for the scenario, a reference step that names what never exists.
+
+Conditions are judged by interval arithmetic over their checked tree: every name and
+function has the range of values the engine can give it in this scenario (an F1 is 0 to
+1, ``day`` is 1 to ``time.days``, a task that can never be queued is never done), and a
+comparison whose sides can never meet is always false. What can be reached (tasks, jobs,
+events, choices) is found by a fixed point: nothing at first, then whatever a condition
+allows given what is reachable so far, until nothing changes; whatever is left out waits
+on something unreachable, or on itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from game.scenario.actions import (
+    AtChoose,
+    AtQueueTask,
+    AtRestartJob,
+    AtShip,
+    AtStartJob,
+    AtStopJob,
+)
+from game.scenario.expr import INFRA_CAPABILITIES, Expr, dotted_name
+from game.scenario.model import MAX_LEVEL, Effect, Scenario, TrainingJob
+from game.scenario.yaml_source import Document
+
+Severity = Literal["error", "warning"]
+Path: TypeAlias = tuple[str | int, ...]
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem at a place in the scenario document.
+
+    ``col`` is a column (from 0) inside the condition text at ``path``, when the problem
+    is a piece of a condition.
+    """
+
+    path: Path
+    severity: Severity
+    message: str
+    col: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Notice:
+    """A finding placed in a file; ``line`` and ``col`` are 1-based."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+def lint(scenario: Scenario) -> list[Finding]:
+    """Every meaning problem of a scenario that loaded, in no particular order."""
+    return _Linter(scenario).run()
+
+
+def place(findings: list[Finding], document: Document, name: str) -> list[Notice]:
+    """The findings at their lines and columns in the file, sorted by place."""
+    notices = {_placed(finding, document, name) for finding in findings}
+    return sorted(notices)
+
+
+def _placed(finding: Finding, document: Document, name: str) -> Notice:
+    path = finding.path
+    pos = document.values.get(path)
+    while pos is None and path:
+        path = path[:-1]
+        pos = document.values.get(path)
+    if pos is None:
+        return Notice(name, 1, 1, finding.severity, finding.message)
+    col = pos.col
+    if finding.col is not None and pos.inner is not None and path == finding.path:
+        value = _value_at(document, path)
+        lead = len(value) - len(value.lstrip()) if isinstance(value, str) else 0
+        col += pos.inner + lead + finding.col
+    return Notice(name, pos.line, col, finding.severity, finding.message)
+
+
+def _value_at(document: Document, path: Path) -> object:
+    value: object = document.data
+    for step in path:
+        if isinstance(value, dict) and isinstance(step, str):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+# --- intervals -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values an expression can take: ``lo`` to ``hi``, and why, when it is not obvious.
+
+    ``truth`` is True or False when the value is sure to be true or false, else None.
+    """
+
+    lo: float
+    hi: float
+    why: str = ""
+    sure: bool | None = None
+    """The truth, when it is known although the range holds 0 (``a or b``)."""
+
+    @property
+    def truth(self) -> bool | None:
+        """Whether the value is surely true (not 0), surely false (0), or either."""
+        if self.sure is not None:
+            return self.sure
+        if self.lo == 0 and self.hi == 0:
+            return False
+        if self.lo > 0 or self.hi < 0:
+            return True
+        return None
+
+
+BOOL = Range(0, 1)
+FALSE = Range(0, 0)
+TRUE = Range(1, 1)
+COUNT = Range(0, INF)
+ANY = Range(-INF, INF)
+
+
+def _truth_range(truth: bool | None) -> Range:
+    return BOOL if truth is None else TRUE if truth else FALSE
+
+
+def _fix(value: float, fallback: float) -> float:
+    return fallback if math.isnan(value) else value
+
+
+def _add(a: Range, b: Range) -> Range:
+    return Range(_fix(a.lo + b.lo, -INF), _fix(a.hi + b.hi, INF))
+
+
+def _neg(a: Range) -> Range:
+    return Range(-a.hi, -a.lo)
+
+
+def _times(x: float, y: float) -> float:
+    return 0.0 if x == 0 or y == 0 else x * y
+
+
+def _mul(a: Range, b: Range) -> Range:
+    products = [_times(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+    return Range(min(products), max(products))
+
+
+def _div(a: Range, b: Range) -> Range:
+    """Division as the engine does it: dividing by zero gives 0."""
+    if b.lo == 0 and b.hi == 0:
+        return FALSE
+    if a.lo == 0 and a.hi == 0:
+        return FALSE
+    bounds = (a.lo, a.hi, b.lo, b.hi)
+    if (b.lo > 0 or b.hi < 0) and all(math.isfinite(x) for x in bounds):
+        quotients = [x / y for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+        return Range(min(quotients), max(quotients))
+    if a.lo >= 0 and b.lo >= 0:
+        return COUNT
+    return ANY
+
+
+def _hull(ranges: list[Range]) -> Range:
+    return Range(min(r.lo for r in ranges), max(r.hi for r in ranges))
+
+
+def _compare(op: ast.cmpop, a: Range, b: Range) -> bool | None:
+    """Whether ``a op b`` surely holds, surely fails, or may go either way."""
+    if isinstance(op, ast.Lt):
+        return True if a.hi < b.lo else False if a.lo >= b.hi else None
+    if isinstance(op, ast.LtE):
+        return True if a.hi <= b.lo else False if a.lo > b.hi else None
+    if isinstance(op, ast.Gt):
+        return True if a.lo > b.hi else False if a.hi <= b.lo else None
+    if isinstance(op, ast.GtE):
+        return True if a.lo >= b.hi else False if a.hi < b.lo else None
+    apart = a.hi < b.lo or b.hi < a.lo
+    same = a.lo == a.hi == b.lo == b.hi
+    if isinstance(op, ast.Eq):
+        return False if apart else True if same else None
+    return True if apart else False if same else None
+
+
+def _number(value: float) -> str:
+    if value == INF:
+        return "unbounded"
+    if value == -INF:
+        return "-unbounded"
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:g}"
+
+
+def describe(r: Range) -> str:
+    """The range in words: ``1 to 2``, ``at least 0``, ``always 0``."""
+    if r.lo == r.hi:
+        return f"always {_number(r.lo)}"
+    if r.lo == -INF and r.hi == INF:
+        return "any number"
+    if r.lo == -INF:
+        return f"at most {_number(r.hi)}"
+    if r.hi == INF:
+        return f"at least {_number(r.lo)}"
+    return f"{_number(r.lo)} to {_number(r.hi)}"
+
+
+# --- what conditions can read ---------------------------------------------------------------
+
+Key: TypeAlias = tuple[str, ...]
+"""A leaf of a condition: ``("name", "trust")`` or ``("done", "task_id")``."""
+
+
+@dataclass
+class Ranges:
+    """The range of every name and function call a condition can read, at one kind of moment."""
+
+    names: dict[str, Range]
+    calls: dict[Key, Range]
+    default_call: dict[str, Range]
+
+    def call(self, fname: str, args: tuple[str, ...]) -> Range:
+        """The range of a named function call."""
+        return self.calls.get((fname, *args), self.default_call[fname])
+
+    def with_calls(self, overrides: Mapping[Key, Range]) -> Ranges:
+        """A copy in which some calls have other ranges."""
+        return Ranges(self.names, {**self.calls, **overrides}, self.default_call)
+
+
+def leaf(node: ast.expr) -> tuple[str, Key] | None:
+    """The source and key of a name or a named function call, else None."""
+    name = dotted_name(node) if isinstance(node, ast.Name | ast.Attribute) else None
+    if name is not None:
+        return name, ("name", name)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        args = tuple(str(a.value) for a in node.args if isinstance(a, ast.Constant))
+        if node.func.id in ("min", "max", "abs"):
+            return None
+        quoted = ", ".join(f'"{a}"' for a in args)
+        return f"{node.func.id}({quoted})", (node.func.id, *args)
+    return None
+
+
+class Evaluator:
+    """Interval arithmetic over a checked condition tree."""
+
+    def __init__(self, ranges: Ranges) -> None:
+        self.ranges = ranges
+
+    def value(self, node: ast.expr) -> Range:
+        """The range of values the node can take."""
+        if isinstance(node, ast.Constant):
+            number = float(node.value) if isinstance(node.value, int | float) else 0.0
+            return Range(number, number)
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = dotted_name(node) or ""
+            if name in ("true", "True"):
+                return TRUE
+            if name in ("false", "False"):
+                return FALSE
+            return self.ranges.names.get(name, ANY)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self._call(node)
+        if isinstance(node, ast.UnaryOp):
+            inner = self.value(node.operand)
+            if isinstance(node.op, ast.Not):
+                truth = inner.truth
+                return _truth_range(None if truth is None else not truth)
+            return _neg(inner) if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            return self._arith(node)
+        if isinstance(node, ast.BoolOp):
+            return self._logic(node)
+        if isinstance(node, ast.Compare):
+            return _truth_range(self.compare(node))
+        return ANY
+
+    def _call(self, node: ast.Call) -> Range:
+        assert isinstance(node.func, ast.Name)
+        fname = node.func.id
+        if fname in ("min", "max"):
+            values = [self.value(a) for a in node.args]
+            pick = min if fname == "min" else max
+            return Range(pick(v.lo for v in values), pick(v.hi for v in values))
+        if fname == "abs":
+            inner = self.value(node.args[0])
+            if inner.lo >= 0:
+                return inner
+            if inner.hi <= 0:
+                return _neg(inner)
+            return Range(0, max(-inner.lo, inner.hi))
+        ids = tuple(str(a.value) for a in node.args if isinstance(a, ast.Constant))
+        return self.ranges.call(fname, ids)
+
+    def _arith(self, node: ast.BinOp) -> Range:
+        a, b = self.value(node.left), self.value(node.right)
+        if isinstance(node.op, ast.Add):
+            return _add(a, b)
+        if isinstance(node.op, ast.Sub):
+            return _add(a, _neg(b))
+        if isinstance(node.op, ast.Mult):
+            return _mul(a, b)
+        return _div(a, b)
+
+    def _logic(self, node: ast.BoolOp) -> Range:
+        parts = [self.value(v) for v in node.values]
+        truths = [p.truth for p in parts]
+        if isinstance(node.op, ast.And):
+            truth = False if False in truths else True if all(truths) else None
+        else:
+            truth = True if True in truths else False if all(t is False for t in truths) else None
+        if truth is False:
+            return FALSE  # the falsy operand it stops at is 0
+        whole = _hull(parts)
+        return Range(whole.lo, whole.hi, sure=truth)
+
+    def compare(self, node: ast.Compare) -> bool | None:
+        """Whether a (possibly chained) comparison surely holds, fails, or may go either way."""
+        sides = [self.value(node.left), *(self.value(c) for c in node.comparators)]
+        results = [_compare(op, sides[i], sides[i + 1]) for i, op in enumerate(node.ops)]
+        if False in results:
+            return False
+        return True if all(results) else None
+
+    def culprit(self, node: ast.expr) -> ast.expr:
+        """The smallest piece of a surely false node that makes it false."""
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            for value in node.values:
+                if self.value(value).truth is False:
+                    return self.culprit(value)
+        return node
+
+
+# --- the linter ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reach:
+    """What can happen in a game of the scenario."""
+
+    tasks: set[str] = field(default_factory=set)
+    jobs: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    choices: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A kind of moment at which conditions are read, with the clock's range there."""
+
+    first_tick: int
+    last_tick: int
+    at_end: bool = False
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A condition to judge: where it is, what it belongs to, when it is read."""
+
+    path: Path
+    expr: Expr
+    title: str
+    """What can never happen, such as ``this event can never fire``."""
+    moment: Moment
+    own: Mapping[Key, Range] = field(default_factory=dict)
+    """Calls whose range differs while the condition matters (a task's own done())."""
+    owner: Key | None = None
+
+
+class _Linter:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        time = scenario.time
+        self.tick_hours = time.tick_hours
+        self.total_ticks = time.total_ticks
+        self.ticks_per_day = round(time.hours_per_day * 60) // time.tick_minutes
+        self.last_event_tick = self.total_ticks - 1
+        self.total_hours = self.total_ticks * self.tick_hours
+        self.findings: list[Finding] = []
+        self.effects = list(self._all_effects())
+        self.reach = Reach()
+
+    def run(self) -> list[Finding]:
+        self.reach = self._reachable()
+        self._check_conditions()
+        self._check_choices()
+        self._check_jobs()
+        self._check_reference()
+        return self.findings
+
+    def add(self, path: Path, severity: Severity, message: str, col: int | None = None) -> None:
+        self.findings.append(Finding(path, severity, message, col))
+
+    # --- the scenario's facts
+
+    def _all_effects(self) -> Iterator[tuple[Key, Path, Effect]]:
+        """Every effect with its source (what must happen for it to apply) and path."""
+        for t, task in enumerate(self.s.tasks):
+            for i, e in enumerate(task.effects):
+                yield ("done", task.id), ("tasks", t, "effects", i), e
+        for v, event in enumerate(self.s.events):
+            for i, e in enumerate(event.effects):
+                yield ("fired", event.id), ("events", v, "effects", i), e
+            for c, choice in enumerate(event.choices):
+                base: Path = ("events", v, "choices", c)
+                source: Key = ("chose", event.id, choice.id)
+                for i, e in enumerate(choice.effects):
+                    yield source, (*base, "effects", i), e
+                for o, outcome in enumerate(choice.outcomes):
+                    for i, e in enumerate(outcome.effects):
+                        yield source, (*base, "outcomes", o, "effects", i), e
+
+    def _can_apply(self, source: Key, reach: Reach) -> bool:
+        if source[0] == "done":
+            return source[1] in reach.tasks
+        if source[0] == "fired":
+            return source[1] in reach.events
+        return (source[1], source[2]) in reach.choices
+
+    def _variable_range(self, name: str) -> Range:
+        start = self.s.variables[name]
+        values = [start]
+        up = down = False
+        for _, _, effect in self.effects:
+            if effect.set is not None and name in effect.set:
+                values.append(effect.set[name])
+            if effect.add is not None and name in effect.add:
+                up |= effect.add[name] > 0
+                down |= effect.add[name] < 0
+        lo, hi = min(values), max(values)
+        why = f"effects keep vars.{name} between {_number(-INF if down else lo)} and "
+        why += f"{_number(INF if up else hi)}"
+        return Range(-INF if down else lo, INF if up else hi, why)
+
+    def _names(self, moment: Moment) -> dict[str, Range]:
+        s, th = self.s, self.tick_hours
+        first, last = moment.first_tick, moment.last_tick
+        days = s.time.days
+        when = "when the scenario ends" if moment.at_end else "while events are checked"
+        clock = f"{when} (the scenario lasts {self.total_hours:g} hours, {days} day(s))"
+        income = any(e.money is not None and e.money > 0 for _, _, e in self.effects)
+        spikes = [e.spike.multiplier for _, _, e in self.effects if e.spike is not None]
+        outages = [e.outage for _, _, e in self.effects if e.outage is not None]
+        f1 = "an F1 score is 0 to 1"
+        names: dict[str, Range] = {
+            "hour": Range(first * th, last * th, clock),
+            "tick": Range(first, last, clock),
+            "day": Range(
+                min(first // self.ticks_per_day + 1, days),
+                min(last // self.ticks_per_day + 1, days),
+                clock,
+            ),
+            "hours_left": Range(
+                (self.total_ticks - last) * th, (self.total_ticks - first) * th, clock
+            ),
+            "money": Range(
+                -INF,
+                INF if income else s.budget,
+                "" if income else "no effect brings money in, so money never exceeds the budget",
+            ),
+            "spent": Range(
+                -INF if income else 0,
+                INF,
+                "" if income else "no effect brings money in, so nothing is ever earned back",
+            ),
+            "budget": Range(s.budget, s.budget),
+            "trust": Range(0, 100, "trust is 0 to 100"),
+            "insight": Range(0, INF, "insight is never negative"),
+            "reliability": Range(0, 100, "reliability is 0 to 100"),
+            "escalation_rate": Range(0, 100, "a rate is a percentage, 0 to 100"),
+            "outage": Range(
+                0,
+                max(outages, default=0.0),
+                "no effect starts an outage longer than that",
+            ),
+            "spike": Range(1, max(spikes, default=1.0), "no effect multiplies traffic more"),
+            "judge_calibrated": BOOL,
+            "prod.quality": Range(0, 1, f1),
+            "prod.hallucination": Range(0, 100, "a hallucination rate is 0 to 100 percent"),
+            "prod.latency_ms": Range(0, INF, "a latency is never negative"),
+        }
+        for count in (
+            "incidents",
+            "shipped",
+            "shipped_unevaluated",
+            "shipped_untested",
+            "evals_run",
+            "ab_tests_run",
+            "requests.total",
+            "requests.failed",
+            "requests.degraded",
+            "requests.hallucinated",
+        ):
+            names[count] = Range(0, INF, "a count is never negative")
+        for seg in s.segments:
+            names[f"labels.{seg.id}"] = Range(0, INF, "a count is never negative")
+            names[f"golden.{seg.id}"] = Range(0, INF, "a count is never negative")
+            names[f"traffic.{seg.id}"] = Range(0, 100, "a share of traffic is 0 to 100")
+            names[f"prod.f1.{seg.id}"] = Range(0, 1, f1)
+        for cap in INFRA_CAPABILITIES:
+            names[f"infra.{cap}"] = Range(0, MAX_LEVEL, f"infra levels are 0 to {MAX_LEVEL}")
+        for var in s.variables:
+            names[f"vars.{var}"] = self._variable_range(var)
+        return names
+
+    def _ranges(self, moment: Moment, reach: Reach) -> Ranges:
+        defaults = {
+            "done": BOOL,
+            "queued": BOOL,
+            "running": BOOL,
+            "completed": COUNT,
+            "started": COUNT,
+            "collapsed": COUNT,
+            "fired": COUNT,
+            "chose": BOOL,
+            "shipped_from": BOOL,
+        }
+        calls: dict[Key, Range] = {}
+        for task in self.s.tasks:
+            if task.id not in reach.tasks:
+                why = f"task '{task.id}' can never be queued"
+                calls[("done", task.id)] = calls[("queued", task.id)] = Range(0, 0, why)
+            elif moment.at_end:
+                calls[("queued", task.id)] = BOOL
+        for job in self.s.jobs:
+            if job.id not in reach.jobs:
+                why = f"job '{job.id}' can never start"
+                for fname in ("running", "completed", "started", "collapsed", "shipped_from"):
+                    calls[(fname, job.id)] = Range(0, 0, why)
+                continue
+            if not isinstance(job, TrainingJob):
+                why = f"'{job.id}' is a {job.kind} job: it makes no model, and never collapses"
+                calls[("shipped_from", job.id)] = Range(0, 0, why)
+                calls[("collapsed", job.id)] = Range(0, 0, why)
+            if moment.at_end:
+                why = "every run has stopped when the scenario ends"
+                calls[("running", job.id)] = Range(0, 0, why)
+        for event in self.s.events:
+            if event.id not in reach.events:
+                calls[("fired", event.id)] = Range(0, 0, f"event '{event.id}' can never fire")
+            elif not event.trigger.repeat:
+                calls[("fired", event.id)] = Range(0, 1, f"event '{event.id}' fires at most once")
+            for choice in event.choices:
+                if (event.id, choice.id) not in reach.choices:
+                    why = f"choice '{choice.id}' of event '{event.id}' can never be taken"
+                    calls[("chose", event.id, choice.id)] = Range(0, 0, why)
+        return Ranges(self._names(moment), calls, defaults)
+
+    # --- moments and subjects
+
+    def _boundaries(self, first: int = 0) -> Moment:
+        return Moment(first, self.last_event_tick)
+
+    def _anytime(self) -> Moment:
+        return Moment(0, self.total_ticks)
+
+    def _end(self) -> Moment:
+        return Moment(self.total_ticks, self.total_ticks, at_end=True)
+
+    def _trigger_moment(self, at: float | None) -> Moment:
+        first = 0 if at is None else math.ceil(at / self.tick_hours - 1e-9)
+        return self._boundaries(min(first, self.last_event_tick))
+
+    def _subjects(self) -> Iterator[Subject]:
+        s = self.s
+        for t, task in enumerate(s.tasks):
+            if task.requires is not None:
+                own: dict[Key, Range] = {
+                    ("done", task.id): Range(0, 0, "a task cannot be queued once it is done"),
+                    ("queued", task.id): Range(0, 0, "a task cannot be queued while it is queued"),
+                }
+                yield Subject(
+                    ("tasks", t, "requires"),
+                    task.requires,
+                    f"task '{task.id}' can never be queued",
+                    self._anytime(),
+                    own,
+                    ("task", task.id),
+                )
+        for j, job in enumerate(s.jobs):
+            if job.requires is not None:
+                why = "a job has no runs before its first start"
+                own = {(f, job.id): Range(0, 0, why) for f in ("completed", "started", "collapsed")}
+                own[("running", job.id)] = Range(0, 0, why)
+                own[("shipped_from", job.id)] = Range(0, 0, why)
+                yield Subject(
+                    ("jobs", j, "requires"),
+                    job.requires,
+                    f"job '{job.id}' can never start",
+                    self._anytime(),
+                    own,
+                    ("job", job.id),
+                )
+        for v, event in enumerate(s.events):
+            moment = self._trigger_moment(event.trigger.at)
+            if event.trigger.when is not None:
+                why = "an event has not fired before it first fires"
+                yield Subject(
+                    ("events", v, "trigger", "when"),
+                    event.trigger.when,
+                    f"event '{event.id}' can never fire",
+                    moment,
+                    {("fired", event.id): Range(0, 0, why)},
+                    ("event", event.id),
+                )
+            for c, choice in enumerate(event.choices):
+                if choice.requires is not None:
+                    why = "a choice has not been taken before it is first taken"
+                    yield Subject(
+                        ("events", v, "choices", c, "requires"),
+                        choice.requires,
+                        f"choice '{choice.id}' can never be taken",
+                        Moment(moment.first_tick, self.total_ticks),
+                        {("chose", event.id, choice.id): Range(0, 0, why)},
+                        ("choice", event.id, choice.id),
+                    )
+        for g, goal in enumerate(s.goals):
+            yield Subject(
+                ("goals", g, "when"), goal.when, f"goal '{goal.id}' can never be met", self._end()
+            )
+        for i, lesson in enumerate(s.debrief.lessons):
+            if lesson.when is not None:
+                yield Subject(
+                    ("debrief", "lessons", i, "when"),
+                    lesson.when,
+                    "this lesson can never show",
+                    self._end(),
+                )
+
+    # --- what can happen
+
+    def _reachable(self) -> Reach:
+        reach = Reach()
+        subjects = {s.owner: s for s in self._subjects() if s.owner is not None}
+        while True:
+            before = (len(reach.tasks), len(reach.jobs), len(reach.events), len(reach.choices))
+            pushed = {
+                (effect.queue if effect.queue else effect.start_job)
+                for source, _, effect in self.effects
+                if (effect.queue or effect.start_job) and self._can_apply(source, reach)
+            }
+            for task in self.s.tasks:
+                if task.id in pushed or self._may_hold(subjects.get(("task", task.id)), reach):
+                    reach.tasks.add(task.id)
+            for job in self.s.jobs:
+                if self._may_hold(subjects.get(("job", job.id)), reach):
+                    reach.jobs.add(job.id)
+            for event in self.s.events:
+                if self._may_hold(subjects.get(("event", event.id)), reach):
+                    reach.events.add(event.id)
+                    for choice in event.choices:
+                        owner = ("choice", event.id, choice.id)
+                        if self._may_hold(subjects.get(owner), reach):
+                            reach.choices.add((event.id, choice.id))
+            after = (len(reach.tasks), len(reach.jobs), len(reach.events), len(reach.choices))
+            if after == before:
+                return reach
+
+    def _may_hold(self, subject: Subject | None, reach: Reach) -> bool:
+        if subject is None:
+            return True
+        ranges = self._ranges(subject.moment, reach).with_calls(subject.own)
+        return Evaluator(ranges).value(subject.expr.tree.body).truth is not False
+
+    # --- the checks
+
+    def _check_conditions(self) -> None:
+        everything = Reach(
+            tasks={t.id for t in self.s.tasks},
+            jobs={j.id for j in self.s.jobs},
+            events={e.id for e in self.s.events},
+            choices={(e.id, c.id) for e in self.s.events for c in e.choices},
+        )
+        for subject in self._subjects():
+            body = subject.expr.tree.body
+            free = Evaluator(self._ranges(subject.moment, everything))
+            if free.value(body).truth is False:
+                self._never(subject, free)
+                continue
+            alone = Evaluator(free.ranges.with_calls(subject.own))
+            if alone.value(body).truth is False:
+                self._never(subject, alone, own=True)
+                continue
+            final = Evaluator(self._ranges(subject.moment, self.reach).with_calls(subject.own))
+            if final.value(body).truth is False:
+                self._never(subject, final, cycle=self._cycle(subject))
+
+    def _never(
+        self, subject: Subject, ev: Evaluator, *, own: bool = False, cycle: str = ""
+    ) -> None:
+        piece = ev.culprit(subject.expr.tree.body)
+        text = ast.get_source_segment(subject.expr.source, piece) or ast.unparse(piece)
+        col = _column(subject.expr, piece)
+        if own:
+            whys = [ev.ranges.call(key[0], key[1:]).why for _, key in _leaves(piece)]
+            why = next((w for w in whys if w), "")
+            message = f"{subject.title}: it requires itself ({text}), and {why}"
+            self.add(subject.path, "error", message, col)
+            return
+        reasons: list[str] = []
+        for source, key in _leaves(piece):
+            r = ev.ranges.call(key[0], key[1:]) if key[0] != "name" else ev.value(_node(source))
+            reasons.append(f"{source} is {describe(r)}" + (f" ({r.why})" if r.why else ""))
+        message = f"{subject.title}: {text} is never true"
+        if cycle:
+            message += f"; the requirements form a cycle: {cycle}"
+        elif reasons:
+            message += ", since " + "; ".join(dict.fromkeys(reasons))
+        self.add(subject.path, "error", message, col)
+
+    def _cycle(self, subject: Subject) -> str:
+        """``a needs b, b needs a`` when the subject waits on itself through others."""
+        by_owner = {s.owner: s for s in self._subjects() if s.owner is not None}
+        chain: list[Key] = []
+        current = subject.owner
+        while current is not None and current not in chain:
+            chain.append(current)
+            ahead = by_owner.get(current)
+            current = self._first_unreachable(ahead) if ahead is not None else None
+        if current is None or current != subject.owner:
+            return ""
+        names = [f"{kind} '{rest[-1]}'" for kind, *rest in chain]
+        pairs = zip(names, [*names[1:], names[0]], strict=True)
+        return ", ".join(f"{a} needs {b}" for a, b in pairs)
+
+    def _first_unreachable(self, subject: Subject) -> Key | None:
+        for _, key in _leaves(subject.expr.tree.body):
+            fname, args = key[0], key[1:]
+            if fname in ("done", "queued") and args[0] not in self.reach.tasks:
+                return ("task", args[0])
+            job_call = fname in ("running", "completed", "started", "collapsed", "shipped_from")
+            if job_call and args[0] not in self.reach.jobs:
+                return ("job", args[0])
+            if fname == "fired" and args[0] not in self.reach.events:
+                return ("event", args[0])
+            if fname == "chose" and (args[0], args[1]) not in self.reach.choices:
+                return ("choice", args[0], args[1])
+        return None
+
+    def _check_choices(self) -> None:
+        read = {
+            key
+            for subject in self._subjects()
+            for _, key in _leaves(subject.expr.tree.body)
+            if key[0] == "chose"
+        }
+        for v, event in enumerate(self.s.events):
+            for c, choice in enumerate(event.choices):
+                path: Path = ("events", v, "choices", c)
+                does = bool(
+                    choice.effects
+                    or any(o.effects for o in choice.outcomes)
+                    or choice.cost
+                    or any(choice.hours.values())
+                    or ("chose", event.id, choice.id) in read
+                )
+                if choice.wait and does:
+                    self.add(
+                        (*path, "wait"),
+                        "warning",
+                        f"choice '{choice.id}' says wait: true (it does nothing on purpose), "
+                        "but it has effects, a cost, hours, or a condition reads it",
+                    )
+                elif not choice.wait and not does:
+                    self.add(
+                        (*path, "id"),
+                        "warning",
+                        f"choice '{choice.id}' has no effect: no effects, outcomes, cost or "
+                        f'hours, and no condition reads chose("{event.id}", "{choice.id}"); '
+                        "if it does nothing on purpose, add wait: true",
+                    )
+
+    def _check_jobs(self) -> None:
+        for j, job in enumerate(self.s.jobs):
+            if job.hours > self.total_hours + 1e-9:
+                self.add(
+                    ("jobs", j, "hours"),
+                    "warning",
+                    f"job '{job.id}' takes {job.hours:g} hours, but the scenario lasts "
+                    f"{self.total_hours:g}: a run can never finish",
+                )
+
+    # --- the reference solution
+
+    def _check_reference(self) -> None:
+        jobs = {job.id: job for job in self.s.jobs}
+        pushed = {e.start_job for _, _, e in self.effects if e.start_job}
+        events = {event.id: event for event in self.s.events}
+        starts: dict[str, list[float]] = {}
+        order = sorted(range(len(self.s.reference)), key=lambda k: self.s.reference[k].at)
+        for k in order:
+            step = self.s.reference[k]
+            path: Path = ("reference", k)
+            if isinstance(step, AtQueueTask) and step.task not in self.reach.tasks:
+                self.add(
+                    (*path, "task"),
+                    "error",
+                    f"this step can never be taken: task '{step.task}' can never be queued "
+                    "(see its requires)",
+                )
+            elif isinstance(step, AtStartJob):
+                job = jobs[step.job]
+                if step.job not in self.reach.jobs:
+                    self.add(
+                        (*path, "job"),
+                        "error",
+                        f"this step can never be taken: job '{step.job}' can never start "
+                        "(see its requires)",
+                    )
+                if job.kind == "ab_test" and step.model is None:
+                    self.add(
+                        (*path, "job"),
+                        "error",
+                        f"'{step.job}' is an A/B test: it needs a model to try, "
+                        "such as model: JOB-1",
+                    )
+                if step.model is not None:
+                    self._check_model(path, step.at, step.model, starts, jobs, pushed)
+                finish = step.at + job.hours
+                if finish > self.total_hours + 1e-9:
+                    self.add(
+                        (*path, "at"),
+                        "warning",
+                        f"a run of '{step.job}' started at hour {step.at:g} takes "
+                        f"{job.hours:g} hours and cannot finish before the end "
+                        f"(hour {self.total_hours:g})",
+                    )
+                starts.setdefault(step.job, []).append(step.at)
+            elif isinstance(step, AtShip):
+                self._check_model(path, step.at, step.model, starts, jobs, pushed)
+            elif isinstance(step, AtStopJob | AtRestartJob):
+                self._check_run(path, step, starts, jobs, pushed)
+            elif isinstance(step, AtChoose):
+                event = events[step.event]
+                if step.event not in self.reach.events:
+                    self.add(
+                        (*path, "event"),
+                        "error",
+                        f"this step can never be taken: event '{step.event}' can never fire",
+                    )
+                elif (step.event, step.choice) not in self.reach.choices:
+                    self.add(
+                        (*path, "choice"),
+                        "error",
+                        f"this step can never be taken: choice '{step.choice}' can never be "
+                        "taken (see its requires)",
+                    )
+                elif event.trigger.at is not None and step.at < event.trigger.at - 1e-9:
+                    self.add(
+                        (*path, "at"),
+                        "error",
+                        f"this step can never be taken: at hour {step.at:g} event "
+                        f"'{step.event}' has not fired yet (it fires from hour "
+                        f"{event.trigger.at:g})",
+                    )
+
+    def _check_model(
+        self,
+        path: Path,
+        at: float,
+        model: str,
+        starts: dict[str, list[float]],
+        jobs: Mapping[str, object],
+        pushed: set[str],
+    ) -> None:
+        if model == self.s.production.model.id:
+            return
+        job_id, number = _run_parts(model)
+        job = jobs.get(job_id)
+        where = (*path, "model")
+        known = f"'{self.s.production.model.id}' (production) or JOB-N for a training job"
+        if job is None or number is None:
+            self.add(where, "error", f"there is no model '{model}': models are {known}")
+            return
+        if not isinstance(job, TrainingJob):
+            self.add(
+                where,
+                "error",
+                f"there is no model '{model}': '{job_id}' is not a training job, "
+                "so its runs make no model",
+            )
+            return
+        self._check_number(where, at, model, job_id, number, starts, pushed, job.hours)
+
+    def _check_run(
+        self,
+        path: Path,
+        step: AtStopJob | AtRestartJob,
+        starts: dict[str, list[float]],
+        jobs: Mapping[str, object],
+        pushed: set[str],
+    ) -> None:
+        job_id, number = _run_parts(step.run)
+        job = jobs.get(job_id)
+        where = (*path, "run")
+        if job is None or number is None:
+            self.add(
+                where, "error", f"there is no run '{step.run}': runs are named JOB-N, as lora-1"
+            )
+            return
+        if isinstance(step, AtRestartJob) and not isinstance(job, TrainingJob):
+            self.add(
+                where, "error", f"only training runs restart, and '{job_id}' is not a training job"
+            )
+            return
+        self._check_number(where, step.at, step.run, job_id, number, starts, pushed, None)
+
+    def _check_number(
+        self,
+        where: Path,
+        at: float,
+        name: str,
+        job_id: str,
+        number: int,
+        starts: dict[str, list[float]],
+        pushed: set[str],
+        hours: float | None,
+    ) -> None:
+        if job_id in pushed:
+            return
+        earlier = [h for h in starts.get(job_id, []) if h <= at + 1e-9]
+        if number > len(earlier):
+            times = {0: "never starts", 1: "starts once", 2: "starts twice"}
+            said = times.get(len(earlier), f"starts {len(earlier)} times")
+            self.add(
+                where,
+                "error",
+                f"'{name}' does not exist at hour {at:g}: the reference {said} '{job_id}' by then",
+            )
+        elif hours is not None and earlier[number - 1] + hours > at + 1e-9:
+            self.add(
+                where,
+                "error",
+                f"'{name}' is not trained yet at hour {at:g}: its run starts at hour "
+                f"{earlier[number - 1]:g} and takes {hours:g} hours",
+            )
+
+
+def _run_parts(name: str) -> tuple[str, int | None]:
+    match = re.fullmatch(r"(.+)-([0-9]+)", name)
+    if match is None or int(match.group(2)) < 1:
+        return name, None
+    return match.group(1), int(match.group(2))
+
+
+def _leaves(node: ast.expr) -> list[tuple[str, Key]]:
+    """The names and named calls in a tree, in reading order, each once."""
+    found: list[tuple[int, str, Key]] = []
+    todo: list[ast.AST] = [node]
+    while todo:
+        child = todo.pop()
+        got = leaf(child) if isinstance(child, ast.expr) else None
+        if isinstance(child, ast.Call) and got is None:
+            todo.extend(child.args)
+        elif got is None:
+            todo.extend(ast.iter_child_nodes(child))
+        elif got[0] not in ("true", "false", "True", "False"):
+            found.append((int(getattr(child, "col_offset", 0)), *got))
+    found.sort(key=lambda item: item[0])
+    return list(dict.fromkeys((source, key) for _, source, key in found))
+
+
+def _node(source: str) -> ast.expr:
+    return ast.parse(source, mode="eval").body
+
+
+def _column(expr: Expr, piece: ast.expr) -> int:
+    offset = int(getattr(piece, "col_offset", 0))
+    return len(expr.source.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
