@@ -457,19 +457,26 @@ class _Linter:
         s, th = self.s, self.tick_hours
         first, last = moment.first_tick, moment.last_tick
         days = s.time.days
-        when = "when the scenario ends" if moment.at_end else "while events are checked"
-        clock = f"{when} (the scenario lasts {self.total_hours:g} hours, {days} day(s))"
+        total = self.total_hours
+        if moment.at_end:
+            clock = f"goals and lessons are read when the scenario ends, at hour {total:g}"
+        elif last == self.total_ticks:
+            clock = f"the scenario lasts {total:g} hours"
+        else:
+            clock = f"events are checked from hour {first * th:g} to hour {last * th:g}"
+            clock += f" in a scenario of {total:g} hours"
+        day_clock = f"the scenario has {days} day" + ("s" if days > 1 else "")
         income = any(e.money is not None and e.money > 0 for _, _, e in self.effects)
         spikes = [e.spike.multiplier for _, _, e in self.effects if e.spike is not None]
         outages = [e.outage for _, _, e in self.effects if e.outage is not None]
-        f1 = "an F1 score is 0 to 1"
+        f1 = "an F1 score"
         names: dict[str, Range] = {
             "hour": Range(first * th, last * th, clock),
             "tick": Range(first, last, clock),
             "day": Range(
                 min(first // self.ticks_per_day + 1, days),
                 min(last // self.ticks_per_day + 1, days),
-                clock,
+                day_clock,
             ),
             "hours_left": Range(
                 (self.total_ticks - last) * th, (self.total_ticks - first) * th, clock
@@ -485,10 +492,10 @@ class _Linter:
                 "" if income else "no effect brings money in, so nothing is ever earned back",
             ),
             "budget": Range(s.budget, s.budget),
-            "trust": Range(0, 100, "trust is 0 to 100"),
-            "insight": Range(0, INF, "insight is never negative"),
-            "reliability": Range(0, 100, "reliability is 0 to 100"),
-            "escalation_rate": Range(0, 100, "a rate is a percentage, 0 to 100"),
+            "trust": Range(0, 100),
+            "insight": Range(0, INF),
+            "reliability": Range(0, 100),
+            "escalation_rate": Range(0, 100, "a percentage"),
             "outage": Range(
                 0,
                 max(outages, default=0.0),
@@ -497,8 +504,8 @@ class _Linter:
             "spike": Range(1, max(spikes, default=1.0), "no effect multiplies traffic more"),
             "judge_calibrated": BOOL,
             "prod.quality": Range(0, 1, f1),
-            "prod.hallucination": Range(0, 100, "a hallucination rate is 0 to 100 percent"),
-            "prod.latency_ms": Range(0, INF, "a latency is never negative"),
+            "prod.hallucination": Range(0, 100, "a percentage"),
+            "prod.latency_ms": Range(0, INF, "a time"),
         }
         for count in (
             "incidents",
@@ -512,14 +519,14 @@ class _Linter:
             "requests.degraded",
             "requests.hallucinated",
         ):
-            names[count] = Range(0, INF, "a count is never negative")
+            names[count] = Range(0, INF, "a count")
         for seg in s.segments:
-            names[f"labels.{seg.id}"] = Range(0, INF, "a count is never negative")
-            names[f"golden.{seg.id}"] = Range(0, INF, "a count is never negative")
-            names[f"traffic.{seg.id}"] = Range(0, 100, "a share of traffic is 0 to 100")
+            names[f"labels.{seg.id}"] = Range(0, INF, "a count")
+            names[f"golden.{seg.id}"] = Range(0, INF, "a count")
+            names[f"traffic.{seg.id}"] = Range(0, 100, "a percentage of traffic")
             names[f"prod.f1.{seg.id}"] = Range(0, 1, f1)
         for cap in INFRA_CAPABILITIES:
-            names[f"infra.{cap}"] = Range(0, MAX_LEVEL, f"infra levels are 0 to {MAX_LEVEL}")
+            names[f"infra.{cap}"] = Range(0, MAX_LEVEL, "a level")
         for var in s.variables:
             names[f"vars.{var}"] = self._variable_range(var)
         return names
@@ -692,7 +699,10 @@ class _Linter:
             events={e.id for e in self.s.events},
             choices={(e.id, c.id) for e in self.s.events for c in e.choices},
         )
+        queued_by_effects = {("task", e.queue) for _, _, e in self.effects if e.queue}
         for subject in self._subjects():
+            if subject.owner in queued_by_effects:
+                continue  # an effect queues it: its requirement only keeps the player out
             body = subject.expr.tree.body
             free = Evaluator(self._ranges(subject.moment, everything))
             if free.value(body).truth is False:
@@ -941,12 +951,16 @@ class _Linter:
             return
         earlier = [h for h in starts.get(job_id, []) if h <= at + 1e-9]
         if number > len(earlier):
-            times = {0: "never starts", 1: "starts once", 2: "starts twice"}
-            said = times.get(len(earlier), f"starts {len(earlier)} times")
+            count = len(earlier)
+            said = {
+                0: f"does not start '{job_id}'",
+                1: f"starts '{job_id}' once",
+                2: f"starts '{job_id}' twice",
+            }.get(count, f"starts '{job_id}' {count} times")
             self.add(
                 where,
                 "error",
-                f"'{name}' does not exist at hour {at:g}: the reference {said} '{job_id}' by then",
+                f"'{name}' does not exist at hour {at:g}: the reference {said} by then",
             )
         elif hours is not None and earlier[number - 1] + hours > at + 1e-9:
             self.add(
