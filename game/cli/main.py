@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from game import __version__
-from game.cli import schema, simulate, validate, verify
+from game.cli import new, schema, simulate, validate, verify
 from game.cli.exit_codes import EXIT_OK
 
-COMMANDS: tuple[ModuleType, ...] = (validate, schema, simulate, verify)
+COMMANDS: tuple[ModuleType, ...] = (validate, schema, simulate, verify, new)
 
 
 def build_parser() -> argparse.ArgumentParser:
