@@ -1,8 +1,8 @@
 """Checks that catch meaning: each check's exact message and place, and no false alarms.
 
-``tests/broken/meaning_*.yaml`` are scenarios that load but say what can never happen;
-``tests/broken/meaning.txt`` holds what ``mlday validate`` prints for each, run in that
-folder. The rest of this file tests the interval arithmetic the checks rest on, and that
+``tests/broken/meaning/*.yaml`` are scenarios that load but say what can never happen;
+``tests/broken/meaning/expected.txt`` holds what ``mlday validate`` prints for each, run in
+that folder. The rest of this file tests the interval arithmetic the checks rest on, and that
 the shipped scenarios and conditions that can hold raise no false alarm.
 """
 
@@ -19,13 +19,14 @@ from game.scenario.load import load_scenario, load_scenario_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "broken"
+MEANING = BROKEN / "meaning"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def expected_output() -> dict[str, list[str]]:
     """The lines validate prints, per file of the meaning corpus."""
     found: dict[str, list[str]] = {}
-    for line in (BROKEN / "meaning.txt").read_text(encoding="utf-8").splitlines():
+    for line in (MEANING / "expected.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             name = line.split(":", 1)[0]
             found.setdefault(name, []).append(line)
@@ -36,14 +37,14 @@ EXPECTED = expected_output()
 
 
 def test_every_meaning_file_has_its_expected_output() -> None:
-    assert sorted(EXPECTED) == sorted(p.name for p in BROKEN.glob("meaning_*.yaml"))
+    assert sorted(EXPECTED) == sorted(p.name for p in MEANING.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_check_gives_its_exact_message_and_place(
     name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(BROKEN)
+    monkeypatch.chdir(MEANING)
     code = main(["validate", name])
     out, err = capsys.readouterr()
     assert out.splitlines() == EXPECTED[name]
@@ -55,10 +56,10 @@ def test_each_check_gives_its_exact_message_and_place(
 def test_warnings_alone_keep_exit_0_and_say_ok(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(BROKEN)
-    assert main(["validate", "meaning_job_too_long.yaml", "_base.yaml"]) == 0
+    monkeypatch.chdir(MEANING)
+    assert main(["validate", "job_too_long.yaml", "../_base.yaml"]) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[-2:] == ["meaning_job_too_long.yaml: ok (2 warnings)", "_base.yaml: ok"]
+    assert out.splitlines()[-2:] == ["job_too_long.yaml: ok (2 warnings)", "../_base.yaml: ok"]
     assert err.strip() == "2 files: 2 valid, 0 invalid"
 
 
