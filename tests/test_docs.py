@@ -570,3 +570,24 @@ def test_links_between_the_docs_resolve() -> None:
             if not (page.parent / target).exists():
                 problems.append(f"{page.name}: broken link to {target}")
     assert not problems, "\n".join(problems)
+
+
+def test_every_schema_property_is_in_the_authoring_guide() -> None:
+    from game.cli.schema import schema_document
+
+    guide = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_0-9]+)`", guide))
+
+    def keys(node: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, dict):
+            found |= set(node.get("properties") or {})
+            for value in node.values():
+                found |= keys(value)
+        elif isinstance(node, list):
+            for item in node:
+                found |= keys(item)
+        return found
+
+    missing = sorted(keys(schema_document()) - named)
+    assert missing == [], f"docs/authoring.md does not name: {missing}"
