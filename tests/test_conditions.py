@@ -105,6 +105,8 @@ def busy_state(rules: Rules) -> State:
         JobRun("lora-4", 0, "training", RUNNING, 8),
         JobRun("ev-1", 1, "eval", STOPPED, 2),
     ]
+    s.run_index = {run.id: index for index, run in enumerate(s.runs)}
+    s.running = [3, None]  # lora-4
     s.models.append(ModelRecord("lora-1", 0, [0.95, 0.8], 1.0, 400.0, 0.001, 4))
     s.prod = 1
     return s

@@ -1,4 +1,4 @@
-"""The game's draws: one seeded numpy Generator, read a block at a time."""
+"""The game's draws: numbers computed from the seed and a key, never from a stream."""
 
 from __future__ import annotations
 
@@ -6,74 +6,100 @@ import hashlib
 import math
 import statistics
 
-import numpy as np
 import pytest
 
-from game.core.draws import BLOCK, Draws, SeedWords
+from game.core.luck import FORMAT, Luck, key_bytes
 
 
-def test_the_same_seed_gives_the_same_numbers_across_blocks() -> None:
-    first, second = Draws.seeded(7), Draws.seeded(7)
-    for _ in range(3 * BLOCK):
-        assert first.random() == second.random()
-        assert first.standard_normal() == second.standard_normal()
-        assert first.exponential(2.0) == second.exponential(2.0)
+def test_a_draw_is_a_function_of_the_seed_and_the_key() -> None:
+    luck = Luck(7)
+    first = luck.uniform("dashboard", 3)
+    for other in range(50):  # drawing other keys in between changes nothing
+        luck.uniform("dashboard", other)
+        luck.normal("eval", "eval_golden", "baseline", "en", other)
+    assert luck.uniform("dashboard", 3) == first
+    assert Luck(7).uniform("dashboard", 3) == first
+    assert Luck(7).normal("x", 1) == Luck(7).normal("x", 1)
+    assert Luck(7).exponential(2.0, "x", 1) == Luck(7).exponential(2.0, "x", 1)
 
 
-def test_another_seed_gives_other_numbers() -> None:
-    assert [Draws.seeded(1).random() for _ in range(5)] != [
-        Draws.seeded(2).random() for _ in range(5)
-    ]
+def test_other_seeds_and_other_keys_give_other_numbers() -> None:
+    assert Luck(1).uniform("dashboard", 3) != Luck(2).uniform("dashboard", 3)
+    assert Luck(1).uniform("dashboard", 3) != Luck(1).uniform("dashboard", 4)
+    assert Luck(1).uniform("dashboard", 3) != Luck(1).uniform("event chance", 3)
 
 
-def test_numbers_come_from_the_generator_in_blocks() -> None:
-    draws = Draws.seeded(3)
-    block = np.random.Generator(np.random.PCG64(SeedWords(3))).random(BLOCK).tolist()
-    assert [draws.random() for _ in range(BLOCK)] == block[::-1]
-    assert draws.uniforms == []
-    draws.random()
-    assert len(draws.uniforms) == BLOCK - 1  # the next block, drawn only now
+def test_the_seed_and_the_key_are_hashed_as_canonical_bytes() -> None:
+    message = key_bytes(5, ("eval", "eval_golden", 12))
+    assert message == (FORMAT + "i5;s4:evals11:eval_goldeni12;").encode()
+    digest = hashlib.blake2b(message, digest_size=8).digest()
+    expected = ((int.from_bytes(digest, "little") >> 11) + 0.5) / 2**53
+    assert Luck(5).uniform("eval", "eval_golden", 12) == expected
+
+
+@pytest.mark.parametrize(
+    ("one", "two"),
+    [
+        (("ab", "c"), ("a", "bc")),  # texts are length-prefixed, not joined
+        (("a", 1), ("a", "1")),  # a count is not the text of its digits
+        (("a;", 1), ("a", ";", 1)),
+        (("i1;",), (1,)),
+        ((), ("",)),
+        ((12,), (1, 2)),
+    ],
+)
+def test_different_keys_never_share_bytes(
+    one: tuple[str | int, ...], two: tuple[str | int, ...]
+) -> None:
+    assert key_bytes(0, one) != key_bytes(0, two)
+    assert key_bytes(1, one) != key_bytes(12, one)
+
+
+def test_a_key_part_is_text_or_a_whole_number() -> None:
+    for bad in (1.0, True, None, b"x"):
+        with pytest.raises(TypeError, match="a key part is a str or an int"):
+            Luck(0).uniform("x", bad)  # type: ignore[arg-type]
+
+
+def test_any_text_makes_a_key() -> None:
+    assert 0.0 < Luck(0).uniform("\ud800", "é", "\n") < 1.0
 
 
 def test_distributions() -> None:
-    draws = Draws.seeded(11)
+    luck = Luck(11)
     n = 20_000
-    uniforms = [draws.random() for _ in range(n)]
-    assert all(0.0 <= u < 1.0 for u in uniforms)
+    uniforms = [luck.uniform("u", i) for i in range(n)]
+    assert all(0.0 < u < 1.0 for u in uniforms)
     assert statistics.fmean(uniforms) == pytest.approx(0.5, abs=4 * math.sqrt(1 / 12 / n))
-    normals = [draws.standard_normal() for _ in range(n)]
+    normals = [luck.normal("n", i) for i in range(n)]
     assert statistics.fmean(normals) == pytest.approx(0.0, abs=4 / math.sqrt(n))
     assert statistics.stdev(normals) == pytest.approx(1.0, abs=0.03)
-    waits = [draws.exponential(3.0) for _ in range(n)]
-    assert min(waits) >= 0.0
+    waits = [luck.exponential(3.0, "e", i) for i in range(n)]
+    assert min(waits) > 0.0
     assert statistics.fmean(waits) == pytest.approx(3.0, abs=4 * 3.0 / math.sqrt(n))
 
 
-def test_the_seed_words_are_the_blake2b_digest_of_the_seed() -> None:
-    words = SeedWords(3).generate_state(4, np.uint64)
-    digest = hashlib.blake2b((3).to_bytes(16, "little", signed=True), digest_size=32).digest()
-    assert words.dtype == np.uint64
-    assert [int(w) for w in words] == [
-        int.from_bytes(digest[i : i + 8], "little") for i in range(0, 32, 8)
-    ]
-    short = hashlib.blake2b((3).to_bytes(16, "little", signed=True), digest_size=8).digest()
-    assert SeedWords(3).generate_state(2).tolist() == [
-        int.from_bytes(short[i : i + 4], "little") for i in range(0, 8, 4)
-    ]
+def test_a_normal_is_the_quantile_of_its_keys_uniform() -> None:
+    luck = Luck(4)
+    u = luck.uniform("k", 9)
+    assert luck.normal("k", 9) == pytest.approx(statistics.NormalDist().inv_cdf(u), abs=1e-15)
+    assert luck.exponential(2.0, "k", 9) == pytest.approx(-math.log(u) * 2.0, abs=1e-15)
 
 
 def test_the_first_numbers_of_a_seed_are_fixed() -> None:
     """A seed means the same game on every machine and every release of this engine."""
-    draws = Draws.seeded(0)
-    assert draws.random() == pytest.approx(0.08643422977810122, abs=1e-15)
-    assert draws.standard_normal() == pytest.approx(-1.806794159894884, abs=1e-15)
+    luck = Luck(0)
+    assert luck.uniform("dashboard", 0) == pytest.approx(0.8533358582256205, abs=1e-15)
+    assert luck.normal("dashboard", 1) == pytest.approx(0.2589711855347594, abs=1e-15)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2**63 - 1])
-def test_every_seed_a_run_file_may_hold_seeds_a_generator(seed: int) -> None:
-    assert 0.0 <= Draws.seeded(seed).random() < 1.0
+@pytest.mark.parametrize("seed", [0, 1, -1, 2**63 - 1, 2**200])
+def test_every_whole_number_seeds_luck(seed: int) -> None:
+    assert 0.0 < Luck(seed).uniform("dashboard", 0) < 1.0
 
 
-def test_more_words_than_the_digest_holds_are_refused() -> None:
-    with pytest.raises(ValueError, match="cannot make 9 words"):
-        SeedWords(1).generate_state(9, np.uint64)
+def test_luck_is_its_seed() -> None:
+    assert Luck(3) == Luck(3)
+    assert Luck(3) != Luck(4)
+    with pytest.raises(AttributeError):
+        Luck(3).seed = 4  # type: ignore[misc]

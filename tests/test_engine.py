@@ -195,7 +195,7 @@ def test_different_seeds_usually_differ() -> None:
     rules = rich_rules()
     states = [snapshot(play_policy(rules, seed, "idle")) for seed in range(10)]
     assert len({s["traffic_counts"] for s in states}) == 10
-    assert len({s["rng"] for s in states}) == 10
+    assert len({s["luck"] for s in states}) == 10
 
 
 def test_interleaving_games_does_not_change_them() -> None:

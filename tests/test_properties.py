@@ -128,6 +128,13 @@ def check_bookkeeping(state: State, rules: Rules) -> None:
         i for i, run in enumerate(state.runs) if run.kind == "ab_test" and run.status == RUNNING
     ]
     assert testing == ([state.ab_run] if state.ab_run >= 0 else [])
+    assert state.run_index == {run.id: i for i, run in enumerate(state.runs)}
+    running: list[int | None] = [None] * len(rules.jobs)
+    for i, run in enumerate(state.runs):
+        if run.status == RUNNING:
+            assert running[run.job] is None  # a job runs once at a time
+            running[run.job] = i
+    assert state.running == running
     for model in state.models:
         if model.escalation_mix == state.traffic_mix:
             assert model.escalation == escalation_rate(rules, model.f1, state.traffic)

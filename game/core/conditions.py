@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from math import fsum
 from typing import Any
 
-from game.core.state import DONE, FINISHED, QUEUED, RUNNING, State
+from game.core.state import DONE, FINISHED, QUEUED, State
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -39,7 +39,7 @@ def _latency(s: State) -> float:
 
 
 def _running(s: State, job: int) -> bool:
-    return any(r.job == job and r.status == RUNNING for r in s.runs)
+    return s.running[job] is not None
 
 
 def _completed(s: State, job: int) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from game.core import act, events, jobs, production, work
-from game.core.draws import Draws
+from game.core.luck import Luck
 from game.core.rules import Rules
-from game.core.state import RUNNING, STOPPED, ModelRecord, State, Traffic
+from game.core.state import ModelRecord, State, Traffic
 from game.scenario.actions import (
     Action,
 )
@@ -31,7 +31,7 @@ def new_game(rules: Rules, seed: int) -> State:
     # every field of a new game).
     state = State.__new__(State)
     state.tick = 0
-    state.rng = Draws.seeded(seed)
+    state.luck = Luck(seed)
     state.money = start.money
     state.ledger = {}
     state.trust = start.trust
@@ -54,6 +54,8 @@ def new_game(rules: Rules, seed: int) -> State:
     state.ceiling_lift = [[0.0] * n_segments for _ in range(n_jobs)]
     state.hallucination_shift = [0.0] * n_jobs
     state.runs = []
+    state.run_index = {}
+    state.running = [None] * n_jobs
     state.run_counts = [0] * n_jobs
     state.ab_run = -1
     state.models = [
@@ -116,11 +118,7 @@ def advance(state: State, rules: Rules) -> None:
     state.tick += 1
     if state.tick >= rules.total_ticks:
         state.over = True
-        state.ab_run = -1
-        for run in state.runs:
-            if run.status == RUNNING:
-                run.status = STOPPED
-                run.failure = "still running when the scenario ended"
+        jobs.stop_at_the_end(state)
         return
     events.check(state, rules)
 

@@ -1,7 +1,7 @@
 """Events: scenario-authored triggers, texts and choices.
 
 At each tick boundary every event is checked in file order: its earliest hour, its
-cooldown, its condition, then its chance (one draw, only when the rest holds). A fired
+cooldown, its condition, then its chance (a draw keyed by the event and the tick). A fired
 event applies its effects at once and, when it has choices, waits for an answer.
 """
 
@@ -41,10 +41,8 @@ def check(state: State, rules: Rules) -> None:
         if when is not None and not when(state):
             continue
         chance = event.chance_per_tick
-        if chance < 1.0:
-            uniforms = state.rng.uniforms  # the next uniform, as Draws.random() hands it out
-            if (uniforms.pop() if uniforms else state.rng.random()) >= chance:
-                continue
+        if chance < 1.0 and state.luck.uniform("event chance", event.id, tick) >= chance:
+            continue
         _fire(state, rules, index, event)
         if not event.repeat:
             spent.append(index)
@@ -88,15 +86,17 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.EVENTS)
     if rule.outcome_weights:
-        outcome = _draw(state, rule.outcome_weights)
+        key = (rules.events[event].id, rule.spec.id, state.fired[event])
+        outcome = _pick(state.luck.uniform("event outcome", *key), rule.outcome_weights)
         picked = rule.spec.outcomes[outcome]
         if picked.text:
             note(state, "outcome", picked.text)
         apply_effects(state, rules, picked.effects, ledger.EVENTS)
 
 
-def _draw(state: State, weights: tuple[float, ...]) -> int:
-    target = float(state.rng.random()) * fsum(weights)
+def _pick(draw: float, weights: tuple[float, ...]) -> int:
+    """The outcome a uniform draw falls on: each takes a share of 0..1 by its weight."""
+    target = draw * fsum(weights)
     for index, weight in enumerate(weights):
         target -= weight
         if target < 0.0:

@@ -35,25 +35,25 @@ def find_model(state: State, model_id: str) -> int:
 
 def find_run(state: State, run_id: str) -> JobRun | None:
     """The run with this id, if any."""
-    for run in state.runs:
-        if run.id == run_id:
-            return run
-    return None
+    index = state.run_index.get(run_id)
+    return None if index is None else state.runs[index]
 
 
-def _running(state: State, job: int) -> bool:
+def is_running(state: State, job: int) -> bool:
     """Whether a run of the job is in progress."""
-    # A plain loop: any() over a generator costs several times more, on a hot path.
-    for run in state.runs:  # noqa: SIM110
-        if run.job == job and run.status == RUNNING:
-            return True
-    return False
+    return state.running[job] is not None
+
+
+def running_runs(state: State) -> list[JobRun]:
+    """The runs in progress, in the order they were started."""
+    indices = sorted(index for index in state.running if index is not None)
+    return [state.runs[index] for index in indices]
 
 
 def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | None:
     """Why the job cannot start now (on that model), or None when it can."""
     spec = rules.jobs[job]
-    if _running(state, job):
+    if is_running(state, job):
         return f"{spec.id} is already running"
     requires = rules.job_requires[job]
     if requires is not None and not requires(state):
@@ -72,18 +72,19 @@ def start_refusal(state: State, rules: Rules, job: int, model: int) -> str | Non
 def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
     """Start a run of a job (already checked by :func:`start_refusal`)."""
     spec = rules.jobs[job]
-    count = state.run_counts[job] + 1
-    state.run_counts[job] = count
-    run = JobRun(
-        f"{rules.job_ids[job]}-{count}", job, rules.job_kinds[job], RUNNING, state.tick, model
-    )
-    if type(spec) is TrainingJob:  # (not isinstance(): pydantic models check it slowly)
+    state.run_counts[job] += 1
+    run_id = f"{rules.job_ids[job]}-{state.run_counts[job]}"
+    run = JobRun(run_id, job, rules.job_kinds[job], RUNNING, state.tick, model)
+    index = len(state.runs)
+    state.runs.append(run)
+    state.run_index[run_id] = index
+    state.running[job] = index
+    if isinstance(spec, TrainingJob):
         run.labels = list(state.labels)
         run.base = state.prod
         _arm_collapse(state, run, spec)
-    elif run.kind == "ab_test":
-        state.ab_run = len(state.runs)
-    state.runs.append(run)
+    elif isinstance(spec, ABTestJob):
+        state.ab_run = index
     started, hours = rules.job_started[job]
     what = f" on {state.models[model].id}" if model >= 0 else ""
     note(state, "job", f"{started}{what} ({run.id}{hours}")
@@ -91,12 +92,16 @@ def start(state: State, rules: Rules, job: int, model: int) -> JobRun:
 
 
 def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
-    remaining = spec.hours - run.progress
-    when = collapse_time(state, spec, remaining)
-    run.collapse_at = -1.0 if when < 0 else run.progress + when
-    run.silent = False
-    if run.collapse_at >= 0:
-        run.silent = state.rng.random() * 100.0 < spec.collapse.silent
+    """Draw when (if ever) the run collapses in the hours it has left, and how.
+
+    The draws are keyed by the run and its attempt: 0 when it starts, k at its k-th
+    restart (each restart follows one failure, so k is the failures so far).
+    """
+    attempt = run.collapses
+    when = collapse_time(state, run.id, attempt, spec, spec.hours - run.progress)
+    run.collapse_at = -1.0 if when < 0.0 else run.progress + when
+    silent_draw = state.luck.uniform("collapse silent", run.id, attempt)
+    run.silent = run.collapse_at >= 0.0 and silent_draw * 100.0 < spec.collapse.silent
 
 
 def restart_refusal(state: State, run: JobRun) -> str | None:
@@ -105,7 +110,7 @@ def restart_refusal(state: State, run: JobRun) -> str | None:
         return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
     if run.status != FAILED:
         return f"{run.id} has not failed"
-    if _running(state, run.job):
+    if is_running(state, run.job):
         return f"another run of {run.id.rsplit('-', 1)[0]} is running"
     return None
 
@@ -117,6 +122,7 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
     run.progress = run.checkpoint
     run.status = RUNNING
     run.failure = ""
+    state.running[run.job] = state.run_index[run.id]
     _arm_collapse(state, run, spec)
     lost = "from zero" if run.checkpoint == 0 else f"from its checkpoint at {run.checkpoint:g} h"
     note(state, "job", f"Restarted {run.id} {lost}.")
@@ -124,38 +130,40 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
 
 def stop(state: State, run: JobRun) -> None:
     """Stop a running job; it produces nothing."""
-    run.status = STOPPED
+    _end(state, run, STOPPED)
+    note(state, "job", f"Stopped {run.id}.")
+
+
+def stop_at_the_end(state: State) -> None:
+    """The scenario is over: every run still in progress stops, unfinished."""
+    for run in running_runs(state):
+        _end(state, run, STOPPED)
+        run.failure = "still running when the scenario ended"
+
+
+def _end(state: State, run: JobRun, status: str) -> None:
+    """The run is no longer in progress: it finished, failed or was stopped."""
+    run.status = status
+    state.running[run.job] = None
     if run.kind == "ab_test":
         state.ab_run = -1
-    note(state, "job", f"Stopped {run.id}.")
 
 
 def progress(state: State, rules: Rules, hours: float) -> None:
     """Advance every running job by a tick of wall-clock time, billing as they run."""
-    job_hours = rules.job_hours
-    cost_per_hour = rules.job_cost_per_hour
-    for run in state.runs:
-        if run.status != RUNNING:
-            continue
-        job = run.job
-        kind = run.kind
-        duration = job_hours[job]
+    for run in running_runs(state):
+        duration = rules.job_hours[run.job]
         before = run.progress
-        end = before + hours
-        if duration < end:
-            end = duration
-        if kind == "training":
+        end = min(before + hours, duration)
+        if run.kind == "training":
             end = _training_checks(state, run, before, end, duration)
         run.progress = end
         if end > before:
-            dollars = cost_per_hour[job] * (end - before)
+            dollars = rules.job_cost_per_hour[run.job] * (end - before)
             run.billed += dollars
-            if dollars:  # booked as ledger.spend books it, written out: this runs every tick
-                item = LEDGER_ITEM[kind]
-                state.money -= dollars
-                state.ledger[item] = state.ledger.get(item, 0.0) + dollars
+            ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
         if end >= duration - 1e-9 and run.status == RUNNING:
-            _finish(state, rules, run, rules.jobs[job])
+            _finish(state, rules, run, rules.jobs[run.job])
 
 
 def detection_time(state: State, run: JobRun, duration: float) -> float:
@@ -195,42 +203,37 @@ def _training_checks(
     if interval > 0.0:
         saved = int(end / interval) * interval
         if collapse >= 0.0:
-            before_collapse = int(collapse / interval) * interval
-            if before_collapse < saved:  # min(saved, before_collapse)
-                saved = before_collapse
-        if saved > run.checkpoint:  # max(run.checkpoint, saved)
-            run.checkpoint = saved
+            saved = min(saved, int(collapse / interval) * interval)
+        run.checkpoint = max(run.checkpoint, saved)
     return end
 
 
 def _fail(state: State, run: JobRun, why: str) -> None:
-    run.status = FAILED
+    _end(state, run, FAILED)
     run.failure = why
     run.collapses += 1
     note(state, "alert", f"Training run {run.id} failed: {why}.")
 
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
-    run.status = FINISHED
-    # type() rather than isinstance(): a pydantic model class checks isinstance() slowly.
-    if type(spec) is TrainingJob:
+    _end(state, run, FINISHED)
+    if isinstance(spec, TrainingJob):
         model = train_model(state, rules, run, spec)
         state.models.append(model)
         run.model = len(state.models) - 1
         note(state, "job", f"{spec.name} finished: model {model.id} is ready.")
-    elif type(spec) is EvalJob:
+    elif isinstance(spec, EvalJob):
         result = evals.measure(state, rules, run, spec)
         state.measurements.append(result)
         state.evals_run += 1
         note(state, "eval", f"Eval {run.id} of {result.model} finished: F1 {result.f1_mix:.3f}.")
-    elif type(spec) is LabelingJob:
+    elif isinstance(spec, LabelingJob):
         seg = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
         state.golden[seg] += golden
         state.labels[seg] += spec.items - golden
         note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
-    elif type(spec) is ABTestJob:
-        state.ab_run = -1
+    elif isinstance(spec, ABTestJob):
         if run.requests_candidate < 1 or run.requests_control < 1:
             note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
             return

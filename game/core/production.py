@@ -93,16 +93,9 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         state.money -= dollars
         ledger[API] = ledger.get(API, 0.0) + dollars
 
-    # The dashboard's count is noisy: one normal draw every tick. (The two comparisons
-    # are max(variance, 0.0) and max(0.0, seen), spelled out.)
-    variance = escalations * (1.0 - rate)
-    if variance < 0.0:
-        variance = 0.0
-    normals = state.rng.normals  # the next normal, as Draws.standard_normal() hands it out
-    normal = normals.pop() if normals else state.rng.standard_normal()
-    seen = escalations + math.sqrt(variance) * normal
-    if not seen > 0.0:
-        seen = 0.0
+    # The dashboard's count is noisy: a normal drawn for this tick.
+    variance = max(escalations * (1.0 - rate), 0.0)
+    seen = max(escalations + math.sqrt(variance) * state.luck.normal("dashboard", state.tick), 0.0)
     counts.escalations_seen += seen
     counts.last_rate_seen = 100.0 * seen / answered if answered > 0.0 else 0.0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from game.core.draws import Draws
+from game.core.luck import Luck
 
 RUNNING = "running"
 FINISHED = "finished"
@@ -139,8 +139,8 @@ class State:
     """Everything about one game at a tick boundary."""
 
     tick: int
-    rng: Draws
-    """The game's one source of chance."""
+    luck: Luck
+    """The game's chance: every random number, keyed by its purpose (:mod:`game.core.luck`)."""
     money: float
     ledger: dict[str, float]
     """Dollars spent per item; money = budget - sum(ledger)."""
@@ -169,6 +169,10 @@ class State:
     """Per training job, per segment: F1 added to the curve by research."""
     hallucination_shift: list[float]
     runs: list[JobRun]
+    run_index: dict[str, int]
+    """Index in ``runs`` of each run, by its id."""
+    running: list[int | None]
+    """Per job, the index in ``runs`` of its run in progress (a job runs once at a time)."""
     run_counts: list[int]
     ab_run: int
     """Index in ``runs`` of the A/B test in progress, -1 when none is (one runs at a time)."""

@@ -16,16 +16,16 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
 
     ``lift`` (from research) raises the curve's ceiling and shifts the whole curve up.
     """
-    n = 1.0 if examples < 1.0 else examples  # max(examples, 1.0), spelled out
-    ceiling = curve.ceiling
-    gap = (ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
-    return ceiling + lift - gap
+    n = max(examples, 1.0)
+    gap = (curve.ceiling - curve.f1) * float((n / curve.at) ** (-curve.exponent))
+    return curve.ceiling + lift - gap
 
 
-def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
+def collapse_time(state: State, run_id: str, attempt: int, job: TrainingJob, hours: float) -> float:
     """Hours into the next ``hours`` of running when the run collapses, or -1 for never.
 
-    The run collapses at a constant hazard: ``per_hour`` is the chance per hour.
+    The run collapses at a constant hazard: ``per_hour`` is the chance per hour. The wait
+    is drawn for the run and its attempt (0 when it starts, k at its k-th restart).
     """
     p = job.collapse.per_hour
     if p <= 0.0:
@@ -33,31 +33,28 @@ def collapse_time(state: State, job: TrainingJob, hours: float) -> float:
     if p >= 1.0:
         return 0.0
     rate = -math.log1p(-p)
-    when = state.rng.exponential(1.0 / rate)
+    when = state.luck.exponential(1.0 / rate, "collapse", run_id, attempt)
     return when if when < hours else -1.0
 
 
 def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
-    """The model a finished run produces, drawn from the learning curves with noise."""
+    """The model a finished run produces, drawn from the learning curves with noise.
+
+    Each segment's noise is drawn for the run and the segment, so it does not depend on
+    anything else the player did.
+    """
     base = state.models[run.base]
     lifts = state.ceiling_lift[run.job]
     f1: list[float] = []
-    curves = job.learning_curve
-    noise = job.noise
-    for i, seg in enumerate(rules.segments):
-        curve = curves.get(seg)
+    for i, segment in enumerate(rules.segments):
+        curve = job.learning_curve.get(segment)
         if curve is None:
             value = base.f1[i]
         else:
             value = curve_f1(curve, run.labels[i], lifts[i])
-            if noise > 0.0:
-                value += noise * state.rng.standard_normal()
-        # min(MAX_F1, max(0.0, value)), spelled out
-        if not value > 0.0:
-            value = 0.0
-        elif not value < MAX_F1:
-            value = MAX_F1
-        f1.append(value)
+            if job.noise > 0.0:
+                value += job.noise * state.luck.normal("training noise", run.id, segment)
+        f1.append(min(max(value, 0.0), MAX_F1))
     hallucination = job.hallucination if job.hallucination is not None else base.hallucination
     hallucination = max(0.0, hallucination + state.hallucination_shift[run.job])
     collapsed = run.collapse_at >= 0.0 and run.silent

@@ -1,0 +1,74 @@
+"""The game's luck: every random number is a pure function of the seed and its purpose.
+
+A draw is named by a key that says what it is for, such as ``("dashboard", 7)`` for the
+dashboard's noise at tick 7 or ``("training noise", "lora_es-1", "es_cs")`` for the
+noise of one segment of one training run. The number is computed from the seed and the
+key alone: the BLAKE2b digest of their canonical bytes, read as a 53-bit uniform. It never
+depends on how many numbers were drawn before, so an action changes only the draws it
+owns, and two games on the same seed share every draw they both make (common random
+numbers). ``docs/mechanics.md`` (section 15) lists every key the game uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+KeyPart = str | int
+"""One part of a draw's key: an id (text) or a count (a whole number)."""
+
+FORMAT = "mlday-luck-1"
+"""Written first into every keyed message, so these draws never coincide with any other
+use of the same hash; a new keying would get a new name."""
+
+UNIT = 2.0**-53
+"""A 53-bit integer times this is a double in [0, 1), exactly."""
+
+STANDARD_NORMAL = NormalDist(0.0, 1.0)
+
+
+def key_bytes(seed: int, key: tuple[KeyPart, ...]) -> bytes:
+    """The canonical bytes of a seed and a key, the message that is hashed.
+
+    Each part is tagged by its type: a whole number as ``i<decimal>;``, a text as
+    ``s<length>:<text>`` (its length in characters), so no two different keys give the
+    same bytes whatever characters the texts hold.
+    """
+    text = [FORMAT, f"i{seed};"]
+    for part in key:
+        if type(part) is str:  # exactly str and int: a bool or a float is a mistake
+            text.append(f"s{len(part)}:{part}")
+        elif type(part) is int:
+            text.append(f"i{part};")
+        else:
+            raise TypeError(f"a key part is a str or an int, not {type(part).__name__}")
+    return "".join(text).encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, slots=True)
+class Luck:
+    """A game's luck: its seed, and the numbers the seed gives each key.
+
+    The seed is all there is to it, and all that the state's digest records of it.
+    """
+
+    seed: int
+
+    def uniform(self, *key: KeyPart) -> float:
+        """A uniform number strictly between 0 and 1, for this key."""
+        digest = hashlib.blake2b(key_bytes(self.seed, key), digest_size=8).digest()
+        # The top 53 bits, centred in their step so that neither 0 nor 1 can come out.
+        return ((int.from_bytes(digest, "little") >> 11) + 0.5) * UNIT
+
+    def normal(self, *key: KeyPart) -> float:
+        """A standard normal number (mean 0, standard deviation 1), for this key.
+
+        The normal quantile of the key's uniform: a larger uniform gives a larger normal.
+        """
+        return STANDARD_NORMAL.inv_cdf(self.uniform(*key))
+
+    def exponential(self, mean: float, *key: KeyPart) -> float:
+        """An exponential number with this mean, for this key (by inverting its CDF)."""
+        return -math.log(self.uniform(*key)) * mean
