@@ -241,7 +241,7 @@ class Ranges:
 
     def call(self, fname: str, args: tuple[str, ...]) -> Range:
         """The range of a named function call."""
-        return self.calls.get((fname, *args), self.default_call[fname])
+        return self.calls.get((fname, *args), self.default_call.get(fname, ANY))
 
     def with_calls(self, overrides: Mapping[Key, Range]) -> Ranges:
         """A copy in which some calls have other ranges."""
@@ -355,14 +355,14 @@ class Evaluator:
 # --- the linter ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reach:
     """What can happen in a game of the scenario."""
 
-    tasks: set[str] = field(default_factory=set)
-    jobs: set[str] = field(default_factory=set)
-    events: set[str] = field(default_factory=set)
-    choices: set[tuple[str, str]] = field(default_factory=set)
+    tasks: frozenset[str] = frozenset()
+    jobs: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+    choices: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -400,6 +400,8 @@ class _Linter:
         self.findings: list[Finding] = []
         self.effects = list(self._all_effects())
         self.reach = Reach()
+        self.names_at: dict[Moment, dict[str, Range]] = {}
+        self.ranges_at: dict[tuple[Moment, Reach], Ranges] = {}
 
     def run(self) -> list[Finding]:
         self.reach = self._reachable()
@@ -454,6 +456,11 @@ class _Linter:
         return Range(-INF if down else lo, INF if up else hi, why)
 
     def _names(self, moment: Moment) -> dict[str, Range]:
+        if moment not in self.names_at:
+            self.names_at[moment] = self._names_now(moment)
+        return self.names_at[moment]
+
+    def _names_now(self, moment: Moment) -> dict[str, Range]:
         s, th = self.s, self.tick_hours
         first, last = moment.first_tick, moment.last_tick
         days = s.time.days
@@ -532,6 +539,11 @@ class _Linter:
         return names
 
     def _ranges(self, moment: Moment, reach: Reach) -> Ranges:
+        if (moment, reach) not in self.ranges_at:
+            self.ranges_at[(moment, reach)] = self._ranges_now(moment, reach)
+        return self.ranges_at[(moment, reach)]
+
+    def _ranges_now(self, moment: Moment, reach: Reach) -> Ranges:
         defaults = {
             "done": BOOL,
             "queued": BOOL,
@@ -661,28 +673,30 @@ class _Linter:
         reach = Reach()
         subjects = {s.owner: s for s in self._subjects() if s.owner is not None}
         while True:
-            before = (len(reach.tasks), len(reach.jobs), len(reach.events), len(reach.choices))
-            pushed = {
-                (effect.queue if effect.queue else effect.start_job)
+            queued = {
+                effect.queue
                 for source, _, effect in self.effects
-                if (effect.queue or effect.start_job) and self._can_apply(source, reach)
+                if effect.queue and self._can_apply(source, reach)
             }
-            for task in self.s.tasks:
-                if task.id in pushed or self._may_hold(subjects.get(("task", task.id)), reach):
-                    reach.tasks.add(task.id)
-            for job in self.s.jobs:
-                if self._may_hold(subjects.get(("job", job.id)), reach):
-                    reach.jobs.add(job.id)
-            for event in self.s.events:
-                if self._may_hold(subjects.get(("event", event.id)), reach):
-                    reach.events.add(event.id)
-                    for choice in event.choices:
-                        owner = ("choice", event.id, choice.id)
-                        if self._may_hold(subjects.get(owner), reach):
-                            reach.choices.add((event.id, choice.id))
-            after = (len(reach.tasks), len(reach.jobs), len(reach.events), len(reach.choices))
-            if after == before:
+            tasks = {
+                t.id
+                for t in self.s.tasks
+                if t.id in queued or self._may_hold(subjects.get(("task", t.id)), reach)
+            }
+            jobs = {j.id for j in self.s.jobs if self._may_hold(subjects.get(("job", j.id)), reach)}
+            events = {
+                e.id for e in self.s.events if self._may_hold(subjects.get(("event", e.id)), reach)
+            }
+            choices = {
+                (e.id, c.id)
+                for e in self.s.events
+                for c in e.choices
+                if e.id in events and self._may_hold(subjects.get(("choice", e.id, c.id)), reach)
+            }
+            grown = Reach(frozenset(tasks), frozenset(jobs), frozenset(events), frozenset(choices))
+            if grown == reach:
                 return reach
+            reach = grown
 
     def _may_hold(self, subject: Subject | None, reach: Reach) -> bool:
         if subject is None:
@@ -694,10 +708,10 @@ class _Linter:
 
     def _check_conditions(self) -> None:
         everything = Reach(
-            tasks={t.id for t in self.s.tasks},
-            jobs={j.id for j in self.s.jobs},
-            events={e.id for e in self.s.events},
-            choices={(e.id, c.id) for e in self.s.events for c in e.choices},
+            tasks=frozenset(t.id for t in self.s.tasks),
+            jobs=frozenset(j.id for j in self.s.jobs),
+            events=frozenset(e.id for e in self.s.events),
+            choices=frozenset((e.id, c.id) for e in self.s.events for c in e.choices),
         )
         queued_by_effects = {("task", e.queue) for _, _, e in self.effects if e.queue}
         for subject in self._subjects():
