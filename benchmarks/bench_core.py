@@ -1,6 +1,6 @@
 """Headless speed: games per second per core, and scenario load-and-validate time.
 
-Targets (DESIGN section 7): at least 5,000 one-day games per second per core with a
+Targets (docs/README.md, "Targets"): at least 3,000 one-day games per second per core with a
 scripted policy, and under 50 ms to load and validate a shipped scenario.
 
     uv run python benchmarks/bench_core.py [--games N] [--rounds N] [--loads N]
@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per figure")
     parser.add_argument("--loads", type=int, default=30, help="loads per scenario")
     args = parser.parse_args()
-    print("games per second on one core (target: at least 5000)")
+    print("games per second on one core (target: at least 3000)")
     print(f"{'scenario':<14} {'policy':<10} {'best round':>11} {'median round':>13}")
     for name in SCENARIOS:
         path = ROOT / "scenarios" / f"{name}.yaml"

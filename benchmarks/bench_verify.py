@@ -1,6 +1,6 @@
 """Verifying a classroom's run files: 40 runs of Ravi's Tuesday, re-simulated and checked.
 
-Target (DESIGN section 7): under 1 s for 40 run files after start-up.
+Target (docs/README.md, "Targets"): under 1 s for 40 run files after start-up.
 
     uv run python benchmarks/bench_verify.py [--runs N]
 """

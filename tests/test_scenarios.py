@@ -1,7 +1,7 @@
 """The two shipped scenarios: they validate, reproduce the seed's numbers, and are balanced.
 
-Ravi's Tuesday must reproduce DESIGN.md section 2 (F1 0.87 and hallucination 2.1% on the
-blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%), and its
+Ravi's Tuesday must reproduce the reference day (docs/sources.md): F1 0.87 and hallucination
+2.1% on the blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%; and its
 reference plan must beat doing nothing, shipping unevaluated and skipping the Spanish data
 by clear margins. The tutorial's reference must score 850+. Every event of both files must
 fire in at least one of the games played here. The day's hazards teach without breaking the
@@ -182,7 +182,8 @@ def test_ravi_escalations_match_the_briefing() -> None:
 
 
 def test_ravi_ab_test_can_only_see_large_effects() -> None:
-    """FACTS: a one-day A/B test can only detect large effects; the plan's test shows it."""
+    """A one-day A/B test can only detect large effects (docs/sources.md#ab-tests); the
+    plan's test shows it."""
     results = [
         state.ab_results[0]
         for state in games(RAVI, "reference")

@@ -1,4 +1,4 @@
-"""The exit codes every ``mlday`` command uses (DESIGN section 5)."""
+"""The exit codes every ``mlday`` command uses (``docs/run-files.md``, "Exit codes")."""
 
 EXIT_OK = 0
 """Success."""

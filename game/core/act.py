@@ -153,7 +153,4 @@ def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | No
     """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
     if state.over:
         return "the game is over"
-    handler = HANDLERS.get(type(action))
-    if handler is None:
-        return f"unknown action {action!r}"
-    return handler(state, rules, action, commit)
+    return HANDLERS[type(action)](state, rules, action, commit)

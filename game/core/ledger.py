@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from math import fsum
-
 from game.core.state import State
 
 TRAINING = "training GPU"
@@ -26,8 +24,3 @@ def spend(state: State, item: str, dollars: float) -> None:
         state.money -= dollars
         ledger = state.ledger
         ledger[item] = ledger.get(item, 0.0) + dollars
-
-
-def spent(state: State) -> float:
-    """Dollars spent so far, net of income."""
-    return fsum(state.ledger.values())

@@ -120,9 +120,9 @@ class ServingRule:
     gpu_dollars_per_hour: float
     headroom: float
     escalation_base: float
-    escalation_per_f1_point: float
     escalation_slope: float
-    """Escalation percent per missing unit of F1: ``escalation_per_f1_point * 100``."""
+    """Escalation percent per missing unit of F1: the scenario's ``per_missing_f1_point``
+    times 100."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +372,6 @@ def _serving_rule(scenario: Scenario) -> ServingRule:
         gpu_dollars_per_hour=production.serving.gpus * production.serving.gpu_price,
         headroom=production.serving.headroom,
         escalation_base=production.escalation.base,
-        escalation_per_f1_point=production.escalation.per_missing_f1_point,
         escalation_slope=production.escalation.per_missing_f1_point * 100.0,
     )
 

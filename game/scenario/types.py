@@ -108,7 +108,6 @@ SegmentRef = Annotated[str, AfterValidator(_ref_checker("segment"))]
 TaskRef = Annotated[str, AfterValidator(_ref_checker("task"))]
 JobRef = Annotated[str, AfterValidator(_ref_checker("job"))]
 EventRef = Annotated[str, AfterValidator(_ref_checker("event"))]
-VariableRef = Annotated[str, AfterValidator(_ref_checker("variable"))]
 
 
 def _key_checker(
