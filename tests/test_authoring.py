@@ -61,6 +61,14 @@ def test_every_condition_name_and_function_is_in_the_guide() -> None:
     assert sorted(wanted - named - {"labels", "golden", "traffic", "prod.f1"}) == []
 
 
+def anchors(page: Path) -> set[str]:
+    """The anchors of a page's headings, as GitHub makes them."""
+    headings = re.findall(r"^#+ (.*)$", page.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
 def test_links_resolve() -> None:
-    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", TEXT):
-        assert (GUIDE.parent / target).exists(), target
+    for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", TEXT):
+        page = GUIDE.parent / target if target else GUIDE
+        assert page.exists(), target
+        assert not anchor or anchor in anchors(page), f"{target}#{anchor}"
