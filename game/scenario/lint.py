@@ -227,6 +227,18 @@ def describe(r: Range) -> str:
 
 # --- what conditions can read ---------------------------------------------------------------
 
+JOB_COUNTS = ("running", "completed", "started", "collapsed")
+"""Functions of a job that count or test its runs."""
+MODEL_READINGS = (
+    "shipped_from",
+    "evaluated",
+    "eval_drop",
+    "eval_worse",
+    "ab_tested",
+    "ab_worse",
+)
+"""Functions of a job that read the models it trained: 0 for a job that trains none."""
+
 Key: TypeAlias = tuple[str, ...]
 """A leaf of a condition: ``("name", "trust")`` or ``("done", "task_id")``."""
 
@@ -367,7 +379,8 @@ class Reach:
 
 @dataclass(frozen=True)
 class Moment:
-    """A kind of moment at which conditions are read, with the clock's range there."""
+    """When a condition is read: from tick ``first_tick`` to ``last_tick`` (every tick
+    boundary, the end included, is a moment where events fire and answers are given)."""
 
     first_tick: int
     last_tick: int
@@ -395,7 +408,6 @@ class _Linter:
         self.tick_hours = time.tick_hours
         self.total_ticks = time.total_ticks
         self.ticks_per_day = round(time.hours_per_day * 60) // time.tick_minutes
-        self.last_event_tick = self.total_ticks - 1
         self.total_hours = self.total_ticks * self.tick_hours
         self.findings: list[Finding] = []
         self.effects = list(self._all_effects())
@@ -467,11 +479,10 @@ class _Linter:
         total = self.total_hours
         if moment.at_end:
             clock = f"goals and lessons are read when the scenario ends, at hour {total:g}"
-        elif last == self.total_ticks:
+        elif first == 0:
             clock = f"the scenario lasts {total:g} hours"
         else:
-            clock = f"events are checked from hour {first * th:g} to hour {last * th:g}"
-            clock += f" in a scenario of {total:g} hours"
+            clock = f"it is read from hour {first * th:g} to the end, hour {total:g}"
         day_clock = f"the scenario has {days} day" + ("s" if days > 1 else "")
         income = any(e.money is not None and e.money > 0 for _, _, e in self.effects)
         spikes = [e.spike.multiplier for _, _, e in self.effects if e.spike is not None]
@@ -516,6 +527,8 @@ class _Linter:
         }
         for count in (
             "incidents",
+            "shipped_worse",
+            "allocation_changes",
             "shipped",
             "shipped_unevaluated",
             "shipped_untested",
@@ -552,8 +565,14 @@ class _Linter:
             "started": COUNT,
             "collapsed": COUNT,
             "fired": COUNT,
+            "waiting": BOOL,
             "chose": BOOL,
             "shipped_from": BOOL,
+            "evaluated": BOOL,
+            "eval_drop": COUNT,
+            "eval_worse": BOOL,
+            "ab_tested": BOOL,
+            "ab_worse": BOOL,
         }
         calls: dict[Key, Range] = {}
         for task in self.s.tasks:
@@ -565,19 +584,20 @@ class _Linter:
         for job in self.s.jobs:
             if job.id not in reach.jobs:
                 why = f"job '{job.id}' can never start"
-                for fname in ("running", "completed", "started", "collapsed", "shipped_from"):
+                for fname in (*JOB_COUNTS, *MODEL_READINGS):
                     calls[(fname, job.id)] = Range(0, 0, why)
                 continue
             if not isinstance(job, TrainingJob):
                 why = f"'{job.id}' is a {job.kind} job: it makes no model, and never collapses"
-                calls[("shipped_from", job.id)] = Range(0, 0, why)
-                calls[("collapsed", job.id)] = Range(0, 0, why)
+                for fname in ("collapsed", *MODEL_READINGS):
+                    calls[(fname, job.id)] = Range(0, 0, why)
             if moment.at_end:
                 why = "every run has stopped when the scenario ends"
                 calls[("running", job.id)] = Range(0, 0, why)
         for event in self.s.events:
             if event.id not in reach.events:
-                calls[("fired", event.id)] = Range(0, 0, f"event '{event.id}' can never fire")
+                why = f"event '{event.id}' can never fire"
+                calls[("fired", event.id)] = calls[("waiting", event.id)] = Range(0, 0, why)
             elif not event.trigger.repeat:
                 calls[("fired", event.id)] = Range(0, 1, f"event '{event.id}' fires at most once")
             for choice in event.choices:
@@ -588,9 +608,6 @@ class _Linter:
 
     # --- moments and subjects
 
-    def _boundaries(self, first: int = 0) -> Moment:
-        return Moment(first, self.last_event_tick)
-
     def _anytime(self) -> Moment:
         return Moment(0, self.total_ticks)
 
@@ -599,7 +616,7 @@ class _Linter:
 
     def _trigger_moment(self, at: float | None) -> Moment:
         first = 0 if at is None else math.ceil(at / self.tick_hours - 1e-9)
-        return self._boundaries(min(first, self.last_event_tick))
+        return Moment(min(first, self.total_ticks), self.total_ticks)
 
     def _subjects(self) -> Iterator[Subject]:
         s = self.s
@@ -640,7 +657,10 @@ class _Linter:
                     event.trigger.when,
                     f"event '{event.id}' can never fire",
                     moment,
-                    {("fired", event.id): Range(0, 0, why)},
+                    {
+                        ("fired", event.id): Range(0, 0, why),
+                        ("waiting", event.id): Range(0, 0, why),
+                    },
                     ("event", event.id),
                 )
             for c, choice in enumerate(event.choices):
@@ -654,6 +674,16 @@ class _Linter:
                         {("chose", event.id, choice.id): Range(0, 0, why)},
                         ("choice", event.id, choice.id),
                     )
+        for k, step in enumerate(s.reference):
+            when = getattr(step, "when", None)
+            if isinstance(when, Expr):
+                first = math.ceil(step.at / self.tick_hours - 1e-9)
+                yield Subject(
+                    ("reference", k, "when"),
+                    when,
+                    "this step can never be taken",
+                    Moment(first, self.total_ticks),
+                )
         for g, goal in enumerate(s.goals):
             yield Subject(
                 ("goals", g, "when"), goal.when, f"goal '{goal.id}' can never be met", self._end()
@@ -773,10 +803,10 @@ class _Linter:
             fname, args = key[0], key[1:]
             if fname in ("done", "queued") and args[0] not in self.reach.tasks:
                 return ("task", args[0])
-            job_call = fname in ("running", "completed", "started", "collapsed", "shipped_from")
+            job_call = fname in (*JOB_COUNTS, *MODEL_READINGS)
             if job_call and args[0] not in self.reach.jobs:
                 return ("job", args[0])
-            if fname == "fired" and args[0] not in self.reach.events:
+            if fname in ("fired", "waiting") and args[0] not in self.reach.events:
                 return ("event", args[0])
             if fname == "chose" and (args[0], args[1]) not in self.reach.choices:
                 return ("choice", args[0], args[1])
@@ -832,10 +862,14 @@ class _Linter:
         pushed = {e.start_job for _, _, e in self.effects if e.start_job}
         events = {event.id: event for event in self.s.events}
         starts: dict[str, list[float]] = {}
-        order = sorted(range(len(self.s.reference)), key=lambda k: self.s.reference[k].at)
-        for k in order:
-            step = self.s.reference[k]
+        for step in sorted(self.s.reference, key=lambda step: step.at):
+            if isinstance(step, AtStartJob):
+                starts.setdefault(step.job, []).append(step.at)
+        for k, step in enumerate(self.s.reference):
             path: Path = ("reference", k)
+            # A step with a condition waits from its hour until the condition holds: when
+            # it is taken is not known, only that it is not sooner.
+            waits = getattr(step, "when", None) is not None
             if isinstance(step, AtQueueTask) and step.task not in self.reach.tasks:
                 self.add(
                     (*path, "task"),
@@ -860,7 +894,7 @@ class _Linter:
                         "such as model: JOB-1",
                     )
                 if step.model is not None:
-                    self._check_model(path, step.at, step.model, starts, jobs, pushed)
+                    self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
                 finish = step.at + job.hours
                 if finish > self.total_hours + 1e-9:
                     self.add(
@@ -870,11 +904,10 @@ class _Linter:
                         f"{job.hours:g} hours and cannot finish before the end "
                         f"(hour {self.total_hours:g})",
                     )
-                starts.setdefault(step.job, []).append(step.at)
             elif isinstance(step, AtShip):
-                self._check_model(path, step.at, step.model, starts, jobs, pushed)
+                self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
             elif isinstance(step, AtStopJob | AtRestartJob):
-                self._check_run(path, step, starts, jobs, pushed)
+                self._check_run(path, step, starts, jobs, pushed, waits)
             elif isinstance(step, AtChoose):
                 event = events[step.event]
                 if step.event not in self.reach.events:
@@ -890,7 +923,9 @@ class _Linter:
                         f"this step can never be taken: choice '{step.choice}' can never be "
                         "taken (see its requires)",
                     )
-                elif event.trigger.at is not None and step.at < event.trigger.at - 1e-9:
+                elif (
+                    not waits and event.trigger.at is not None and step.at < event.trigger.at - 1e-9
+                ):
                     self.add(
                         (*path, "at"),
                         "error",
@@ -907,6 +942,7 @@ class _Linter:
         starts: dict[str, list[float]],
         jobs: Mapping[str, object],
         pushed: set[str],
+        waits: bool,
     ) -> None:
         if model == self.s.production.model.id:
             return
@@ -925,7 +961,8 @@ class _Linter:
                 "so its runs make no model",
             )
             return
-        self._check_number(where, at, model, job_id, number, starts, pushed, job.hours)
+        hours = None if waits else job.hours
+        self._check_number(where, at, model, job_id, number, starts, pushed, hours, waits)
 
     def _check_run(
         self,
@@ -934,6 +971,7 @@ class _Linter:
         starts: dict[str, list[float]],
         jobs: Mapping[str, object],
         pushed: set[str],
+        waits: bool,
     ) -> None:
         job_id, number = _run_parts(step.run)
         job = jobs.get(job_id)
@@ -948,7 +986,7 @@ class _Linter:
                 where, "error", f"only training runs restart, and '{job_id}' is not a training job"
             )
             return
-        self._check_number(where, step.at, step.run, job_id, number, starts, pushed, None)
+        self._check_number(where, step.at, step.run, job_id, number, starts, pushed, None, waits)
 
     def _check_number(
         self,
@@ -960,10 +998,11 @@ class _Linter:
         starts: dict[str, list[float]],
         pushed: set[str],
         hours: float | None,
+        waits: bool,
     ) -> None:
         if job_id in pushed:
             return
-        earlier = [h for h in starts.get(job_id, []) if h <= at + 1e-9]
+        earlier = [h for h in starts.get(job_id, []) if waits or h <= at + 1e-9]
         if number > len(earlier):
             count = len(earlier)
             said = {
@@ -974,7 +1013,8 @@ class _Linter:
             self.add(
                 where,
                 "error",
-                f"'{name}' does not exist at hour {at:g}: the reference {said} by then",
+                f"'{name}' does not exist at hour {at:g}: the reference {said}"
+                + ("" if waits else " by then"),
             )
         elif hours is not None and earlier[number - 1] + hours > at + 1e-9:
             self.add(
