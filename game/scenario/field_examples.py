@@ -145,6 +145,7 @@ EXAMPLES: dict[str, Any] = {
     "Allocation.infra": 30,
     "Allocation.writing": 20,
     "Background.research": 1,
+    "Background.insight_lift": 0.001,
     "Background.data": 100,
     "Background.infra": 2,
     "Background.writing": 2,
@@ -308,6 +309,7 @@ EXAMPLES: dict[str, Any] = {
         }
     ],
     "Step.at": 2,
+    "Step.when": 'ab_tested("lora_es") and not ab_worse("lora_es")',
     "AtAllocate.do": "allocate",
     "AtAllocate.research": 10,
     "AtAllocate.data": 30,
