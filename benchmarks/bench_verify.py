@@ -1,6 +1,9 @@
 """Verifying a classroom's run files: 40 runs of Ravi's Tuesday, re-simulated and checked.
 
-Target (docs/README.md, "Targets"): under 1 s for 40 run files after start-up.
+Target: under 1 s for 40 run files after start-up. Verifying replays each game and
+compares its state checkpoints (every 4 ticks) on the way. Both the wall-clock time and
+the process's CPU time are shown: on a shared machine the first also counts the time
+other programs held the CPU.
 
     uv run python benchmarks/bench_verify.py [--runs N]
 """
@@ -51,11 +54,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         paths = record_class(Path(folder), args.runs)
         verifier = Verifier()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         verdicts = [verifier.verify(path) for path in paths]
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     accepted = sum(v.ok for v in verdicts)
-    print(f"verified {len(paths)} run files in {seconds * 1000:.0f} ms ({accepted} accepted)")
+    print(
+        f"verified {len(paths)} run files in {seconds * 1000:.0f} ms "
+        f"({cpu * 1000:.0f} ms of CPU; {accepted} accepted)"
+    )
     print("target: under 1000 ms after start-up")
 
 

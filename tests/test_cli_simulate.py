@@ -135,7 +135,7 @@ def test_record_writes_a_verifiable_run_and_refuses_to_overwrite(
     assert code == 0 and "recorded" in err
     run = read_run(target)
     assert run.player == "bo" and run.seed == 5 and run.policy == "greedy"
-    assert Verifier().verify(target).ok
+    assert Verifier().verify(target, TINY).ok
     before = target.read_bytes()
     code, _, err = run_main(capsys, "simulate", TINY, "--seed", "6", "--record", str(target))
     assert code == 2 and "exists; use --force" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -55,13 +56,16 @@ def mlday(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 
 def test_all_good_runs_pass(runs: list[Path]) -> None:
-    done = mlday("verify", *map(str, runs))
+    scenario = runs[0].parent / "tiny.yaml"
+    done = mlday("verify", *map(str, runs), "--scenario", str(scenario))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2
+    sha256 = hashlib.sha256(scenario.read_bytes()).hexdigest()
+    checked = f"(scenario {scenario}, sha256 {sha256})"
     for line, (path, player) in zip(lines, zip(runs, ("ada", "bo"), strict=True), strict=True):
         total = json.loads(path.read_text())["score"]["total"]
-        assert line == f"{path}: ok, score {total} by {player}"
+        assert line == f"{path}: ok, score {total} by {player} {checked}"
 
 
 def test_one_tampered_and_one_missing(runs: list[Path], tmp_path: Path) -> None:
@@ -70,11 +74,12 @@ def test_one_tampered_and_one_missing(runs: list[Path], tmp_path: Path) -> None:
     if document["score"]["total"] == json.loads(runs[0].read_text())["score"]["total"]:
         document["score"]["total"] -= 1
     runs[1].write_text(json.dumps(document))
-    done = mlday("verify", *map(str, runs))
+    scenario = str(tmp_path / "tiny.yaml")
+    done = mlday("verify", *map(str, runs), "--scenario", scenario)
     assert done.returncode == 1
     assert done.stdout.splitlines()[1].startswith(f"{runs[1]}: rejected: the claimed score")
     missing = tmp_path / "missing.json"
-    done = mlday("verify", str(runs[0]), str(missing), str(runs[1]))
+    done = mlday("verify", str(runs[0]), str(missing), str(runs[1]), "--scenario", scenario)
     assert done.returncode == 2
     assert f"{missing}: error: cannot read the file" in done.stderr
     assert len(done.stdout.splitlines()) == 2
@@ -126,6 +131,10 @@ def test_no_files_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 def test_scenario_missing_is_unreadable(
     capsys: pytest.CaptureFixture[str], runs: list[Path], tmp_path: Path
 ) -> None:
-    (tmp_path / "tiny.yaml").unlink()
     code, out, err = run_main(capsys, "verify", str(runs[0]))
-    assert code == 2 and "cannot find the scenario 'tiny'" in err and out == ""
+    assert code == 2 and "no scenario 'tiny' ships with mlday" in err and out == ""
+    (tmp_path / "tiny.yaml").unlink()
+    code, out, err = run_main(
+        capsys, "verify", str(runs[0]), "--scenario", str(tmp_path / "tiny.yaml")
+    )
+    assert code == 2 and "cannot read the file" in err and out == ""

@@ -243,3 +243,26 @@ def test_one_ab_test_at_a_time_and_another_after_it_ends() -> None:
     assert state.ab_run == -1
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
     assert state.runs[state.ab_run].id == "ab-3"
+
+
+def test_escalation_shares_are_clamped_to_0_1() -> None:
+    """A traffic mix adding up to a little over 100 with an escalation base of 100 once
+    gave a share over 1, and the A/B report the square root of a negative number."""
+    rules = quiet_rules(
+        production={"conversations_per_hour": 250, "escalation": {"base": 100}},
+        data={"labels": {"es": 100}},
+        time={"days": 3},
+        jobs=ab_rules(hours=1).scenario.model_dump(mode="json")["jobs"],
+    )
+    assert escalation_rate(rules, [0.9, 0.6], [50.009, 50.0]) == 1.0
+    assert escalation_rate(rules, [1.0, 1.0], [0.0, 0.0]) == 0.0
+    state = engine.new_game(rules, 0)
+    state.traffic = [50.009, 50.0]
+    engine.apply(state, rules, StartJob(job="lora"))
+    ticks(state, rules, 1)
+    assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
+    ticks(state, rules, 2)
+    (result,) = state.ab_results
+    assert result.rate_candidate == result.rate_control == 100.0
+    assert result.diff == 0.0
+    assert result.half_width == 0.0

@@ -10,6 +10,7 @@ from conftest import quiet_rules, ticks
 from game.core import engine, jobs, ledger
 from game.core.rules import Rules
 from game.core.state import FAILED, FINISHED, RUNNING, STOPPED, JobRun, State
+from game.replay.replay import TimedAction, replay
 from game.scenario.actions import RestartJob, Ship, StartJob, StopJob
 
 CURVE = {"en": {"f1": 0.9, "at": 100, "ceiling": 0.9}, "es": {"f1": 0.7, "at": 100, "ceiling": 0.9}}
@@ -329,3 +330,39 @@ def test_collapsed_still_counts_a_collapse_after_a_restart() -> None:
     assert check(state) is True
     assert engine.apply(state, rules, RestartJob(run=run.id)) is None
     assert check(state) is True
+
+
+class CountingRuns(list[JobRun]):
+    """The state's runs, counting the times they are walked through."""
+
+    walks = 0
+
+    def __iter__(self) -> Any:
+        CountingRuns.walks += 1
+        return super().__iter__()
+
+
+def test_starting_and_stopping_runs_does_not_walk_the_runs() -> None:
+    """20,000 start/stop pairs replay in time linear in their number: a run is found by its
+    id, and whether a job is running by the job, never by walking every run."""
+    rules = quiet_rules(jobs=[training()])
+    pairs = 20_000
+    actions = []
+    for n in range(1, pairs + 1):
+        actions += [
+            TimedAction(n * 4 // pairs, StartJob(job="lora")),
+            TimedAction(n * 4 // pairs, StopJob(run=f"lora-{n}")),
+        ]
+    state = engine.new_game(rules, 0)
+    state.runs = CountingRuns()
+    CountingRuns.walks = 0
+    for timed in actions:
+        while state.tick < timed.tick:
+            engine.advance(state, rules)
+        assert engine.apply(state, rules, timed.action) is None
+    while not state.over:
+        engine.advance(state, rules)
+    assert len(state.runs) == pairs
+    assert all(run.status == STOPPED for run in state.runs[:: pairs // 10])
+    assert CountingRuns.walks == 0
+    assert replay(rules, 0, actions).runs[-1].id == f"lora-{pairs}"

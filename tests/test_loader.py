@@ -313,7 +313,7 @@ def test_numbers_nulls_and_what_stays_text() -> None:
 
 def test_a_number_with_too_many_digits_is_a_problem_not_a_crash() -> None:
     problem = only_problem(with_base("budget: 1000", "budget: " + "9" * 5000))
-    assert "too many digits" in problem.message
+    assert "has 5,000 digits; a number in a scenario has at most 100" in problem.message
 
 
 def test_positions_of_keys_values_and_aliases() -> None:
@@ -445,3 +445,47 @@ def test_the_loader_never_constructs_with_pyyaml_or_evaluates() -> None:
             "exec(",
         ):
             assert banned not in source, (module, banned)
+
+
+# --- messages that show how to write a value ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    traffic: 80\n",
+            "    traffic: 80%\n",
+            "expected a number, got '80%'; write a percentage as a plain number: 80",
+        ),
+        (
+            "budget: 1000\n",
+            "budget: $6,000\n",
+            "expected a number, got '$6,000'; write dollars as a plain number, without '$' "
+            "or commas: 6000",
+        ),
+        (
+            "budget: 1000\n",
+            'budget: "6,000"\n',
+            "expected a number, got '6,000'; write the number without commas: 6000",
+        ),
+        (
+            "goals:\n",
+            "events:\n  - {id: standup, title: S, text: T, trigger: {at: 10:00}}\ngoals:\n",
+            "expected a number, got '10:00'; a clock time is not a number here: write the "
+            "hours since the scenario starts (on a day that starts at 09:00, 10:00 is 1)",
+        ),
+    ],
+    ids=["percent", "dollars", "commas", "clock"],
+)
+def test_numbers_written_as_text_show_how_to_write_them(old: str, new: str, message: str) -> None:
+    assert only_problem(with_base(old, new)).message == message
+
+
+def test_a_duplicate_id_names_the_line_of_its_first_use() -> None:
+    doubled = with_base("goals:\n", "goals:\n  - {id: spanish_ok, text: T, when: true}\n")
+    problem = only_problem(doubled)
+    assert (problem.line, problem.message) == (
+        24,
+        "goal id 'spanish_ok' is used twice (first at line 23)",
+    )

@@ -204,14 +204,14 @@ def test_action_records_are_checked(tiny: tuple[LoadedScenario, Rules]) -> None:
     assert good == TimedAction(2, QueueTask(task="label_es"))
     assert good.record() == {"tick": 2, "do": "queue_task", "task": "label_es"}
     cases = [
-        ({"do": "queue_task", "task": "label_es"}, "missing field 'tick'"),
+        ({"do": "queue_task", "task": "label_es"}, "missing required field 'tick'"),
         ({"tick": 1.5, "do": "queue_task", "task": "label_es"}, "tick: expected a whole number"),
         ({"tick": True, "do": "queue_task", "task": "label_es"}, "tick: expected a whole"),
         ({"tick": -1, "do": "queue_task", "task": "label_es"}, "tick: must be between"),
         ({"tick": 0, "do": "queue_task", "task": "label_es", "when": 3}, "unknown field 'when'"),
-        ({"tick": 0, "do": "fly", "task": "label_es"}, "unknown action 'fly'"),
-        ({"tick": 0, "task": "label_es"}, "missing field 'do'"),
-        ({"tick": 0, "do": "queue_task"}, "missing field 'task'"),
+        ({"tick": 0, "do": "fly", "task": "label_es"}, "do: 'fly' is unknown; expected one of: "),
+        ({"tick": 0, "task": "label_es"}, "missing required field 'do' (one of: allocate, "),
+        ({"tick": 0, "do": "queue_task"}, "missing required field 'task'"),
         ({"tick": 0, "do": "queue_task", "task": "label_en"}, "task: unknown task 'label_en'"),
         ({"tick": 0, "do": "choose", "event": "pm", "choice": "x"}, "choice: event 'pm' has no"),
         ([1, 2], "an action is a JSON object"),
@@ -241,8 +241,9 @@ def test_run_file_round_trip(scenario_copy: Path, tmp_path: Path) -> None:
         "actions",
         "score",
         "digest",
+        "checkpoints",
     ]
-    assert document["format"] == "mlday-run" and document["version"] == 1
+    assert document["format"] == "mlday-run" and document["version"] == 2
     assert document["engine"] == game.ENGINE_VERSION
     assert document["scenario"]["id"] == "tiny"
     assert all("tick" in a and "do" in a for a in document["actions"])
@@ -273,7 +274,7 @@ BROKEN_FILES: list[tuple[str, bytes, str]] = [
     ("list", b"[1, 2]", "a run file is a JSON object, not a list"),
     ("format", b'{"format": "mlday-save", "version": 1}', 'format is "mlday-save"'),
     ("no format", b'{"version": 1}', "not an mlday run file (format is missing"),
-    ("version", b'{"format": "mlday-run", "version": 2}', "run file version 2 is not supported"),
+    ("version", b'{"format": "mlday-run", "version": 3}', "run file version 3 is not supported"),
     ("duplicate", b'{"format": "mlday-run", "format": "x"}', "appears twice"),
     ("nan", b'{"format": "mlday-run", "seed": NaN}', "NaN is not a number JSON allows"),
     ("utf8", b'{"player": "\xff\xfe"}', "not UTF-8 text"),
@@ -305,9 +306,17 @@ def test_missing_run_file_is_unreadable(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def recorded(scenario_copy: Path, tmp_path: Path) -> Path:
+def shipped(scenario_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The private copy of the tiny scenario, shipped: verify finds it by the run's id."""
+    folder = scenario_copy.parent
+    monkeypatch.setattr(verify_module, "shipped_scenario_folders", lambda: [folder])
+    return scenario_copy
+
+
+@pytest.fixture
+def recorded(shipped: Path, tmp_path: Path) -> Path:
     target = tmp_path / "run.json"
-    record(scenario_copy, target)
+    record(shipped, target)
     return target
 
 
@@ -321,15 +330,22 @@ def refused(path: Path, expected: str, scenario: str | None = None) -> Verdict:
 def test_a_recorded_run_verifies(recorded: Path) -> None:
     verdict = verify_run(recorded)
     run = read_run(recorded)
-    assert verdict == Verdict(True, "ok", score=run.score.total, player="ada")
+    assert verdict == Verdict(
+        True,
+        "ok",
+        score=run.score.total,
+        player="ada",
+        scenario=str(recorded.parent / "tiny.yaml"),
+        scenario_sha256=run.scenario.sha256,
+    )
 
 
-def test_every_policy_and_seed_verifies(scenario_copy: Path, tmp_path: Path) -> None:
+def test_every_policy_and_seed_verifies(shipped: Path, tmp_path: Path) -> None:
     verifier = Verifier()
     for policy in sorted(POLICIES):
         for seed in (0, 9):
             target = tmp_path / f"{policy}-{seed}.json"
-            record(scenario_copy, target, seed=seed, policy=policy)
+            record(shipped, target, seed=seed, policy=policy)
             assert verifier.verify(target).ok, (policy, seed)
 
 
@@ -353,7 +369,7 @@ def test_changed_action_tick_is_refused(recorded: Path) -> None:
         document["actions"][-1]["tick"] += 1
 
     edit(recorded, later)
-    refused(recorded, "digest")
+    refused(recorded, "replay departs from the recorded game at tick ")
 
 
 def test_changed_action_job_is_refused(recorded: Path) -> None:
@@ -384,8 +400,14 @@ def test_changed_seed_or_digest_is_refused(recorded: Path) -> None:
 
 
 def test_changed_scenario_file_is_refused(recorded: Path, scenario_copy: Path) -> None:
-    scenario_copy.write_text(scenario_copy.read_text().replace("budget: 1000", "budget: 1001"))
-    refused(recorded, "the scenario file has changed since the run was made")
+    edited = scenario_copy.read_text().replace("budget: 1000", "budget: 1001")
+    scenario_copy.write_text(edited)
+    refused(recorded, "the run was played on a scenario 'tiny' that is not the shipped one")
+    refused(
+        recorded,
+        "the scenario file has changed since the run was made",
+        scenario=str(scenario_copy),
+    )
 
 
 def test_another_scenario_is_refused(recorded: Path) -> None:
@@ -396,22 +418,34 @@ def test_scenario_override_is_used(recorded: Path, tmp_path: Path) -> None:
     moved = tmp_path / "elsewhere.yaml"
     (tmp_path / "tiny.yaml").rename(moved)
     verdict = Verifier().verify(recorded)
-    assert verdict.unreadable and "cannot find the scenario 'tiny'" in verdict.reason
+    assert verdict.unreadable and "no scenario 'tiny' ships with mlday" in verdict.reason
+    assert "--scenario FILE" in verdict.reason
     assert Verifier().verify(recorded, str(moved)).ok
     missing = Verifier().verify(recorded, str(tmp_path / "gone.yaml"))
     assert missing.unreadable and "cannot read the file" in missing.reason
 
 
-def test_scenario_found_next_to_the_run_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["beside", "absolute"])
+def test_scenario_the_run_points_to_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """An edited copy of a shipped scenario, beside the run or at the path it records,
+    does not make the run verify: only the shipped file (or --scenario) counts."""
+    shipped_folder = tmp_path / "shipped"
+    shipped_folder.mkdir()
+    shutil.copyfile(TINY, shipped_folder / "tiny.yaml")
+    monkeypatch.setattr(verify_module, "shipped_scenario_folders", lambda: [shipped_folder])
     folder = tmp_path / "class"
     folder.mkdir()
-    shutil.copyfile(TINY, folder / "tiny.yaml")
+    edited = folder / "tiny.yaml"
+    edited.write_text(TINY.read_text().replace("budget: 1000", "budget: 90000"))
     monkeypatch.chdir(folder)
-    record(Path("tiny.yaml"), folder / "run.json")  # records the relative path tiny.yaml
+    record(Path("tiny.yaml") if where == "beside" else edited, folder / "run.json")
     monkeypatch.chdir(tmp_path)
-    assert Verifier().verify(folder / "run.json").ok
+    verdict = Verifier().verify(folder / "run.json")
+    assert not verdict.ok and "not the shipped one" in verdict.reason
+    assert verdict.scenario == str(shipped_folder / "tiny.yaml")
+    assert Verifier().verify(folder / "run.json", str(edited)).ok
 
 
 def test_scenario_found_among_shipped_ones(
@@ -450,19 +484,22 @@ def test_unknown_top_level_key_is_refused(recorded: Path) -> None:
     edit(recorded, lambda d: d.update(bonus=100))
     refused(recorded, "unknown key 'bonus'")
     edit(recorded, lambda d: d.pop("bonus") and d.pop("seed"))
-    refused(recorded, "missing key 'seed'")
+    refused(recorded, "missing required key 'seed'")
 
 
 def test_player_name_cannot_hold_control_characters(recorded: Path) -> None:
     edit(recorded, lambda d: d.update(player="ada\x1b[31m"))
-    refused(recorded, "control characters")
+    refused(recorded, "control or format characters")
+    for lying in ("ada\u202eorp", "ada\u2028ok, score 1000"):
+        edit(recorded, lambda d, name=lying: d.update(player=name))
+        refused(recorded, "control or format characters")
 
 
 def test_scenarios_are_prepared_once_per_content(
-    scenario_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for seed in range(4):
-        record(scenario_copy, tmp_path / f"run{seed}.json", seed=seed)
+        record(shipped, tmp_path / f"run{seed}.json", seed=seed)
     calls: list[str] = []
     real = verify_module.load_scenario_bytes
 

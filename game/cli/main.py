@@ -9,10 +9,19 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from game import __version__
-from game.cli import new, schema, simulate, validate, verify
+from game.cli import explain, new, play, replay_viewer, schema, simulate, validate, verify
 from game.cli.exit_codes import EXIT_OK
 
-COMMANDS: tuple[ModuleType, ...] = (validate, schema, simulate, verify, new)
+COMMANDS: tuple[ModuleType, ...] = (
+    validate,
+    schema,
+    simulate,
+    verify,
+    play,
+    explain,
+    replay_viewer,
+    new,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        return play.open_title()
     try:
         code: int = args.run(args)
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from game.cli.exit_codes import EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import printable
 from game.cli.schema import schema_text, write_atomically
 
 STARTER_TITLE = "title: A first scenario\n"
@@ -76,21 +77,22 @@ def run(args: argparse.Namespace) -> int:
     target = target_path(name)
     refusal = _refusal(target, force=bool(args.force))
     if refusal is not None:
-        print(f"mlday new: {target}: {refusal}", file=sys.stderr)
+        print(printable(f"mlday new: {target}: {refusal}"), file=sys.stderr)
         return EXIT_USAGE
     text = scenario_text(target.stem)
     try:
         _write(target, text, replace=os.path.lexists(target))
-        print(f"wrote {target}")
+        print(printable(f"wrote {target}"))
         schema = target.with_name(SCHEMA_NAME)
         if not os.path.lexists(schema):
             _write(schema, schema_text(), replace=False)
-            print(f"wrote {schema} (the schema its first line names, for editors)")
+            print(printable(f"wrote {schema} (the schema its first line names, for editors)"))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        print(f"mlday new: cannot write {exc.filename or target}: {reason}", file=sys.stderr)
+        where = exc.filename or target
+        print(printable(f"mlday new: cannot write {where}: {reason}"), file=sys.stderr)
         return EXIT_USAGE
-    print(f"next: mlday validate {target}; mlday simulate {target} --policy reference")
+    print(printable(f"next: mlday validate {target}; mlday simulate {target} --policy reference"))
     return EXIT_OK
 
 

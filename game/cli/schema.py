@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from game.cli.exit_codes import EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import printable
 from game.scenario.field_examples import DESCRIPTIONS, EXAMPLES, lookup
+from game.scenario.files import check_replaceable
 from game.scenario.model import FORMAT_VERSION, Scenario
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -126,15 +128,18 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(Path(output), text)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        print(f"mlday schema: cannot write {output}: {reason}", file=sys.stderr)
+        print(printable(f"mlday schema: cannot write {output}: {reason}"), file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
 
 
 def write_atomically(target: Path, text: str) -> None:
-    """Replace ``target`` with ``text`` in one step; on failure the old file is untouched."""
-    if target.is_dir():
-        raise IsADirectoryError(21, "it is a directory", str(target))
+    """Replace ``target`` with ``text`` in one step; on failure the old file is untouched.
+
+    Only a regular file is ever replaced: a directory, symlink, FIFO or device node at
+    ``target`` is refused (:class:`~game.scenario.files.FileRefusedError`).
+    """
+    check_replaceable(target)
     temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     mode = _existing_mode(target)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)

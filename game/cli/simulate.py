@@ -5,14 +5,16 @@ One game prints a readable breakdown (or, with ``--json``, one JSON object docum
 production model's true F1 per segment next to what the player last measured, and the
 debrief lessons. ``--record RUN.json`` writes a run file that ``mlday verify`` checks.
 ``--runs R`` plays R games on seeds N..N+R-1 and prints the score distribution and the
-speed. Exit codes: 0 done, 1 the scenario or the actions file is invalid or an action was
-refused, 2 bad usage or unreadable input.
+speed; an action file's actions that some seed refuses are skipped there and counted per
+seed (one game without ``--runs`` stops at a refused action instead). Exit codes: 0
+done, 1 the scenario or the actions file is invalid or an action was refused, 2 bad
+usage or unreadable input.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import re
 import statistics
 import sys
@@ -23,6 +25,7 @@ from typing import Any
 
 from game import ENGINE_VERSION
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import is_unsafe, json_text, printable, printable_lines, printable_values
 from game.core.engine import play
 from game.core.rules import Rules, prepare
 from game.core.scoring import score
@@ -31,12 +34,15 @@ from game.policies import POLICIES, make_policy
 from game.replay.replay import (
     ActionRecordError,
     ReplayError,
+    SkippedAction,
     TimedAction,
     parse_action_record,
     replay,
+    replay_lenient,
     timed,
 )
 from game.replay.runfile import (
+    MAX_ACTIONS,
     RunFileError,
     RunFileExistsError,
     RunFileUnreadableError,
@@ -44,6 +50,7 @@ from game.replay.runfile import (
     make_run,
     write_run,
 )
+from game.scenario.files import check_replaceable
 from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
 from game.session.report import game_report
 
@@ -52,7 +59,6 @@ DEFAULT_PLAYER = "anonymous"
 MAX_SEED = 2**63 - 1
 MAX_RUNS = 10_000_000
 MAX_ACTION_ERRORS = 20
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class CommandError(Exception):
@@ -116,13 +122,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from low to high."""
+    """An argparse type: a whole number from low to high, in plain ASCII digits only."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not _DIGITS.fullmatch(text) or len(text) > len(str(high)):
+            raise argparse.ArgumentTypeError(
+                f"{what} is between {low} and {high:,}, written in the digits 0-9; "
+                f"got {printable(repr(text[:40]))}"
+            )
+        value = int(text)
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{what} is between {low} and {high:,}; got {value}")
         return value
@@ -130,17 +138,30 @@ def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+_DIGITS = re.compile(r"[0-9]+")
 _seed = _whole_number("a seed", 0, MAX_SEED)
 _runs = _whole_number("runs", 1, MAX_RUNS)
 
 
 def _player(text: str) -> str:
     name = text.strip()
-    if not 1 <= len(name) <= 40 or _CONTROL.search(name):
+    if not _is_utf8(name):
         raise argparse.ArgumentTypeError(
-            "a player's name has 1 to 40 characters and no control characters"
+            "a player's name is UTF-8 text; this one holds bytes that are not UTF-8"
+        )
+    if not 1 <= len(name) <= 40 or any(is_unsafe(char) for char in name):
+        raise argparse.ArgumentTypeError(
+            "a player's name has 1 to 40 characters and no control or format characters"
         )
     return name
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- running -----------------------------------------------------------------------------
@@ -175,15 +196,13 @@ def run(args: argparse.Namespace) -> int:
         return _run_one(args, setup)
     except CommandError as exc:
         for line in exc.lines:
-            print(line, file=sys.stderr)
+            print(printable(line), file=sys.stderr)
         return exc.code
     except BrokenPipeError:
         raise
     except Exception as exc:  # a bug of ours must not become a traceback for an educator
-        print(
-            f"mlday simulate: internal error ({type(exc).__name__}: {exc}); please report it",
-            file=sys.stderr,
-        )
+        detail = printable(f"{type(exc).__name__}: {exc}")
+        print(f"mlday simulate: internal error ({detail}); please report it", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -200,16 +219,26 @@ def _check_usage(args: argparse.Namespace) -> None:
             [f"mlday simulate: error: {args.record} exists; use --force to replace it"],
             EXIT_USAGE,
         )
+    if args.record is not None and not _is_utf8(args.scenario):
+        raise CommandError(
+            [
+                f"{args.scenario}: a run file records the scenario's file name as text, and "
+                "this name holds bytes that are not UTF-8; rename the file to record a game"
+            ],
+            EXIT_USAGE,
+        )
+    if args.record is not None and args.force:
+        try:
+            check_replaceable(args.record)
+        except OSError as exc:
+            raise CommandError(
+                [f"mlday simulate: error: cannot replace {args.record}: {exc.strerror}"],
+                EXIT_USAGE,
+            ) from None
 
 
 def _exists(path: str) -> bool:
-    try:
-        with open(path, "rb"):
-            return True
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
+    return os.path.lexists(path)
 
 
 def _setup(args: argparse.Namespace) -> Setup:
@@ -218,7 +247,8 @@ def _setup(args: argparse.Namespace) -> Setup:
     if args.actions is None:
         policy = args.policy or DEFAULT_POLICY
         return Setup(loaded, rules, policy, None, None)
-    scripted = read_actions(args.actions, loaded)
+    limit = MAX_ACTIONS if args.record is not None else None
+    scripted = read_actions(args.actions, loaded, limit=limit)
     return Setup(loaded, rules, None, scripted, args.actions)
 
 
@@ -231,11 +261,15 @@ def _load(path: str) -> LoadedScenario:
         raise CommandError([str(p) for p in exc.problems], EXIT_FAILED) from None
 
 
-def read_actions(path: str, loaded: LoadedScenario) -> list[TimedAction]:
+def read_actions(
+    path: str, loaded: LoadedScenario, *, limit: int | None = None
+) -> list[TimedAction]:
     """The timed actions in a JSON file, checked against the scenario; :class:`CommandError`.
 
     The file holds a list of ``{"tick": N, "do": ..., ...}`` records, or any object with
-    an ``actions`` list of them (so a run file works).
+    an ``actions`` list of them (so a run file works). With ``limit``, a file of more
+    actions than that is refused (a run file holds at most
+    :data:`~game.replay.runfile.MAX_ACTIONS`).
     """
     try:
         raw = load_json(path)
@@ -247,6 +281,14 @@ def read_actions(path: str, loaded: LoadedScenario) -> list[TimedAction]:
     if not isinstance(records, list):
         raise CommandError(
             [f"{path}: expected a JSON list of actions, or an object with an 'actions' list"],
+            EXIT_FAILED,
+        )
+    if limit is not None and len(records) > limit:
+        raise CommandError(
+            [
+                f"{path}: {len(records):,} actions; a run file holds at most {limit:,}, "
+                "so this game cannot be recorded (leave out --record to play it)"
+            ],
             EXIT_FAILED,
         )
     names = loaded.scenario.names()
@@ -277,6 +319,18 @@ def play_game(setup: Setup, seed: int) -> Game:
     return Game(state, setup.scripted)
 
 
+def play_lenient(setup: Setup, seed: int) -> tuple[Game, list[SkippedAction]]:
+    """Play one game on a seed; scripted actions the engine refuses are skipped, not fatal.
+
+    This is how one action file is played over many seeds: an action that names a model
+    this seed never made is left out. The game's actions are those that were applied.
+    """
+    if setup.scripted is None:
+        return play_game(setup, seed), []
+    lenient = replay_lenient(setup.rules, seed, setup.scripted)
+    return Game(lenient.state, lenient.applied), lenient.skipped
+
+
 def _run_one(args: argparse.Namespace, setup: Setup) -> int:
     game = play_game(setup, args.seed)
     if args.record is not None:
@@ -291,9 +345,9 @@ def _run_one(args: argparse.Namespace, setup: Setup) -> int:
         actions=len(game.actions),
     )
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        print(json_text(report.as_json()))
     else:
-        print(report.text())
+        print(printable_lines(report.text()))
     return EXIT_OK
 
 
@@ -311,20 +365,27 @@ def _record(args: argparse.Namespace, setup: Setup, game: Game, seed: int) -> No
         write_run(args.record, run_file, force=args.force)
     except RunFileExistsError as exc:
         raise CommandError([f"mlday simulate: error: {exc}"], EXIT_USAGE) from None
+    except RunFileError as exc:
+        raise CommandError(
+            [f"{args.record}: cannot write the run file: {exc}"], EXIT_FAILED
+        ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         message = f"{args.record}: cannot write the run file: {reason}"
         raise CommandError([message], EXIT_USAGE) from None
-    print(f"recorded {args.record}", file=sys.stderr)
+    print(printable(f"recorded {args.record}"), file=sys.stderr)
 
 
 def _run_many(args: argparse.Namespace, setup: Setup) -> int:
     totals: list[int] = []
     parts: dict[str, float] = {}
+    skipped: dict[int, list[SkippedAction]] = {}
     last: Game | None = None
     start = time.perf_counter()
     for seed in range(args.seed, args.seed + args.runs):
-        last = play_game(setup, seed)
+        last, refused = play_lenient(setup, seed)
+        if refused:
+            skipped[seed] = refused
         result = score(last.state, setup.rules)
         totals.append(result.total)
         for name, value in result.parts.items():
@@ -333,11 +394,60 @@ def _run_many(args: argparse.Namespace, setup: Setup) -> int:
     if args.record is not None and last is not None:
         _record(args, setup, last, args.seed)
     stats = runs_summary(setup, args.seed, totals, parts, elapsed)
+    if setup.scripted is not None:
+        stats["skipped_actions"] = skipped_summary(skipped)
     if args.json:
-        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        print(json_text(stats))
     else:
-        print(runs_text(stats))
+        text = runs_text(printable_values(stats))
+        if setup.scripted is not None:
+            text += "\n" + skipped_text(stats["skipped_actions"])
+        print(printable_lines(text))
     return EXIT_OK
+
+
+def skipped_summary(skipped: dict[int, list[SkippedAction]]) -> dict[str, Any]:
+    """The ``skipped_actions`` part of ``--runs --json``: refused actions counted per seed.
+
+    ``per_seed`` lists only the seeds where some action was skipped, in seed order, each
+    with the count and the first skipped action's place and reason.
+    """
+    return {
+        "games": len(skipped),
+        "actions": sum(len(refused) for refused in skipped.values()),
+        "per_seed": [
+            {
+                "seed": seed,
+                "skipped": len(refused),
+                "first": {
+                    "index": refused[0].index,
+                    "tick": refused[0].timed.tick,
+                    "reason": refused[0].reason,
+                },
+            }
+            for seed, refused in sorted(skipped.items())
+        ],
+    }
+
+
+def skipped_text(summary: dict[str, Any], shown: int = 10) -> str:
+    """The readable form of :func:`skipped_summary`: a total, then up to ``shown`` seeds."""
+    if not summary["games"]:
+        return "skipped actions: none (every action was accepted on every seed)"
+    lines = [
+        f"skipped actions: {summary['actions']:,} in {summary['games']:,} games "
+        "(the engine refused them on those seeds)"
+    ]
+    for entry in summary["per_seed"][:shown]:
+        first = entry["first"]
+        lines.append(
+            f"  seed {entry['seed']}: {entry['skipped']} skipped, first "
+            f"actions[{first['index']}] at tick {first['tick']}: {first['reason']}"
+        )
+    more = len(summary["per_seed"]) - shown
+    if more > 0:
+        lines.append(f"  and {more:,} more seeds")
+    return "\n".join(printable(line) for line in lines)
 
 
 # --- reports -----------------------------------------------------------------------------

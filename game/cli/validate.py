@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import printable
 from game.scenario.lint import Notice, lint, place
 from game.scenario.load import (
     Problem,
@@ -92,18 +93,19 @@ def check_file(name: str, tally: Tally) -> None:
         tally.invalid += 1
         detail = f"{type(exc).__name__}: {exc}"
         print(
-            f"{name}:1:1: error: internal error while checking this file ({detail}); "
-            "please report it"
+            printable(
+                f"{name}:1:1: error: internal error while checking this file ({detail}); "
+                "please report it"
+            )
         )
     else:
-        for notice in notices:
-            print(notice)
+        _print_problems(notices)
         warnings = sum(1 for n in notices if n.severity == "warning")
         if len(notices) > warnings:
             tally.invalid += 1
         else:
             tally.valid += 1
-            print(f"{name}: ok" + _warnings_note(warnings))
+            print(printable(f"{name}: ok" + _warnings_note(warnings)))
 
 
 def _warnings_note(count: int) -> str:
@@ -114,4 +116,4 @@ def _warnings_note(count: int) -> str:
 
 def _print_problems(problems: list[Problem] | list[Notice]) -> None:
     for problem in problems:
-        print(problem)
+        print(printable(str(problem)))

@@ -32,19 +32,12 @@ STANDARD_NORMAL = NormalDist(0.0, 1.0)
 def key_bytes(seed: int, key: tuple[KeyPart, ...]) -> bytes:
     """The canonical bytes of a seed and a key, the message that is hashed.
 
-    Each part is tagged by its type: a whole number as ``i<decimal>;``, a text as
-    ``s<length>:<text>`` (its length in characters), so no two different keys give the
-    same bytes whatever characters the texts hold.
+    The key is written as its Python literal (``repr``): texts quoted and escaped, whole
+    numbers in decimal, so no two different keys give the same bytes. (A key is texts and
+    whole numbers only; the game's ids are ASCII, whose literals are the same on every
+    Python version.)
     """
-    text = [FORMAT, f"i{seed};"]
-    for part in key:
-        if type(part) is str:  # exactly str and int: a bool or a float is a mistake
-            text.append(f"s{len(part)}:{part}")
-        elif type(part) is int:
-            text.append(f"i{part};")
-        else:
-            raise TypeError(f"a key part is a str or an int, not {type(part).__name__}")
-    return "".join(text).encode("utf-8", "surrogatepass")
+    return f"{FORMAT} {seed} {key!r}".encode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,3 +69,73 @@ def canonical_json(state: State) -> str:
 def state_digest(state: State) -> str:
     """Hex SHA-256 of the canonical JSON of every field of the state."""
     return hashlib.sha256(canonical_json(state).encode("ascii")).hexdigest()
+
+
+PART_DIGEST_LENGTH = 8
+"""Hex digits kept of each part's SHA-256 in a checkpoint (32 bits: enough to name what
+changed; the whole state is still checked by :func:`state_digest`)."""
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+"""The canonical JSON writer (one instance: a part is written thousands of times a game)."""
+
+
+def _compact(value: Any) -> str:
+    return _ENCODER.encode(canonical(value))
+
+
+def _short(digest: Any) -> str:
+    return str(digest.hexdigest())[:PART_DIGEST_LENGTH]
+
+
+def part_digests(state: State) -> dict[str, str]:
+    """A short hex SHA-256 of each top-level field's canonical JSON, by field name."""
+    return {
+        item.name: _short(hashlib.sha256(_compact(getattr(state, item.name)).encode("ascii")))
+        for item in dataclasses.fields(state)
+    }
+
+
+class PartDigester:
+    """:func:`part_digests` taken again and again along one game, at linear cost.
+
+    The log grows all game long (a long scenario's log holds a hundred thousand lines),
+    so hashing it whole at every checkpoint would cost the square of its length. Lines
+    are only ever appended to it, and each is a tuple that cannot change, so the log's
+    SHA-256 is kept running here: each call hashes only the lines added since the last.
+    The result is the same as :func:`part_digests` (the hash of ``[line,line,...]``). A
+    log that got shorter, or whose last hashed line is no longer in its place, is hashed
+    again from the start.
+    """
+
+    def __init__(self) -> None:
+        self._log = hashlib.sha256(b"[")
+        self._seen = 0
+        self._last: object = None
+
+    def _restart(self) -> None:
+        self._log = hashlib.sha256(b"[")
+        self._seen = 0
+
+    def __call__(self, state: State) -> dict[str, str]:
+        """The short digest of each part of ``state``, by field name."""
+        parts: dict[str, str] = {}
+        for item in dataclasses.fields(state):
+            value = getattr(state, item.name)
+            if item.name == "log":
+                parts[item.name] = self._log_digest(value)
+            else:
+                parts[item.name] = _short(hashlib.sha256(_compact(value).encode("ascii")))
+        return parts
+
+    def _log_digest(self, log: list[Any]) -> str:
+        if len(log) < self._seen or (self._seen and log[self._seen - 1] is not self._last):
+            self._restart()
+        for line in log[self._seen :]:
+            prefix = b"," if self._seen else b""
+            self._log.update(prefix + _compact(line).encode("ascii"))
+            self._seen += 1
+        self._last = log[-1] if log else None
+        closed = self._log.copy()
+        closed.update(b"]")
+        return _short(closed)

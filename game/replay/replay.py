@@ -7,7 +7,7 @@ them gives the same final state, action for action, as the game that was played.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from game.core.engine import advance, apply, new_game
 from game.core.rules import Rules
 from game.core.state import State
 from game.scenario.actions import ACTION_ADAPTER, Action
+from game.scenario.errors import ACTION_RECORD, describe_value, errors_line
 from game.scenario.expr import NameTable
 
 ACTION_KINDS: tuple[str, ...] = tuple(
@@ -65,14 +66,16 @@ def parse_action_record(raw: object, names: NameTable | None = None) -> TimedAct
     if not isinstance(raw, Mapping):
         raise ActionRecordError(
             'an action is a JSON object such as {"tick": 0, "do": "queue_task", '
-            f'"task": "label_es"}}; got {_describe(raw)}'
+            f'"task": "label_es"}}; got {describe_value(raw, ACTION_RECORD)}'
         )
     record = dict(raw)
     if "tick" not in record:
-        raise ActionRecordError("missing field 'tick' (the tick the action is taken at)")
+        raise ActionRecordError("missing required field 'tick' (the tick the action is taken at)")
     tick = record.pop("tick")
     if isinstance(tick, bool) or not isinstance(tick, int):
-        raise ActionRecordError(f"tick: expected a whole number, got {_describe(tick)}")
+        raise ActionRecordError(
+            f"tick: expected a whole number, got {describe_value(tick, ACTION_RECORD)}"
+        )
     if not 0 <= tick <= MAX_TICK:
         raise ActionRecordError(f"tick: must be between 0 and {MAX_TICK:,}; got {tick}")
     context = {"names": names} if names is not None else None
@@ -85,57 +88,33 @@ def parse_action_record(raw: object, names: NameTable | None = None) -> TimedAct
 
 def describe_action_errors(errors: Iterable[ErrorDetails]) -> str:
     """One line for pydantic's errors about an action: ``task: unknown task 'x'; ...``."""
-    return "; ".join(dict.fromkeys(_describe_error(error) for error in errors))
+    return errors_line(errors, ACTION_RECORD, skip=ACTION_KINDS, tags=", ".join(ACTION_KINDS))
 
 
-def _describe_error(error: ErrorDetails) -> str:
-    loc = [str(part) for part in error["loc"]]
-    if loc and loc[0] in ACTION_KINDS:
-        loc = loc[1:]
-    kind = error["type"]
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    kinds = ", ".join(ACTION_KINDS)
-    if kind == "scenario":
-        text = str(ctx.get("message", error["msg"]))
-        if "at" in ctx:
-            loc += str(ctx["at"]).split("/")
-    elif kind == "extra_forbidden":
-        text, loc = f"unknown field '{loc[-1]}'", loc[:-1]
-    elif kind == "missing":
-        text, loc = f"missing field '{loc[-1]}'", loc[:-1]
-    elif kind == "union_tag_invalid":
-        text = f"do: unknown action '{ctx.get('tag', '')}'; expected one of: {kinds}"
-    elif kind == "union_tag_not_found":
-        text = f"missing field 'do' (one of: {kinds})"
-    else:
-        text = str(error["msg"]).removeprefix("Value error, ")
-    path = ".".join(loc)
-    return f"{path}: {text}" if path else text
+Boundary = Callable[[State], None]
+"""Called with the state each time a replay reaches a tick boundary, before its actions."""
 
 
-def _describe(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return repr(value if len(value) <= 40 else value[:37] + "...")
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> State:
-    """Play a whole game from its seed and timed actions; :class:`ReplayError` on a bad one.
+def replay(
+    rules: Rules,
+    seed: int,
+    timed_actions: Iterable[TimedAction],
+    *,
+    until: int | None = None,
+    at_boundary: Boundary | None = None,
+) -> State:
+    """Play a game from its seed and timed actions; :class:`ReplayError` on a bad one.
 
     Ticks must not go down and must lie in ``0 .. total_ticks - 1``; every action must be
-    accepted by the engine at its tick.
+    accepted by the engine at its tick. The game is played to its end, or with ``until``
+    to the boundary of that tick (the actions of earlier ticks applied, not its own).
+    ``at_boundary`` sees the state at every boundary reached: at tick 0, at each later
+    tick before its actions, and at the end (tick ``total_ticks``).
     """
+    end = rules.total_ticks if until is None else min(until, rules.total_ticks)
     state = new_game(rules, seed)
+    if at_boundary is not None:
+        at_boundary(state)
     last = 0
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
@@ -149,15 +128,22 @@ def replay(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]) -> Sta
             raise ReplayError(
                 index, tick, f"ticks must not go down (the action before is at tick {last})"
             )
-        while state.tick < tick:
-            advance(state, rules)
+        if tick >= end:
+            break
+        _advance_to(state, rules, tick, at_boundary)
         reason = apply(state, rules, timed.action)
         if reason is not None:
             raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason}")
         last = tick
-    while not state.over:
-        advance(state, rules)
+    _advance_to(state, rules, end, at_boundary)
     return state
+
+
+def _advance_to(state: State, rules: Rules, tick: int, at_boundary: Boundary | None) -> None:
+    while state.tick < tick and not state.over:
+        advance(state, rules)
+        if at_boundary is not None:
+            at_boundary(state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,16 @@
 """Verification of run files by re-simulation.
 
-A run file is accepted only when it was made by this engine version, on a scenario file
-whose bytes hash to the recorded sha256, and when replaying its seed and actions gives
-the claimed score (total and every part) and the recorded final-state digest.
+A run file is accepted only when it was made by this engine version, on the scenario it
+is checked against, and when replaying its seed and actions passes every recorded
+checkpoint (version 2) and gives the claimed score (total and every part) and the
+recorded final-state digest.
+
+Which scenario: the one named with ``--scenario``, else the shipped scenario of the
+run's id (``scenarios/<id>.yaml`` in the repository, ``game/scenarios/<id>.yaml`` in an
+installed wheel). A scenario the run file points to is never used: a file beside the run,
+or at a path it names, could be an edited copy that makes any score verify. A run whose
+scenario differs from the shipped one of its id is refused unless ``--scenario`` names
+the file it was played on. Every verdict names the scenario file and the hash checked.
 
 Scenarios are prepared once per content hash and reused, so a classroom's run files on
 the same scenario cost one load between them.
@@ -21,8 +29,9 @@ import game
 from game import ENGINE_VERSION
 from game.core.rules import Rules, prepare
 from game.core.scoring import score
+from game.replay.checkpoints import DepartureError, checkpoint_ticks, replay_to
 from game.replay.digest import state_digest
-from game.replay.replay import ReplayError, replay
+from game.replay.replay import ReplayError
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, RunScore, read_run
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario_bytes, read_bytes
 
@@ -48,6 +57,10 @@ class Verdict:
     player: str | None = None
     unreadable: bool = False
     """The run file, or the scenario it needs, could not be read at all."""
+    scenario: str | None = None
+    """The scenario file the run was checked against (None when none was reached)."""
+    scenario_sha256: str | None = None
+    """That file's SHA-256 (hex)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,15 @@ class VerifyError(Exception):
         self.unreadable = unreadable
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """The scenario file a run is checked against: its name, bytes and hash."""
+
+    name: str
+    data: bytes
+    sha256: str
+
+
 class Verifier:
     """Verifies run files, keeping prepared scenarios by content hash between files."""
 
@@ -82,39 +104,29 @@ class Verifier:
             return Verdict(False, str(exc), unreadable=True)
         except RunFileError as exc:
             return Verdict(False, str(exc))
+        checked: _Checked | None = None
         try:
             check_engine(run)
-            prepared = self.find_scenario(run, Path(path), scenario_override)
+            checked = scenario_for(run, scenario_override)
+            check_same_scenario(run, checked, explicit=scenario_override is not None)
+            prepared = self.prepare(checked.data, checked.name)
             check_replay(run, prepared.rules)
         except VerifyError as exc:
-            return Verdict(False, exc.reason, player=run.player, unreadable=exc.unreadable)
-        return Verdict(True, "ok", score=run.score.total, player=run.player)
-
-    def find_scenario(
-        self, run: RunFile, run_path: Path, scenario_override: str | None
-    ) -> Prepared:
-        """The scenario the run was made on, checked by content hash; :class:`VerifyError`."""
-        wanted = run.scenario.sha256
-        candidates = (
-            [Path(scenario_override)]
-            if scenario_override is not None
-            else scenario_candidates(run, run_path)
-        )
-        mismatch: str | None = None
-        for candidate in candidates:
-            data = _read_candidate(candidate, explicit=scenario_override is not None)
-            if data is None:
-                continue
-            if hashlib.sha256(data).hexdigest() == wanted:
-                return self.prepare(data, str(candidate))
-            mismatch = mismatch or _mismatch_reason(candidate, run.scenario.id)
-        if mismatch is not None:
-            raise VerifyError(mismatch)
-        looked = ", ".join(str(c) for c in candidates)
-        raise VerifyError(
-            f"cannot find the scenario '{run.scenario.id}' (looked for {looked}); "
-            "name it with --scenario FILE",
-            unreadable=True,
+            return Verdict(
+                False,
+                exc.reason,
+                player=run.player,
+                unreadable=exc.unreadable,
+                scenario=checked.name if checked else None,
+                scenario_sha256=checked.sha256 if checked else None,
+            )
+        return Verdict(
+            True,
+            "ok",
+            score=run.score.total,
+            player=run.player,
+            scenario=checked.name,
+            scenario_sha256=checked.sha256,
         )
 
     def prepare(self, data: bytes, name: str) -> Prepared:
@@ -127,7 +139,7 @@ class Verifier:
         try:
             loaded = load_scenario_bytes(data, name)
         except ScenarioError as exc:
-            first = exc.problems[0] if exc.problems else "no details"
+            first = exc.problems[0].message if exc.problems else "no details"
             raise VerifyError(f"the scenario {name} does not load: {first}") from None
         prepared = Prepared(loaded, prepare(loaded.scenario))
         self._cache[digest] = prepared
@@ -136,44 +148,60 @@ class Verifier:
         return prepared
 
 
-def scenario_candidates(run: RunFile, run_path: Path) -> list[Path]:
-    """Where to look for a run's scenario, in order, without repeats.
-
-    ``scenario.path`` relative to the current folder, then relative to the run file's
-    folder, then ``<id>.yaml`` in the shipped scenario folders.
-    """
-    recorded = Path(run.scenario.path)
-    found = [recorded, run_path.parent / recorded]
-    if SAFE_ID.match(run.scenario.id) and ".." not in run.scenario.id:
-        found += [folder / f"{run.scenario.id}.yaml" for folder in shipped_scenario_folders()]
-    unique: dict[str, Path] = {}
-    for candidate in found:
-        unique.setdefault(os.path.normpath(os.path.abspath(candidate)), candidate)
-    return list(unique.values())
-
-
-def _read_candidate(candidate: Path, *, explicit: bool) -> bytes | None:
-    """The bytes of a regular file, None when it is not there (an error when ``explicit``)."""
-    try:
-        if not explicit and not candidate.is_file():
-            return None
-        return read_bytes(str(candidate))
-    except ScenarioError as exc:
-        if not explicit:
-            return None
-        first = exc.problems[0].message if exc.problems else "cannot read it"
-        raise VerifyError(f"the scenario {candidate}: {first}", unreadable=True) from None
-    except OSError:
+def shipped_scenario(scenario_id: str) -> Path | None:
+    """The shipped scenario file of an id, or None when no scenario of that id ships."""
+    if not SAFE_ID.match(scenario_id) or ".." in scenario_id:
         return None
+    for folder in shipped_scenario_folders():
+        candidate = folder / f"{scenario_id}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def _mismatch_reason(candidate: Path, wanted_id: str) -> str:
-    if candidate.stem == wanted_id:
-        return (
-            f"the scenario file has changed since the run was made "
-            f"({candidate} does not have the recorded sha256)"
+def scenario_for(run: RunFile, scenario_override: str | None) -> _Checked:
+    """The scenario file to check a run against: ``--scenario``, else the shipped one.
+
+    The path recorded in the run file is never read.
+    """
+    if scenario_override is not None:
+        path = scenario_override
+    else:
+        shipped = shipped_scenario(run.scenario.id)
+        if shipped is None:
+            raise VerifyError(
+                f"no scenario '{run.scenario.id}' ships with mlday; name the scenario file "
+                "the run was played on with --scenario FILE",
+                unreadable=True,
+            )
+        path = str(shipped)
+    try:
+        data = read_bytes(path)
+    except ScenarioError as exc:
+        first = exc.problems[0].message if exc.problems else "cannot read it"
+        raise VerifyError(f"the scenario {path}: {first}", unreadable=True) from None
+    return _Checked(path, data, hashlib.sha256(data).hexdigest())
+
+
+def check_same_scenario(run: RunFile, checked: _Checked, *, explicit: bool) -> None:
+    """Refuse a run whose recorded scenario hash is not the hash of the file checked."""
+    if checked.sha256 == run.scenario.sha256:
+        return
+    if not explicit:
+        raise VerifyError(
+            f"the run was played on a scenario '{run.scenario.id}' that is not the shipped "
+            f"one ({checked.name} has another sha256); if you have the file it was played "
+            "on, name it with --scenario FILE"
         )
-    return f"another scenario: {candidate} is '{candidate.stem}', the run was made on '{wanted_id}'"
+    if Path(checked.name).stem != run.scenario.id:
+        raise VerifyError(
+            f"another scenario: {checked.name} is '{Path(checked.name).stem}', "
+            f"the run was made on '{run.scenario.id}'"
+        )
+    raise VerifyError(
+        f"the scenario file has changed since the run was made "
+        f"({checked.name} does not have the recorded sha256)"
+    )
 
 
 def check_engine(run: RunFile) -> None:
@@ -185,15 +213,34 @@ def check_engine(run: RunFile) -> None:
 
 
 def check_replay(run: RunFile, rules: Rules) -> None:
-    """Replay the run; refuse it unless the score and the digest come out as claimed."""
+    """Replay the run; refuse it unless it passes every checkpoint and the score and the
+    digest come out as claimed."""
+    checkpoints = run.checkpoints
+    recorded = []
+    if checkpoints is not None:
+        recorded = [checkpoint.checkpoint() for checkpoint in checkpoints.at]
+        expected = checkpoint_ticks(rules.total_ticks, checkpoints.every)
+        if [checkpoint.tick for checkpoint in recorded] != expected:
+            raise VerifyError(
+                f"the checkpoints are not at ticks {_ticks(expected)} "
+                f"(every {checkpoints.every} ticks of this {rules.total_ticks}-tick game)"
+            )
     try:
-        state = replay(rules, run.seed, run.actions)
+        state = replay_to(rules, run.seed, run.actions, checkpoints=recorded)
+    except DepartureError as exc:
+        raise VerifyError(str(exc)) from None
     except ReplayError as exc:
         raise VerifyError(f"the actions do not replay: {exc}") from None
     replayed = RunScore.model_validate(score(state, rules).as_dict())
     check_score(run.score, replayed)
     if state_digest(state) != run.digest:
         raise VerifyError("the final state does not match the recorded digest")
+
+
+def _ticks(ticks: list[int]) -> str:
+    if len(ticks) <= 6:
+        return ", ".join(map(str, ticks))
+    return f"{ticks[0]}, {ticks[1]}, {ticks[2]} ... {ticks[-1]}"
 
 
 def check_score(claimed: RunScore, replayed: RunScore) -> None:

@@ -14,7 +14,8 @@ Scalars are resolved with the YAML 1.2 core schema, not PyYAML's YAML 1.1 one:
   ``"no"``, not ``False``.
 * ``null``, ``~`` and an empty value are ``None``.
 * ``12``, ``-3``, ``1_000``, ``0x1f`` and ``0o17`` are integers (``010`` is ten, not
-  eight); ``1.5``, ``1e3``, ``.5``, ``.inf`` and ``.nan`` are floats.
+  eight); ``1.5``, ``1e3``, ``.5``, ``.inf`` and ``.nan`` are floats. A number is written
+  with at most :data:`MAX_DIGITS` digits.
 * everything else is text, including ``9:30`` (YAML 1.1 would read ninety minutes as the
   integer 570) and ``2024-05-01`` (no timestamps: dates stay text).
 
@@ -42,6 +43,9 @@ MAX_DEPTH = 100
 """Deepest nesting of lists and mappings (aliases and merges included)."""
 MAX_VALUES = 100_000
 """Most values a file may hold or expand to through aliases (stops 'billion laughs')."""
+MAX_DIGITS = 100
+"""Most digits a number may be written with (Python refuses to convert or print some
+longer integers, and no scenario needs them)."""
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """The fastest safe parser available."""
@@ -53,7 +57,7 @@ _SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
 
 _NULL_RE = re.compile(r"~|null|Null|NULL|")
 _BOOL_RE = re.compile(r"true|True|TRUE|false|False|FALSE")
-_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+")
+_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*|0x_*[0-9a-fA-F][0-9a-fA-F_]*|0o_*[0-7][0-7_]*")
 _FLOAT_RE = re.compile(
     r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
     r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
@@ -495,8 +499,12 @@ class _Builder:
         converted = _convert(value, tag)
         if converted is _NOT_CONVERTED:
             shown = value if len(value) <= 40 else value[:37] + "..."
-            if tag == INT and _INT_RE.fullmatch(value):
-                message = f"the number {shown} has too many digits"
+            digits = _digit_count(value)
+            if digits > MAX_DIGITS and tag in (INT, FLOAT):
+                message = (
+                    f"the number {shown} has {digits:,} digits; a number in a scenario has "
+                    f"at most {MAX_DIGITS}"
+                )
             else:
                 message = f"'{shown}' is not a valid {tag.replace(_CORE, '!!')}"
             self._issue(node.pos, message)
@@ -559,22 +567,31 @@ def _convert(value: str, tag: str) -> Any:
     return _NOT_CONVERTED
 
 
+def _digit_count(value: str) -> int:
+    """How many digits a number is written with (prefix, sign, '_' and exponent aside)."""
+    text = value.replace("_", "").lower().lstrip("+-")
+    if text.startswith(("0x", "0o")):
+        return len(text) - 2
+    return sum(char.isdigit() for char in text.split("e")[0])
+
+
 def _int(value: str) -> Any:
-    digits = value.replace("_", "")
-    try:
-        if digits.startswith(("0x", "0o")):
-            return int(digits, 0)
-        return int(digits, 10)
-    except ValueError:  # more digits than Python converts
+    if _digit_count(value) > MAX_DIGITS:
         return _NOT_CONVERTED
+    digits = value.replace("_", "")
+    if digits.startswith(("0x", "0o")):
+        return int(digits, 0)
+    return int(digits, 10)
 
 
 def _float(value: str) -> Any:
+    if _digit_count(value) > MAX_DIGITS:
+        return _NOT_CONVERTED
     lowered = value.replace("_", "").lower()
     if lowered.endswith(".inf"):
         return float(lowered.replace(".inf", "inf"))
     if lowered == ".nan":
         return float("nan")
     if lowered.startswith(("0x", "0o")):
-        return float(int(lowered, 0))
+        return float(int(lowered, 0))  # at most MAX_DIGITS digits: always a finite float
     return float(lowered)

@@ -13,7 +13,6 @@ The state itself (which holds the truth) is never handed out: the player sees
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from game.core.state import State
 from game.core.view import PlayerView, player_view
 from game.replay.digest import state_digest
 from game.replay.replay import TimedAction
-from game.replay.runfile import PLAYER_PATTERN, RunScenario, make_run
+from game.replay.runfile import RunScenario, is_player_name, make_run
 from game.scenario.actions import Action
 from game.scenario.load import LoadedScenario
 from game.session.history import GameNotOverError, History
@@ -57,7 +56,7 @@ class Session:
         policy: str | None,
     ) -> None:
         """A session at the first boundary; front ends call :meth:`start` instead."""
-        if not 1 <= len(player) <= 40 or not re.fullmatch(PLAYER_PATTERN, player):
+        if not is_player_name(player):
             raise SessionError(
                 f"a player's name has 1 to 40 characters and no control characters: {player!r}"
             )

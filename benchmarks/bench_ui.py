@@ -1,0 +1,407 @@
+"""The window's speed and size at 1280x720 on SDL's dummy driver (software rendering).
+
+Targets (issue 13, point 10): on the busiest play screen, a median frame under 2 ms and
+at most twice the median of a bare pygame_gui scene with the same number of elements
+(measured in the same run), a 99th percentile under 5 ms; under 0.5 s from start to the
+first drawn frame; under 120 MB resident while playing.
+
+    uv run python benchmarks/bench_ui.py [--frames N] [--seed S]
+
+The busiest play screen is Ravi's Tuesday played by the greedy policy, stopped at the
+boundary whose play screen holds the most elements. Every frame handles a mouse move
+across the screen (hover states and tooltips work as for a player), updates and draws;
+the clock is paused, as while a player reads the board. Then eight ticks are timed with
+the clock running at 4x (a tick every 30 frames, each tick updating the panels that
+changed), from the busiest boundary or early enough for eight ticks to be left.
+
+The bare scene is pygame_gui with its default theme and the same number of elements:
+small labels and buttons in a grid (as the design's reference figures were measured),
+and also one plain label or button at each place the play screen's elements occupy (the
+same pixels to draw). Start-up and memory are measured in fresh processes that open the
+window as ``mlday`` does: the start-up from the interpreter's first line, and the memory
+after playing the busiest screen for the same frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1280, 720)
+SCENARIO = ROOT / "scenarios" / "ravi-tuesday.yaml"
+DT = 1.0 / 60.0
+RUNNING_TICKS = 8
+FRAMES_PER_TICK_AT_4X = 30
+"""At 4x a tick lasts half a second of game clock: 30 frames of 1/60 s."""
+
+
+def _mouse_path(frames: int) -> list[tuple[int, int]]:
+    """A mouse that sweeps the screen in rows, one position a frame."""
+    points = []
+    for n in range(frames):
+        x = (n * 37) % SIZE[0]
+        y = ((n * 37) // SIZE[0] * 53 + 20) % SIZE[1]
+        points.append((x, y))
+    return points
+
+
+def _motion(pos: tuple[int, int]) -> object:
+    import pygame
+
+    return pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(1, 0), buttons=(0, 0, 0))
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, round(share * (len(ordered) - 1)))
+    return ordered[index]
+
+
+def open_app(folder: Path) -> object:
+    """A window as ``mlday`` opens it (settings by default, data in `folder`)."""
+    from game.ui.app import App
+    from game.ui.saves import Settings, Store
+
+    return App(Store(folder), Settings(), size=SIZE)
+
+
+def busiest_tick(app: object, seed: int) -> tuple[int, int]:
+    """The boundary of greedy's game whose play screen holds the most elements: (tick, count)."""
+    from game.ui.app import App
+    from game.ui.scenes.play import PlayScene
+
+    assert isinstance(app, App)
+    loaded, actions = _greedy_game(seed)
+    counts: list[tuple[int, int]] = []
+    for tick in range(_total_ticks(loaded)):
+        scene = PlayScene(app, _game_at(loaded, seed, app, actions, tick))
+        app.stack.push(scene)
+        app.step(DT)
+        counts.append((_elements(scene), tick))
+        app.stack.pop()
+    elements, tick = max(counts)
+    return tick, elements
+
+
+def open_play_screen(app: object, seed: int, tick: int) -> object:
+    """Push the play screen of greedy's game at a boundary; returns the scene."""
+    from game.ui.app import App
+    from game.ui.scenes.play import PlayScene
+
+    assert isinstance(app, App)
+    loaded, actions = _greedy_game(seed)
+    scene = PlayScene(app, _game_at(loaded, seed, app, actions, tick))
+    app.stack.push(scene)
+    return scene
+
+
+def _greedy_game(seed: int) -> tuple[object, list[object]]:
+    from game.core.engine import play
+    from game.core.rules import prepare
+    from game.policies import make_policy
+    from game.replay.replay import timed
+    from game.scenario.load import load_scenario
+
+    loaded = load_scenario(str(SCENARIO))
+    rules = prepare(loaded.scenario)
+    _, applied = play(rules, seed, make_policy("greedy", rules, seed))
+    return loaded, list(timed(applied))
+
+
+def _total_ticks(loaded: object) -> int:
+    from game.core.rules import prepare
+    from game.scenario.load import LoadedScenario
+
+    assert isinstance(loaded, LoadedScenario)
+    return prepare(loaded.scenario).total_ticks
+
+
+def _game_at(loaded: object, seed: int, app: object, actions: list[object], tick: int) -> object:
+    from game.replay.replay import TimedAction
+    from game.ui.app import App
+    from game.ui.game import Game
+
+    assert isinstance(app, App)
+    game = Game.new(loaded, seed, app.store)  # type: ignore[arg-type]
+    for timed_action in actions:
+        assert isinstance(timed_action, TimedAction)
+        if timed_action.tick > tick:
+            break
+        game.session.advance_to(timed_action.tick)
+        game.session.apply(timed_action.action)
+    game.session.advance_to(tick)
+    return game
+
+
+def _elements(scene: object) -> int:
+    import pygame_gui
+
+    from game.ui.scene import Scene
+
+    assert isinstance(scene, Scene)
+    return sum(
+        1
+        for sprite in scene.ui.get_sprite_group().sprites()
+        if isinstance(sprite, pygame_gui.core.UIElement)
+    )
+
+
+def time_frames(app: object, frames: int, only: object | None = None) -> list[float]:
+    """Milliseconds per frame of the app's loop (events, update, draw, flip); with `only`,
+    the frames stop once that scene is no longer on top (the game ended)."""
+    from game.ui.app import App
+
+    assert isinstance(app, App)
+    times = []
+    for pos in _mouse_path(frames):
+        if only is not None and app.stack.top is not only:
+            break
+        start = time.perf_counter()
+        app.frame([_motion(pos)], DT)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
+
+
+def grid_layout(count: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """`count` small labels and buttons in a grid: the bare scene of the design's figures."""
+    columns = 8
+    width, height = SIZE[0] // columns, 28
+    return [
+        (
+            "button" if n % 2 else "label",
+            ((n % columns) * width, (n // columns) * height % SIZE[1], width - 4, 24),
+        )
+        for n in range(count)
+    ]
+
+
+def mirror_layout(scene: object) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """A plain label or button at the place and size of each element of `scene` on screen."""
+    import pygame
+    import pygame_gui
+
+    from game.ui.scene import Scene
+
+    assert isinstance(scene, Scene)
+    screen = pygame.Rect((0, 0), SIZE)
+    found: list[tuple[str, tuple[int, int, int, int]]] = []
+    for sprite in scene.ui.get_sprite_group().sprites():
+        if not isinstance(sprite, pygame_gui.core.UIElement):
+            continue
+        rect = sprite.rect.clip(screen)
+        if rect.width and rect.height:
+            kind = "button" if isinstance(sprite, pygame_gui.elements.UIButton) else "label"
+            found.append((kind, (rect.x, rect.y, rect.width, rect.height)))
+    return found
+
+
+def bare_scene_frames(
+    layout: list[tuple[str, tuple[int, int, int, int]]], frames: int
+) -> list[float]:
+    """The same loop on a bare pygame_gui manager (its default theme) holding `layout`."""
+    import pygame
+    import pygame_gui
+
+    surface = pygame.display.set_mode(SIZE)
+    manager = pygame_gui.UIManager(SIZE)
+    for n, (kind, place) in enumerate(layout):
+        rect = pygame.Rect(place)
+        if kind == "button":
+            text = f"button {n}" if rect.height >= 24 and rect.width >= 80 else ""
+            pygame_gui.elements.UIButton(rect, text, manager, tool_tip_text=f"tip {n}")
+        else:
+            text = f"label {n}" if rect.height >= 24 and rect.width >= 80 else ""
+            pygame_gui.elements.UILabel(rect, text, manager)
+    times = []
+    for pos in _mouse_path(frames):
+        start = time.perf_counter()
+        manager.process_events(_motion(pos))  # type: ignore[arg-type]
+        manager.update(DT)
+        surface.fill((20, 22, 28))
+        manager.draw_ui(surface)
+        pygame.display.flip()
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
+
+
+def child_first_frame() -> None:
+    """In a fresh process: open the window on the title screen, report the first frame."""
+    import tempfile
+
+    from game.ui.scenes.title import TitleScene
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = open_app(Path(folder))
+        from game.ui.app import App
+
+        assert isinstance(app, App)
+        app.stack.push(TitleScene(app))
+        app.step(DT)
+        print(json.dumps({"first_frame_s": time.perf_counter() - START}))
+
+
+def child_bare_first_frame() -> None:
+    """In a fresh process: a bare pygame_gui window with one button, to its first frame."""
+    import pygame
+    import pygame_gui
+
+    pygame.display.init()
+    pygame.font.init()
+    surface = pygame.display.set_mode(SIZE)
+    manager = pygame_gui.UIManager(SIZE)
+    pygame_gui.elements.UIButton(pygame.Rect(10, 10, 120, 40), "Start", manager)
+    manager.update(DT)
+    manager.draw_ui(surface)
+    pygame.display.flip()
+    print(json.dumps({"first_frame_s": time.perf_counter() - START}))
+
+
+def child_memory(frames: int, seed: int, tick: int) -> None:
+    """In a fresh process: play the busiest screen for `frames`, report the peak RSS."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = open_app(Path(folder))
+        open_play_screen(app, seed, tick)
+        time_frames(app, frames)
+        print(json.dumps({"peak_rss_mb": _peak_rss_mb()}))
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; getrusage's
+    figure would count the parent's memory at fork, so it is only the fallback."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _child(*args: str) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def main() -> int:
+    """Measure and print every figure with its target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=1000, help="frames timed per figure")
+    parser.add_argument("--seed", type=int, default=3, help="seed of the greedy game")
+    parser.add_argument(
+        "--child", choices=("first-frame", "bare-first-frame", "memory"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--tick", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "first-frame":
+        child_first_frame()
+        return 0
+    if args.child == "bare-first-frame":
+        child_bare_first_frame()
+        return 0
+    if args.child == "memory":
+        child_memory(args.frames, args.seed, args.tick)
+        return 0
+
+    import tempfile
+
+    from game.ui.app import App
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = open_app(Path(folder))
+        assert isinstance(app, App)
+        tick, elements = busiest_tick(app, args.seed)
+        scene = open_play_screen(app, args.seed, tick)
+        mirror = mirror_layout(scene)
+        time_frames(app, 100)  # warm-up: fonts and shapes cached
+        paused = time_frames(app, args.frames)
+        from game.ui.scenes.play import PlayScene
+
+        assert isinstance(scene, PlayScene)
+        app.stack.pop()
+        total = scene.game.session.rules.total_ticks
+        start_tick = max(0, min(tick, total - RUNNING_TICKS - 1))
+        running_scene = open_play_screen(app, args.seed, start_tick)
+        assert isinstance(running_scene, PlayScene)
+        running_scene.set_speed("4")
+        if running_scene.paused:
+            running_scene.toggle_pause()
+        running = time_frames(app, RUNNING_TICKS * FRAMES_PER_TICK_AT_4X, running_scene)
+        app.quit()
+    bare_scene_frames(grid_layout(elements), 100)
+    bare = bare_scene_frames(grid_layout(elements), args.frames)
+    same_places = bare_scene_frames(mirror, args.frames)
+    first = min(_child("--child", "first-frame")["first_frame_s"] for _ in range(3))
+    bare_first = min(_child("--child", "bare-first-frame")["first_frame_s"] for _ in range(3))
+    spawn_start = time.perf_counter()
+    _child("--child", "first-frame")
+    spawn = time.perf_counter() - spawn_start
+    memory = _child(
+        "--child",
+        "memory",
+        "--frames",
+        str(args.frames),
+        "--seed",
+        str(args.seed),
+        "--tick",
+        str(tick),
+    )
+
+    median, p99 = statistics.median(paused), _percentile(paused, 0.99)
+    bare_median, bare_p99 = statistics.median(bare), _percentile(bare, 0.99)
+    rows = [
+        ("busiest play screen", f"tick {tick}, {elements} elements", ""),
+        ("  frame, median", f"{median:.2f} ms", "under 2 ms"),
+        ("  frame, 99th percentile", f"{p99:.2f} ms", "under 5 ms"),
+        (
+            f"  clock at 4x, {len(running)} frames: median, p99",
+            f"{statistics.median(running):.2f} ms, {_percentile(running, 0.99):.2f} ms",
+            "",
+        ),
+        (f"bare scene, {elements} elements", f"{bare_median:.2f} ms, p99 {bare_p99:.2f} ms", ""),
+        ("  play screen / bare scene", f"{median / bare_median:.2f}x", "at most 2x"),
+        (
+            "bare scene, the play screen's places",
+            f"{statistics.median(same_places):.2f} ms, p99 {_percentile(same_places, 0.99):.2f} ms",
+            "",
+        ),
+        (
+            "  play screen / that bare scene",
+            f"{median / statistics.median(same_places):.2f}x",
+            "",
+        ),
+        ("start to first frame", f"{first:.3f} s", "under 0.5 s"),
+        ("  with the interpreter's start", f"{spawn:.3f} s", ""),
+        ("  a bare pygame_gui window", f"{bare_first:.3f} s", ""),
+        ("peak resident memory", f"{memory['peak_rss_mb']:.0f} MB", "under 120 MB"),
+    ]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"mlday window at {SIZE[0]}x{SIZE[1]}, SDL dummy driver, {args.frames} frames, "
+        f"{os.cpu_count()} cores, load average {load}"
+    )
+    for name, value, target in rows:
+        print(f"{name:<34}{value:>26}   {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The window's look: where the assets live, the pygame_gui theme files, the drawing palette.
+
+Two themes ship in assets/theme/: theme.json and colourblind.json (Okabe and Ito's palette).
+Both are pygame_gui themes; the colours that custom drawing needs (charts, category
+colours) sit in both under the object id ``#palette``, so switching theme switches them too.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+from pygame_gui import PackageResource
+from pygame_gui.core import UIAppearanceTheme
+from pygame_gui.core.resource_loaders import IResourceLoader
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent.parent / "assets"
+PALETTE_ID = "#palette"
+LOCALE = "en"
+FONT_NAME = "mlday_sans"
+RICH_TEXT_SIZES = (14,)
+FONT_PATH_KEYS = ("regular_path", "bold_path", "italic_path", "bold_italic_path")
+
+
+def asset_path(*parts: str) -> Path:
+    """The path of a file under assets/ (whether or not it exists)."""
+    return ASSETS_DIR.joinpath(*parts)
+
+
+def theme_path(colourblind: bool = False) -> Path:
+    """The theme file: the standard palette or the colour-blind-safe one."""
+    return asset_path("theme", "colourblind.json" if colourblind else "theme.json")
+
+
+def load_theme_data(colourblind: bool = False, scale: float = 1.0) -> dict[str, Any]:
+    """The theme as a dict ready for ``UIManager(size, theme)``.
+
+    Font paths in the files are relative to assets/; they come back absolute so the game
+    runs from any folder. ``scale`` multiplies every font size (the UI-scale setting).
+    """
+    return _scaled(_raw_theme(colourblind), scale)
+
+
+@cache
+def _raw_theme(colourblind: bool) -> dict[str, Any]:
+    with theme_path(colourblind).open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def _scaled(raw: dict[str, Any], scale: float) -> dict[str, Any]:
+    data = copy.deepcopy(raw)
+    for block in data.values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if not isinstance(font, dict):
+            continue
+        for key in FONT_PATH_KEYS:
+            if key in font:
+                font[key] = str(asset_path(font[key]))
+        if "size" in font:
+            font["size"] = str(max(6, round(int(font["size"]) * scale)))
+    return data
+
+
+ThemeSource = str | os.PathLike[str] | io.StringIO | PackageResource | dict[str, Any]
+
+
+class GameTheme(UIAppearanceTheme):
+    """pygame_gui's theme with a compact cache of each widget's combined theming ids.
+
+    pygame_gui 0.6.14 keys that cache with ``str.join`` over the characters of a widget's
+    id lists, so a key grows with the product of their lengths: about 0.6 MB for a widget
+    three containers deep, kept for the manager's life (over 50 MB for the play screen)
+    and built again at every lookup (a third of the time the play screen takes to lay
+    out). Here the key is the lists themselves, and the ids are worked out by
+    :func:`combined_ids`, which follows the library's rule.
+    """
+
+    def __init__(self, resource_loader: IResourceLoader, locale: str) -> None:
+        super().__init__(resource_loader, locale)
+        self._combined: dict[tuple[tuple[str | None, ...] | None, ...], list[str]] = {}
+
+    def build_all_combined_ids(
+        self,
+        element_base_ids: list[str | None] | None,
+        element_ids: list[str] | None,
+        class_ids: list[str | None] | None,
+        object_ids: list[str | None] | None,
+    ) -> list[str]:
+        """The theming ids of a widget, most specific first (cached)."""
+        key = tuple(
+            None if ids is None else tuple(ids)
+            for ids in (element_base_ids, element_ids, class_ids, object_ids)
+        )
+        found = self._combined.get(key)
+        if found is None:
+            found = combined_ids(element_base_ids, element_ids, class_ids, object_ids)
+            self._combined[key] = found
+        return found
+
+
+def combined_ids(
+    element_base_ids: Sequence[str | None] | None,
+    element_ids: Sequence[str] | None,
+    class_ids: Sequence[str | None] | None,
+    object_ids: Sequence[str | None] | None,
+) -> list[str]:
+    """pygame_gui's theming ids of a widget from its id lists, most specific first.
+
+    Every path from the outermost container to the widget picks, level by level, the
+    object id, the class id, the element id, then the element's base id (those present),
+    in that order of preference; each path's ids are joined with dots. Then, while every
+    id still has a dot, each id loses its outermost part and is added again.
+    """
+    if element_base_ids is None or element_ids is None or class_ids is None:
+        return []
+    if object_ids is None:
+        return []
+    levels = len(element_ids)
+    if not len(object_ids) == len(class_ids) == len(element_base_ids) == levels:
+        raise ValueError(
+            f"id lists of unequal lengths: elements {element_ids}, classes {class_ids}, "
+            f"objects {object_ids}, bases {element_base_ids}"
+        )
+    found: list[str] = []
+
+    def walk(index: int, path: list[str]) -> None:
+        if index == levels:
+            found.append(".".join(path))
+            return
+        for candidate in (object_ids[index], class_ids[index]):
+            if candidate is not None:
+                walk(index + 1, [*path, candidate])
+        walk(index + 1, [*path, element_ids[index]])
+        base = element_base_ids[index]
+        if base is not None:
+            walk(index + 1, [*path, base])
+
+    if levels:
+        walk(0, [])
+    current = list(found)
+    every_has_a_dot = bool(current)
+    while every_has_a_dot:
+        for index, combined in enumerate(current):
+            dot = combined.find(".")
+            if dot == -1:
+                every_has_a_dot = False
+            else:
+                current[index] = combined[dot + 1 :]
+                found.append(current[index])
+    return found
+
+
+class GameUIManager(pygame_gui.UIManager):
+    """A UIManager whose themes are :class:`GameTheme`."""
+
+    def create_new_theme(self, theme_path: ThemeSource | None = None) -> GameTheme:
+        """A new theme, loaded from a path or a dict."""
+        theme = GameTheme(self.resource_loader, LOCALE)
+        if theme_path is not None:
+            theme.load_theme(theme_path)
+        return theme
+
+
+def make_manager(
+    size: tuple[int, int], colourblind: bool = False, scale: float = 1.0
+) -> pygame_gui.UIManager:
+    """A UIManager wearing the game's theme, its rich-text fonts loaded in advance."""
+    manager = GameUIManager(size, load_theme_data(colourblind, scale), starting_language=LOCALE)
+    manager.preload_fonts(rich_text_fonts(scale))
+    return manager
+
+
+def rich_text_fonts(scale: float = 1.0) -> list[dict[str, str | int | float]]:
+    """The styles that HTML text boxes use (<b>, <i>) at the body sizes, for preloading."""
+    sizes = sorted({max(6, round(size * scale)) for size in RICH_TEXT_SIZES})
+    return [
+        {"name": FONT_NAME, "point_size": size, "style": style, "antialiased": "1"}
+        for size in sizes
+        for style in ("bold", "italic")
+    ]
+
+
+def switch_theme(manager: pygame_gui.UIManager, colourblind: bool, scale: float = 1.0) -> None:
+    """Load the other palette (or scale) into a live manager; elements restyle themselves."""
+    manager.get_theme().load_theme(load_theme_data(colourblind, scale))
+    manager.rebuild_all_from_changed_theme_data()
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours custom drawing uses, read from the theme's ``#palette`` block."""
+
+    background: pygame.Color
+    panel: pygame.Color
+    text: pygame.Color
+    text_dim: pygame.Color
+    research: pygame.Color
+    data: pygame.Color
+    infra: pygame.Color
+    writing: pygame.Color
+    money: pygame.Color
+    quality_measured: pygame.Color
+    quality_true: pygame.Color
+    band: pygame.Color
+    escalations: pygame.Color
+    trust: pygame.Color
+    good: pygame.Color
+    bad: pygame.Color
+    warn: pygame.Color
+    chart_bg: pygame.Color
+    chart_axis: pygame.Color
+    chart_grid: pygame.Color
+    bar_track: pygame.Color
+
+    @classmethod
+    def from_manager(cls, manager: pygame_gui.UIManager) -> Palette:
+        """Read every palette colour from the manager's loaded theme."""
+        theme = manager.get_theme()
+        return cls(**{f.name: theme.get_colour(f.name, [PALETTE_ID]) for f in fields(cls)})
+
+    def category(self, name: str) -> pygame.Color:
+        """The colour of a work category (research, data, infra, writing)."""
+        colour = {
+            "research": self.research,
+            "data": self.data,
+            "infra": self.infra,
+            "writing": self.writing,
+        }.get(name)
+        return colour if colour is not None else self.text_dim
+
+
+@cache
+def chart_font(size: int, bold: bool = False) -> pygame.font.Font:
+    """The game's own font at a pixel size, for text drawn by hand (chart labels)."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    return pygame.font.Font(asset_path("fonts", name), size)

@@ -1,0 +1,145 @@
+"""The real window driven by posted mouse and keyboard events, from the title to the debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.replay.runfile import read_run
+from game.scenario.load import load_scenario
+from game.session import Session
+from game.ui.app import App
+from game.ui.scenes.event import EventDialog
+from game.ui.scenes.play import PlayScene
+from tests.ui.conftest import (
+    CHOICES_SCENARIO,
+    TUTORIAL,
+    click,
+    find,
+    has,
+    press,
+    run_frames,
+    start_game,
+    top_name,
+)
+
+
+def play_scene(app: App) -> PlayScene:
+    scenes = [scene for scene in app.stack if isinstance(scene, PlayScene)]
+    assert scenes, "no play screen"
+    return scenes[-1]
+
+
+def first_open_choice(dialog: EventDialog) -> str:
+    return next(f"#choice_{c.id}" for c in dialog.event.choices if c.blocked is None)
+
+
+def test_title_to_tutorial_to_debrief_by_mouse_and_keys(app: App, data_dir: Path) -> None:
+    from game.ui.scenes.title import TitleScene
+
+    app.stack.push(TitleScene(app))
+    run_frames(app, 1)
+    assert find(app, "#continue").is_enabled is False  # nothing saved yet
+    click(app, "#new_game")
+    assert top_name(app) == "briefing"
+    click(app, "#start")
+    assert top_name(app) == "play"
+    answered = 0
+    press(app, pygame.K_3)  # 4x
+    for _ in range(400):
+        name = top_name(app)
+        if name == "debrief":
+            break
+        if name == "event":
+            top = app.stack.top
+            assert isinstance(top, EventDialog)
+            click(app, first_open_choice(top))
+            answered += 1
+            continue
+        if play_scene(app).paused:
+            press(app, pygame.K_SPACE)
+        run_frames(app, 1, dt=0.5)
+    assert top_name(app) == "debrief"
+    assert answered >= 1
+    runs = list((data_dir / "runs").glob("tutorial-*.json"))
+    assert len(runs) == 1
+    run = read_run(runs[0])
+    assert any(timed.action.do == "choose" for timed in run.actions)
+    assert app.store.best_scores()["tutorial"].score == run.score.total
+    assert not app.store.has_autosave()
+
+
+def test_an_event_answered_by_clicking_a_choice(app: App) -> None:
+    start_game(app, TUTORIAL)
+    press(app, pygame.K_SPACE)  # the clock starts; the owner asks at 13:30
+    for _ in range(10):
+        if top_name(app) == "event":
+            break
+        run_frames(app, 1, dt=2.0)
+    dialog = app.stack.top
+    assert isinstance(dialog, EventDialog)
+    event_id = dialog.event.id
+    assert event_id == "owner_asks"
+    assert "free" in find(app, "#choice_write").text
+    tick = play_scene(app).game.session.tick
+    run_frames(app, 5, dt=2.0)  # the clock stands still while the dialog is open
+    assert play_scene(app).game.session.tick == tick
+    click(app, "#choice_write")
+    assert top_name(app) == "play"
+    session = play_scene(app).game.session
+    assert any(
+        t.action.do == "choose" and t.action.event == event_id  # type: ignore[union-attr]
+        for t in session.actions
+    )
+
+
+@pytest.fixture
+def choices_file(tmp_path: Path) -> Path:
+    path = tmp_path / "offer.yaml"
+    path.write_text(CHOICES_SCENARIO, encoding="utf-8")
+    return path
+
+
+def test_a_disabled_choice_cannot_be_clicked(app: App, choices_file: Path) -> None:
+    start_game(app, choices_file)
+    run_frames(app, 2)
+    assert top_name(app) == "event"
+    blocked = find(app, "#choice_expensive")
+    assert not blocked.is_enabled
+    assert "trust" in (blocked.tool_tip_text or "")
+    click(app, "#choice_expensive")
+    press(app, pygame.K_1)  # the key of the same choice is refused too
+    assert top_name(app) == "event"
+    assert play_scene(app).game.session.actions == []
+    click(app, "#choice_cheap")
+    assert top_name(app) == "play"
+    assert [t.action.do for t in play_scene(app).game.session.actions] == ["choose"]
+
+
+def test_rewind_to_an_earlier_hour(app: App) -> None:
+    start_game(app, TUTORIAL)
+    play = play_scene(app)
+    while top_name(app) == "event":
+        click(app, "#later")
+    click(app, "#preset_even")
+    for _ in range(4):
+        play.advance()
+        while top_name(app) == "event":
+            click(app, "#later")
+    session = play.game.session
+    assert session.tick == 4
+    click(app, "#rewind")
+    assert top_name(app) == "rewind"
+    press(app, pygame.K_LEFT)
+    press(app, pygame.K_LEFT)  # from tick 3 to tick 1
+    click(app, "#rewind_go")
+    assert session.tick == 1
+    straight = Session.start(load_scenario(TUTORIAL.resolve()), 0, player=session.player)
+    for timed in session.actions:
+        straight.advance_to(timed.tick)
+        assert straight.apply(timed.action) is None
+    straight.advance_to(1)
+    assert straight.digest() == session.digest()
+    assert has(app, "#rewind")

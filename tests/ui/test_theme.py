@@ -1,0 +1,136 @@
+"""Both shipped themes load in pygame_gui without a warning; custom drawing reads the theme."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import warnings
+from collections.abc import Iterator
+from dataclasses import fields
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame
+import pygame_gui
+import pytest
+from pygame_gui.core import UIAppearanceTheme
+
+from game.ui.theme import (
+    PALETTE_ID,
+    GameTheme,
+    Palette,
+    combined_ids,
+    load_theme_data,
+    make_manager,
+    switch_theme,
+    theme_path,
+)
+
+
+@pytest.fixture(autouse=True)
+def display() -> Iterator[pygame.Surface]:
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode((640, 360))
+    pygame.display.quit()
+
+
+def _palette_in_file(colourblind: bool) -> dict[str, str]:
+    data = json.loads(theme_path(colourblind).read_text(encoding="utf-8"))
+    block: dict[str, str] = data[PALETTE_ID]["colours"]
+    return block
+
+
+@pytest.mark.parametrize("colourblind", [False, True])
+def test_theme_validates_and_loads_without_warnings(colourblind: bool) -> None:
+    data = load_theme_data(colourblind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        manager = make_manager((640, 360), colourblind)
+        assert manager.get_theme().validate_theme_data(data) == []
+        pygame_gui.elements.UIButton(pygame.Rect(0, 0, 120, 30), "Ship", manager)
+        pygame_gui.elements.UILabel(
+            pygame.Rect(0, 40, 200, 40),
+            "Debrief",
+            manager,
+            object_id=pygame_gui.core.ObjectID(class_id="@heading"),
+        )
+        manager.update(0.016)
+        manager.draw_ui(pygame.display.get_surface())
+
+
+def test_both_themes_style_the_same_elements() -> None:
+    standard = json.loads(theme_path(False).read_text(encoding="utf-8"))
+    safe = json.loads(theme_path(True).read_text(encoding="utf-8"))
+    assert standard.keys() == safe.keys()
+    for key in standard:
+        assert standard[key].keys() == safe[key].keys(), key
+
+
+@pytest.mark.parametrize("colourblind", [False, True])
+def test_palette_colours_come_from_the_theme_file(colourblind: bool) -> None:
+    palette = Palette.from_manager(make_manager((640, 360), colourblind))
+    in_file = _palette_in_file(colourblind)
+    assert {f.name for f in fields(Palette)} == set(in_file)
+    for name, hex_colour in in_file.items():
+        assert getattr(palette, name) == pygame.Color(hex_colour), name
+
+
+def test_the_colourblind_palette_differs_and_switches_live() -> None:
+    manager = make_manager((640, 360), colourblind=False)
+    before = Palette.from_manager(manager)
+    switch_theme(manager, colourblind=True)
+    after = Palette.from_manager(manager)
+    assert before.research != after.research
+    assert after.infra == pygame.Color(_palette_in_file(True)["infra"])
+
+
+def test_category_colours_are_distinct() -> None:
+    for colourblind in (False, True):
+        palette = Palette.from_manager(make_manager((640, 360), colourblind))
+        colours = {tuple(palette.category(c)) for c in ("research", "data", "infra", "writing")}
+        assert len(colours) == 4
+
+
+def test_ui_scale_multiplies_font_sizes() -> None:
+    normal = load_theme_data(scale=1.0)["label"]["font"]["size"]
+    large = load_theme_data(scale=1.5)["label"]["font"]["size"]
+    assert int(large) == round(int(normal) * 1.5)
+    assert os.path.isabs(load_theme_data()["label"]["font"]["regular_path"])
+
+
+def test_combined_ids_follow_pygame_gui_rule() -> None:
+    manager = make_manager((640, 360))
+    library = UIAppearanceTheme(manager.resource_loader, "en")
+    pick = random.Random(13)
+    for _ in range(300):
+        levels = pick.randrange(0, 5)
+        elements = [pick.choice(["panel", "button", "label", "text_box"]) for _ in range(levels)]
+
+        def maybe(options: list[str], levels: int = levels) -> list[str | None]:
+            return [pick.choice([None, *options]) for _ in range(levels)]
+
+        args = (
+            maybe(["base", "window"]),
+            elements,
+            maybe(["@menu", "@small"]),
+            maybe(["#play", "#card_3", "#log"]),
+        )
+        assert combined_ids(*args) == library.build_all_combined_ids(*args), args
+
+
+def test_the_game_theme_keeps_short_cache_keys() -> None:
+    manager = make_manager((640, 360))
+    theme = manager.get_theme()
+    assert isinstance(theme, GameTheme)
+    panel = pygame_gui.elements.UIPanel(pygame.Rect(0, 0, 300, 300), manager=manager)
+    inner = pygame_gui.elements.UIPanel(
+        pygame.Rect(0, 0, 200, 200), manager=manager, container=panel
+    )
+    button = pygame_gui.elements.UIButton(
+        pygame.Rect(0, 0, 100, 30), "Ship", manager, container=inner, object_id="#ship"
+    )
+    assert "panel.panel.#ship" in button.combined_element_ids
+    assert all(len(key) < 1000 for key in theme.unique_theming_ids)
