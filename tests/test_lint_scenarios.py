@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from game.cli.main import main
-from game.scenario.lint import FALSE, INF, Evaluator, Range, Ranges, describe, lint
+from game.scenario.intervals import FALSE, INF, Evaluator, Range, Ranges, describe
+from game.scenario.lint import lint
 from game.scenario.load import load_scenario, load_scenario_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
