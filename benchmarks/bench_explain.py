@@ -1,6 +1,6 @@
 """The counterfactual debrief: one run of Ravi's Tuesday explained, and with --seeds 10.
 
-Target (DESIGN section 7): under 1 s for one run after start-up, on one core.
+Target (docs/README.md, "Targets"): under 1 s for one run after start-up, on one core.
 
     uv run python benchmarks/bench_explain.py [--rounds N] [--seeds N]
 

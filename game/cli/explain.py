@@ -17,7 +17,6 @@ import json
 import os
 import stat
 import sys
-from pathlib import Path
 from typing import Any
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -138,7 +137,7 @@ def _scenario(run_file: RunFile, path: str, override: str | None) -> Prepared:
     if override is not None:
         _regular_file(override)
     try:
-        return Verifier().find_scenario(run_file, Path(path), override)
+        return Verifier().find_scenario(run_file, override)
     except VerifyError as exc:
         code = EXIT_USAGE if exc.unreadable else EXIT_FAILED
         raise CommandError(f"{path}: error: {exc.reason}", code) from None

@@ -14,7 +14,6 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.replay.runfile import RunFile, RunFileError, read_run
@@ -69,7 +68,7 @@ def check_run(path: str, scenario: str | None = None) -> CheckedRun:
         raise ReplayCommandError(f"{path}: error: {verdict.reason}", code)
     try:
         run_file = read_run(path)
-        prepared = verifier.find_scenario(run_file, Path(path), scenario)
+        prepared = verifier.find_scenario(run_file, scenario)
     except (RunFileError, VerifyError) as exc:  # the file changed since it was verified
         raise ReplayCommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
     return CheckedRun(run_file, prepared)

@@ -129,6 +129,16 @@ class Verifier:
             scenario_sha256=checked.sha256,
         )
 
+    def find_scenario(self, run: RunFile, scenario_override: str | None = None) -> Prepared:
+        """The prepared scenario a run is checked against, as :meth:`verify` finds it.
+
+        ``--scenario`` when given, else the shipped scenario of the run's id; its hash must
+        be the recorded one. :class:`VerifyError` says why when there is none.
+        """
+        checked = scenario_for(run, scenario_override)
+        check_same_scenario(run, checked, explicit=scenario_override is not None)
+        return self.prepare(checked.data, checked.name)
+
     def prepare(self, data: bytes, name: str) -> Prepared:
         """Load and prepare a scenario from its bytes, or take it from the cache."""
         digest = hashlib.sha256(data).hexdigest()

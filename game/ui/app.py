@@ -166,6 +166,7 @@ class App:
         self.settings.colourblind = colourblind
         for scene in self.stack:
             switch_theme(scene.ui, colourblind)
+            scene.laid_out = None  # custom drawing reads the palette when laid out
         self.stack.layout(self.logical_size())
 
     def save_settings(self) -> None:

@@ -41,6 +41,8 @@ class Scene:
         self.ui = app.new_manager()
         self.actions: dict[str, Command] = {}
         """Object id (the last part, as '#pause') to the command its button runs."""
+        self.laid_out: tuple[int, int] | None = None
+        """The size the widgets were last built for."""
 
     # --- the lifecycle -------------------------------------------------------------------
 
@@ -95,6 +97,7 @@ class Scene:
 
     def layout(self, size: tuple[int, int]) -> None:
         """Rebuild the widgets for a new window size or UI scale."""
+        self.laid_out = size
         self.ui.set_window_resolution(size)
 
 
@@ -145,7 +148,10 @@ class SceneStack:
         if self._chained:
             self._enter(self._chained.pop(0))  # the scene beneath stays paused
         elif self._scenes:
-            self._scenes[-1].resume()
+            below = self._scenes[-1]
+            if below.laid_out != self._size():
+                below.layout(self._size())
+            below.resume()
         return scene
 
     def replace(self, scene: Scene) -> None:
@@ -208,6 +214,6 @@ class SceneStack:
             scene.draw(surface)
 
     def layout(self, size: tuple[int, int]) -> None:
-        """Tell every scene the new size."""
-        for scene in self._scenes:
+        """Lay the visible scenes out for the new size; the others when they come back."""
+        for scene in self.visible():
             scene.layout(size)

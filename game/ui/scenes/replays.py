@@ -9,7 +9,7 @@ import pygame
 import pygame_gui
 
 from game.replay.runfile import RunFile, RunFileError, read_run
-from game.replay.verify import scenario_candidates
+from game.replay.verify import shipped_scenario_folders
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from game.ui.saves import RUNS_FOLDER
 from game.ui.scene import Command, Scene
@@ -30,9 +30,12 @@ def run_files(folder: Path) -> list[Path]:
     return files[:MAX_LISTED]
 
 
-def scenario_of(run: RunFile, path: Path) -> LoadedScenario:
-    """The run's scenario with the recorded sha256; ScenarioError when none is found."""
-    for candidate in scenario_candidates(run, path):
+def scenario_of(run: RunFile) -> LoadedScenario:
+    """The run's scenario with the recorded sha256: the shipped one, else the file it was
+    played on (these are this computer's own games); ScenarioError when neither fits."""
+    candidates = [folder / f"{run.scenario.id}.yaml" for folder in shipped_scenario_folders()]
+    candidates.append(Path(run.scenario.path))
+    for candidate in candidates:
         if not candidate.is_file():
             continue
         try:
@@ -100,7 +103,7 @@ class ReplayListScene(Scene):
 
         try:
             run = read_run(path)
-            loaded = scenario_of(run, path)
+            loaded = scenario_of(run)
         except RunFileError as error:
             self.app.notify(f"{path.name}: {error}")
             return
