@@ -113,6 +113,17 @@ def test_an_unwritable_place_is_a_clear_error(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("name", ["", ".", "..", "folder/", "a/.."])
+def test_a_name_that_names_no_file_is_refused(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(tmp_path, monkeypatch, name) == 2
+    assert capsys.readouterr().err == (
+        f"mlday new: '{name}' is not a file name; give one such as triage\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("name", "title"),
     [

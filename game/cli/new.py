@@ -65,9 +65,12 @@ def scenario_text(name: str) -> str:
     return starter_text().replace(STARTER_TITLE, f"title: {title}\n", 1)
 
 
-def target_path(name: str) -> Path:
-    """NAME.yaml, or NAME itself when it already ends in .yaml or .yml."""
+def target_path(name: str) -> Path | None:
+    """NAME.yaml, or NAME itself when it already ends in .yaml or .yml; None when NAME
+    names no file (empty, ``.``, or ending in a folder separator)."""
     path = Path(name)
+    if name.endswith(("/", os.sep)) or path.name in ("", ".", ".."):
+        return None
     return path if path.suffix in (".yaml", ".yml") else path.with_name(path.name + ".yaml")
 
 
@@ -75,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
     """Write the starter scenario (and the schema beside it); return the exit code."""
     name: str = args.name
     target = target_path(name)
+    if target is None:
+        print(
+            printable(f"mlday new: '{name}' is not a file name; give one such as triage"),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     refusal = _refusal(target, force=bool(args.force))
     if refusal is not None:
         print(printable(f"mlday new: {target}: {refusal}"), file=sys.stderr)
