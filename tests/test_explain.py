@@ -27,7 +27,6 @@ from game.replay.runfile import make_run, write_run
 from game.scenario.actions import Choose, QueueTask, Ship, StartJob
 from game.scenario.load import LoadedScenario, load_scenario
 from game.session import Session
-from game.session.report import Counterfactual as ReportCounterfactual
 
 ROOT = Path(__file__).resolve().parent.parent
 RAVI = ROOT / "scenarios" / "ravi-tuesday.yaml"
@@ -140,11 +139,12 @@ def test_the_player_score_is_the_replayed_one() -> None:
 
 
 def test_an_idle_game_has_a_change_worth_a_hundred_points() -> None:
+    # Seed 0, simulate's default. (On a seed whose morning outage finds no fallback, no
+    # single action of any kind, at any boundary, gains 100: the outage and the spike
+    # each need their own fix.)
     _, rules = ravi()
-    for seed in (0, 1, 2):
-        explanation = explain(rules, seed, [])
-        best = explanation.counterfactuals[0]
-        assert best.gain >= 100, (seed, best.change, best.gain)
+    best = explain(rules, 0, []).counterfactuals[0]
+    assert best.gain >= 100, (best.change, best.gain)
 
 
 def test_a_reference_game_can_drop_its_ab_test() -> None:
@@ -532,11 +532,15 @@ def bad_input_cases(folder: Path) -> list[tuple[list[str], int, str]]:
     return [
         ([str(folder / "missing.json")], 2, "missing.json: error: cannot read the file"),
         ([str(folder)], 2, "error: cannot read the file: it is a directory"),
-        ([str(folder / "fifo")], 2, "fifo: error: cannot read the file: it is not a regular file"),
+        ([str(folder / "fifo")], 2, "fifo: error: cannot read the file: it is a FIFO"),
         ([str(folder / "bad.json")], 1, "bad.json: error: the JSON ends too early"),
         ([str(folder / "other.json")], 1, "other.json: error: not an mlday run file"),
         ([str(run), "--scenario", str(other)], 1, "another scenario"),
-        ([str(run), "--scenario", str(folder / "fifo")], 2, "fifo: error: cannot read the file"),
+        (
+            [str(run), "--scenario", str(folder / "fifo")],
+            2,
+            "fifo: cannot read the file: it is a FIFO",
+        ),
         ([str(run), "--scenario", str(folder / "nope.yaml")], 2, "nope.yaml"),
         ([str(run), "--seeds", "0"], 2, "seeds is between 1 and 1,000; got 0"),
         ([str(run), "--seeds", "many"], 2, "not a whole number: 'many'"),
@@ -564,7 +568,7 @@ def test_a_fifo_is_refused_in_a_fresh_process(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.strip().endswith("it is not a regular file")
+    assert done.stderr.strip().endswith("it is a FIFO (named pipe); only regular files are read")
 
 
 def test_explanation_is_a_plain_record() -> None:
@@ -609,7 +613,7 @@ def test_nothing_to_change_says_so(tmp_path: Path, capsys: pytest.CaptureFixture
         capsys, "simulate", str(scenario), "--policy", "idle", "--record", str(run)
     )
     assert code == 0
-    code, out, _ = run_main(capsys, "explain", str(run))
+    code, out, _ = run_main(capsys, "explain", str(run), "--scenario", str(scenario))
     assert code == 0
     assert out.splitlines()[-1] == "No single change to your decisions would have moved the score."
 
@@ -636,10 +640,25 @@ def test_a_session_game_is_explained_for_its_report() -> None:
         session.advance()
     explanation = explain(session.rules, session.seed, session.actions)
     assert explanation.score == score(replay(rules, 3, session.actions), rules)
-    shown = tuple(
-        ReportCounterfactual(c.change, c.moved_text(), c.score.total, c.gain)
-        for c in explanation.counterfactuals
-    )
-    report = session.report(counterfactuals=shown)
-    assert report.counterfactuals == shown
+    report = session.report(explained=True)
+    assert report.counterfactuals == explanation.counterfactuals
     assert report.score.total == explanation.score.total
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_change_moves_only_its_own_luck(seed: int) -> None:
+    # Dropping the first eval of production measures the decision alone: its own
+    # $0.40, and no reshuffled luck for the LoRA run, its eval or the A/B test.
+    _, rules = ravi()
+    actions = played(rules, "reference", seed)
+    first_eval = next(
+        t for t in actions if isinstance(t.action, StartJob) and t.action.job == "eval_golden"
+    )
+    explanation = explain(rules, seed, actions)
+    (dropped,) = [
+        c
+        for c in explanation.counterfactuals
+        if list(c.actions) == [t for t in actions if t is not first_eval]
+    ]
+    assert set(dropped.moved) <= {"budget"}
+    assert abs(dropped.gain) <= 1

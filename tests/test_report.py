@@ -12,7 +12,7 @@ from game.cli.main import main
 from game.policies import make_policy
 from game.scenario.actions import StartJob
 from game.scenario.load import load_scenario
-from game.session import Counterfactual, GameReport, Session
+from game.session import GameReport, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = str(Path(__file__).parent / "data" / "tiny-golden.yaml")
@@ -89,13 +89,16 @@ def test_the_report_reveals_quiz_lessons_and_error_bars() -> None:
         report.seed = 3  # type: ignore[misc]
 
 
-def test_counterfactuals_fill_their_slot() -> None:
+def test_counterfactuals_fill_their_slot_when_explained() -> None:
     session = played(GOLDEN, 4)
-    other = Counterfactual("Evaluate lora-1 first", "The eval shows its Spanish F1.", 801, 24)
-    report: GameReport = session.report(counterfactuals=(other,))
-    assert report.as_json()["counterfactuals"] == [
-        {"title": "Evaluate lora-1 first", "text": "The eval shows its Spanish F1.",
-         "score": 801, "delta": 24}
-    ]  # fmt: skip
-    assert "  - Evaluate lora-1 first (score 801, +24)" in report.text()
-    assert "What else could have happened" not in session.report().text()
+    report: GameReport = session.report(explained=True)
+    assert report.counterfactuals, "a greedy game of the test scenario has changes to try"
+    best = report.counterfactuals[0]
+    assert report.as_json()["counterfactuals"][0] == {
+        "change": best.change, "score": best.score.total, "gain": best.gain, "moved": best.moved
+    }  # fmt: skip
+    assert [c.gain for c in report.counterfactuals] == sorted(
+        (c.gain for c in report.counterfactuals), reverse=True
+    )
+    assert f"{best.gain:+d}" in report.text()
+    assert "What one change would have done" not in session.report().text()

@@ -5,21 +5,19 @@ same seed, and prints the changes that would have moved the score, best first, e
 the score parts that moved. ``--seeds N`` also gives each change's mean over N paired
 seeds, so a lucky outcome is told apart from a better decision. ``--json`` prints one
 JSON object (documented in ``docs/run-files.md``). The run's scenario is found as
-``mlday verify`` finds it, or named with ``--scenario FILE``. Exit codes: 0 done, 1 the
-run file is not a valid run file or the scenario is not the run's, 2 bad usage or
-unreadable input.
+``mlday verify`` finds it: ``--scenario FILE``, else the shipped scenario of its id.
+Exit codes: 0 done, 1 the run file is not a valid run file or the scenario is not the
+run's, 2 bad usage or unreadable input.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import stat
 import sys
 from typing import Any
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.safe_text import json_text, printable, printable_lines
 from game.replay.explain import MAX_SEEDS, Counterfactual, Explanation, explain
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
 from game.replay.verify import Prepared, Verifier, VerifyError
@@ -45,9 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="The counterfactual debrief: replay a run file's game with one of "
         "the player's decisions changed at a time, under the same seed, and list what "
         "each change would have scored, best first.",
-        epilog="The scenario is found as verify finds it: --scenario, else the recorded "
-        "path (from the current folder, then from the run file's folder), else ID.yaml "
-        "among the shipped scenarios. Every listed score reproduces with `mlday simulate "
+        epilog="The scenario is found as verify finds it: --scenario, else the shipped "
+        "scenario of the run's id (the path recorded in the run file is never read). "
+        "Every listed score reproduces with `mlday simulate "
         "SCENARIO --seed S --actions FILE` on the change's actions (from --json). Exit "
         "codes: 0 done, 1 an invalid run file or the wrong scenario, 2 bad usage or "
         "unreadable input.",
@@ -87,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             prepared.rules, run_file.seed, list(run_file.actions), seeds=args.seeds
         )
     except CommandError as exc:
-        print(exc.line, file=sys.stderr)
+        print(printable(exc.line), file=sys.stderr)
         return exc.code
     except BrokenPipeError:
         raise
@@ -99,20 +97,19 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if explanation.score.total != run_file.score.total:
         print(
-            f"{args.file}: note: the game replays to {explanation.score.total}, not the "
+            f"{printable(args.file)}: note: the game replays to {explanation.score.total}, not the "
             f"recorded {run_file.score.total} (the run was made with engine "
-            f"{run_file.engine}); the changes are measured from the replay",
+            f"{printable(run_file.engine)}); the changes are measured from the replay",
             file=sys.stderr,
         )
     if args.json:
-        print(json.dumps(explain_json(explanation, run_file), indent=2, ensure_ascii=False))
+        print(json_text(explain_json(explanation, run_file)))
     else:
-        print(explain_text(explanation, prepared))
+        print(printable_lines(explain_text(explanation, prepared)))
     return EXIT_OK
 
 
 def _read(path: str) -> RunFile:
-    _regular_file(path)
     try:
         return read_run(path)
     except RunFileUnreadableError as exc:
@@ -121,21 +118,7 @@ def _read(path: str) -> RunFile:
         raise CommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
 
 
-def _regular_file(path: str) -> None:
-    """Refuse a FIFO, a device or a socket before opening it (reading one could block)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # the reader says why it cannot be read
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-        raise CommandError(
-            f"{path}: error: cannot read the file: it is not a regular file", EXIT_USAGE
-        )
-
-
 def _scenario(run_file: RunFile, path: str, override: str | None) -> Prepared:
-    if override is not None:
-        _regular_file(override)
     try:
         return Verifier().find_scenario(run_file, override)
     except VerifyError as exc:

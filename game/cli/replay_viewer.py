@@ -10,8 +10,6 @@ unreadable input.
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
 from dataclasses import dataclass
 
@@ -58,9 +56,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def check_run(path: str, scenario: str | None = None) -> CheckedRun:
     """Verify a run file as ``mlday verify`` does, then read it and its scenario;
     :class:`ReplayCommandError` when it does not hold."""
-    for name in (path, scenario):
-        if name is not None:
-            _regular_file(name)
     verifier = Verifier()
     verdict = verifier.verify(path, scenario)
     if not verdict.ok:
@@ -72,18 +67,6 @@ def check_run(path: str, scenario: str | None = None) -> CheckedRun:
     except (RunFileError, VerifyError) as exc:  # the file changed since it was verified
         raise ReplayCommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
     return CheckedRun(run_file, prepared)
-
-
-def _regular_file(path: str) -> None:
-    """Refuse a FIFO, a device or a socket before opening it (reading one could block)."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # the reader says why it cannot be read
-    if not stat.S_ISREG(mode):
-        raise ReplayCommandError(
-            f"{path}: error: cannot read the file: it is not a regular file", EXIT_USAGE
-        )
 
 
 def run(args: argparse.Namespace) -> int:

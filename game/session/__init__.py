@@ -5,7 +5,7 @@ Depends on ``game.core``, ``game.replay`` and ``game.policies``; the core never 
 
 from game.session.history import GameNotOverError, History, HistoryRow, TruthRow
 from game.session.legal import Candidate, LegalActions, StaleLegalActionsError
-from game.session.report import Counterfactual, GameReport, game_report
+from game.session.report import GameReport, game_report
 from game.session.save import (
     SaveCorruptError,
     SaveError,
@@ -17,7 +17,6 @@ from game.session.session import Session, SessionError
 
 __all__ = [
     "Candidate",
-    "Counterfactual",
     "GameNotOverError",
     "GameReport",
     "History",

@@ -23,6 +23,7 @@ from game.core.scoring import Score, lessons, score
 from game.core.state import Measurement, State
 from game.core.view import MeasurementView, half_width, measurement_view
 from game.replay.digest import state_digest
+from game.replay.explain import Counterfactual
 from game.scenario.load import LoadedScenario
 
 FORMAT = "mlday-simulate"
@@ -89,20 +90,6 @@ class QuizQuestion:
     choices: tuple[QuizChoiceReport, ...]
     correct: int
     """Index of the correct choice."""
-
-
-@dataclass(frozen=True, slots=True)
-class Counterfactual:
-    """Another decision the player could have taken, and how the game would have ended."""
-
-    title: str
-    """What was changed, such as "Evaluate lora-1 before shipping it"."""
-    text: str
-    """What happened instead, in a sentence or two."""
-    score: int | None = None
-    """The score the changed game reached."""
-    delta: int | None = None
-    """That score minus the game's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +167,7 @@ class GameReport:
                 "quiz": [_question_json(q) for q in self.quiz],
             },
             "counterfactuals": [
-                {"title": c.title, "text": c.text, "score": c.score, "delta": c.delta}
+                {"change": c.change, "score": c.score.total, "gain": c.gain, "moved": c.moved}
                 for c in self.counterfactuals
             ],
         }
@@ -256,13 +243,10 @@ class GameReport:
     def _counterfactual_lines(self) -> list[str]:
         if not self.counterfactuals:
             return []
-        lines = ["What else could have happened:"]
+        lines = ["What one change would have done, under the same luck:"]
         for other in self.counterfactuals:
-            figures = [f"score {other.score}"] if other.score is not None else []
-            figures += [f"{other.delta:+d}"] if other.delta is not None else []
-            shown = f" ({', '.join(figures)})" if figures else ""
-            lines.append(f"  - {other.title}{shown}")
-            lines += _wrapped(other.text, "    ")
+            moved = f" ({other.moved_text()})" if other.moved else ""
+            lines += _wrapped(f"{other.change}: {other.gain:+d}{moved}", "  - ")
         return [*lines, ""]
 
 

@@ -24,13 +24,14 @@ from game.core.rules import Rules, prepare
 from game.core.state import State
 from game.core.view import PlayerView, player_view
 from game.replay.digest import state_digest
+from game.replay.explain import Counterfactual, explain
 from game.replay.replay import TimedAction
 from game.replay.runfile import RunScenario, is_player_name, make_run
 from game.scenario.actions import Action
 from game.scenario.load import LoadedScenario
 from game.session.history import GameNotOverError, History
 from game.session.legal import LegalActions
-from game.session.report import Counterfactual, GameReport, game_report
+from game.session.report import GameReport, game_report
 from game.session.save import SaveFile, SaveMismatchError, read_save, write_save
 
 
@@ -280,10 +281,18 @@ class Session:
 
     # --- the end -------------------------------------------------------------------------
 
-    def report(self, counterfactuals: tuple[Counterfactual, ...] = ()) -> GameReport:
-        """The report of the ended game; :class:`GameNotOverError` while it goes on."""
+    def report(self, *, explained: bool = False) -> GameReport:
+        """The report of the ended game; :class:`GameNotOverError` while it goes on.
+
+        With ``explained``, its counterfactuals are filled by :func:`game.replay.explain.
+        explain`: the game replayed with one decision changed at a time, under the same
+        luck, best first (a few hundred milliseconds; the debrief asks for them).
+        """
         if not self._state.over:
             raise GameNotOverError("the report is made when the game is over")
+        counterfactuals: tuple[Counterfactual, ...] = ()
+        if explained:
+            counterfactuals = explain(self.rules, self.seed, self._actions).counterfactuals
         return game_report(
             self.loaded,
             self.rules,

@@ -29,7 +29,7 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.replay.explain import Counterfactual, explain
+from game.replay.explain import Counterfactual
 from game.replay.replay import TimedAction
 from game.session import GameReport, Session
 from game.ui.codex_pages import page, page_for_lesson
@@ -106,13 +106,11 @@ class WhatIf:
 
 def what_ifs(session: Session, limit: int = MAX_WHAT_IFS) -> list[WhatIf]:
     """The best one-decision changes to the session's game (the core's explain)."""
-    explanation = explain(session.rules, session.seed, list(session.actions))
-    played = explanation.actions
-    found = [
+    played = session.actions
+    return [
         WhatIf(c.change, c.gain, c.moved_text(), c.actions, _first_difference(played, c))
-        for c in explanation.counterfactuals[:limit]
+        for c in session.report(explained=True).counterfactuals[:limit]
     ]
-    return found
 
 
 def _first_difference(played: Sequence[TimedAction], change: Counterfactual) -> int:
