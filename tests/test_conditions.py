@@ -9,7 +9,18 @@ from pydantic import ValidationError
 from game.core import engine
 from game.core.conditions import HELPERS, Compiler, Predicate
 from game.core.rules import Rules
-from game.core.state import FAILED, FINISHED, RUNNING, STOPPED, JobRun, ModelRecord, State
+from game.core.scoring import score
+from game.core.state import (
+    FAILED,
+    FINISHED,
+    RUNNING,
+    STOPPED,
+    ABResult,
+    JobRun,
+    Measurement,
+    ModelRecord,
+    State,
+)
 from game.scenario.expr import (
     FUNCTIONS,
     INFRA_CAPABILITIES,
@@ -90,6 +101,8 @@ def busy_state(rules: Rules) -> State:
     s.shipped_untested = 2
     s.evals_run = 3
     s.ab_tests_run = 5
+    s.shipped_worse = 1
+    s.allocation_changes = 6
     s.judge_calibrated = True
     s.labels = [150.0, 60.0]
     s.golden = [40.0, 0.0]
@@ -132,6 +145,8 @@ SCALARS = {
     "shipped_untested": 2,
     "evals_run": 3,
     "ab_tests_run": 5,
+    "shipped_worse": 1,
+    "allocation_changes": 6,
     "judge_calibrated": True,
     "prod.quality": 0.95 * 0.7 + 0.8 * 0.3,
     "prod.hallucination": 1.0,
@@ -219,6 +234,12 @@ def test_every_function_is_in_the_table_above() -> None:
         "fired",
         "chose",
         "shipped_from",
+        "waiting",
+        "evaluated",
+        "eval_drop",
+        "eval_worse",
+        "ab_tested",
+        "ab_worse",
     }
 
 
@@ -353,5 +374,102 @@ def test_day_at_the_end_of_a_one_day_scenario_is_still_day_one() -> None:
     check = rules.goals[0][1]
     for _ in range(rules.total_ticks):
         engine.advance(state, rules)
+    assert state.tick == rules.total_ticks  # the final boundary: not over yet
+    assert not state.over
+    assert check(state) is True
+    engine.advance(state, rules)
     assert state.over
     assert check(state) is True
+
+
+def measured_state(rules: Rules) -> State:
+    """Production (lora-1) measured twice, the newer lora-5 once, and two A/B tests."""
+    s = busy_state(rules)
+    s.models.append(ModelRecord("lora-5", 0, [0.5, 0.5], 1.0, 400.0, 0.001, 9))
+    s.measurements = [
+        Measurement("ev-1", "lora-1", 3, [0.70, None], 0.70, 1.0, [40, 0]),
+        Measurement("ev-2", "lora-1", 5, [0.90, 0.80], 0.87, 1.0, [40, 10]),
+        Measurement("ev-3", "lora-5", 9, [0.84, 0.85], 0.84, 1.0, [40, 10]),
+    ]
+    s.ab_results = [
+        ABResult("ab-1", "lora-1", "baseline", 4, 200, 200, 30.0, 20.0, 10.0, 6.0),
+        ABResult("ab-2", "lora-5", "lora-1", 10, 200, 200, 22.0, 20.0, 2.0, 6.0),
+    ]
+    s.pending = [0]
+    return s
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the newest model of lora (lora-5) against production (lora-1), latest evals
+        ('eval_drop("lora")', 0.06),
+        ('eval_drop("ev")', 0.0),
+        ('evaluated("lora")', True),
+        ('evaluated("ev")', False),
+        # 6 points on 40 examples each: a standard error of 7.5 points, not significant
+        ('eval_worse("lora")', False),
+        ('ab_tested("lora")', True),
+        ('ab_tested("ev")', False),
+        ('ab_worse("lora")', False),  # +2 points, interval +-6: no harm shown
+        ('waiting("pm")', True),
+        ('waiting("never")', False),
+    ],
+)
+def test_measurement_functions_read_what_the_player_measured(
+    layout: Rules, text: str, expected: object
+) -> None:
+    assert compile_in(layout, text)(measured_state(layout)) == pytest.approx(expected)
+
+
+def test_ab_worse_reads_a_significant_rise_in_escalations(layout: Rules) -> None:
+    s = measured_state(layout)
+    s.models.append(ModelRecord("lora-6", 0, [0.5, 0.5], 1.0, 400.0, 0.001, 11))
+    assert compile_in(layout, 'ab_worse("lora")')(s) is False  # lora-6 is untested
+    s.ab_results.append(ABResult("ab-3", "lora-6", "lora-1", 12, 200, 200, 40, 20, 20, 6))
+    assert compile_in(layout, 'ab_worse("lora") and ab_tested("lora")')(s) is True
+
+
+def test_eval_worse_reads_a_drop_beyond_its_error_bar(layout: Rules) -> None:
+    s = measured_state(layout)
+    s.measurements[1].golden[:] = [1200, 10]
+    s.measurements[2].golden[:] = [1200, 10]
+    # 6 points on 1,200 examples each: 1.96 standard errors is 2.6 points
+    assert compile_in(layout, 'eval_worse("lora")')(s) is True
+    s.measurements[2].f1[0] = 0.88
+    assert compile_in(layout, 'eval_worse("lora")')(s) is False
+
+
+def test_eval_drop_is_zero_until_both_models_are_measured(layout: Rules) -> None:
+    s = measured_state(layout)
+    s.measurements = s.measurements[2:]  # production never measured
+    assert compile_in(layout, 'eval_drop("lora")')(s) == 0.0
+
+
+HUGE = "1000000000" + " * 1000000000" * 35  # 1e324: past the largest float
+
+
+@pytest.mark.parametrize("text", [f"{HUGE} / 3 > 1", f"-({HUGE}) / 7 < 1", f"{HUGE} * 0 == 0"])
+def test_a_condition_whose_arithmetic_overflows_does_not_crash(layout: Rules, text: str) -> None:
+    assert len(text) <= 500
+    check = compile_in(layout, text)
+    assert check(busy_state(layout)) in (True, False)
+
+
+def test_a_product_of_whole_numbers_too_large_for_a_float_counts_as_false(layout: Rules) -> None:
+    check = compile_in(layout, "tick * tick * tick / 3 > 1")
+    state = busy_state(layout)
+    state.tick = 10**200  # a product of 10**600 cannot become a float
+    assert check(state) is False
+
+
+def test_an_overflowing_goal_and_event_play_to_the_end() -> None:
+    rules = make_rules(
+        goals=[{"id": "g", "text": "g", "when": f"{HUGE} / 3 > 0"}],
+        events=[{"id": "e", "title": "E", "text": "t", "trigger": {"when": f"{HUGE} / 3 < 0"}}],
+        score={"weights": {"goals": 100, "trust": 150}},
+    )
+    state = engine.new_game(rules, 0)
+    while not state.over:
+        engine.advance(state, rules)
+    assert score(state, rules).goals == {"g": True}

@@ -10,7 +10,7 @@ from conftest import make_rules, rich_rules, snapshot, ticks
 from game.core import engine
 from game.core.rules import Rules
 from game.core.scoring import score
-from game.core.state import State
+from game.core.state import ABResult, Measurement, ModelRecord, State
 from game.policies import make_policy
 from game.scenario.actions import (
     Action,
@@ -73,6 +73,8 @@ def test_the_clock_moves_in_whole_ticks_to_the_end(time: dict[str, int], total: 
     ticks(state, rules, total - 1)
     assert state.tick == total - 1 and not state.over
     ticks(state, rules, 1)
+    assert state.tick == total and not state.over  # the final boundary
+    ticks(state, rules, 1)
     assert state.tick == total and state.over
     before = snapshot(state)
     engine.advance(state, rules)
@@ -90,15 +92,44 @@ def test_play_asks_at_every_boundary_and_records_applied_actions() -> None:
         return []
 
     state, applied = engine.play(rules, 0, decide)
-    assert asked == list(range(16))
+    assert asked == list(range(16))  # the final boundary only when an event waits
     assert applied == [(3, QueueTask(task="a"))]
     assert state.over
+
+
+def test_play_asks_at_the_final_boundary_when_an_event_waits() -> None:
+    rules = make_rules(
+        events=[
+            {"id": "review", "title": "R", "text": "t", "trigger": {"at": 8},
+             "choices": [{"id": "a", "text": "a"}, {"id": "b", "text": "b"}]},
+        ]
+    )  # fmt: skip
+    asked: list[int] = []
+
+    def decide(state: State) -> list[Action]:
+        asked.append(state.tick)
+        return [Choose(event="review", choice="b")] if state.pending else []
+
+    state, applied = engine.play(rules, 0, decide)
+    assert asked == list(range(17))
+    assert applied == [(16, Choose(event="review", choice="b"))]
+    assert state.chosen == [[1]] and state.over
+
+
+def test_at_the_final_boundary_only_answers_are_taken() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, rules.total_ticks)
+    action = Allocate(research=25, data=25, infra=25, writing=25)
+    refused = "the day is over: only answers to waiting events are taken now"
+    assert engine.apply(state, rules, action) == refused
+    assert engine.apply(state, rules, QueueTask(task="golden_es")) == refused
 
 
 def test_after_the_end_every_action_is_refused() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
-    ticks(state, rules, rules.total_ticks)
+    ticks(state, rules, rules.total_ticks + 1)
     action = Allocate(research=25, data=25, infra=25, writing=25)
     assert engine.apply(state, rules, action) == "the game is over"
     assert engine.refusal(state, rules, action) == "the game is over"
@@ -211,3 +242,45 @@ def test_interleaving_games_does_not_change_them() -> None:
                 engine.apply(state, rules, action)
             engine.advance(state, rules)
     assert snapshot(a) == snapshot(alone)
+
+
+def test_allocation_changes_count_only_real_changes() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    same = Allocate(research=20, data=30, infra=30, writing=20)
+    assert engine.apply(state, rules, same) is None
+    assert state.allocation_changes == 0
+    assert engine.apply(state, rules, Allocate(research=0, data=100, infra=0, writing=0)) is None
+    assert engine.apply(state, rules, same) is None
+    assert state.allocation_changes == 2
+
+
+def test_shipping_a_model_its_own_ab_test_called_worse_is_counted() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    for name in ("worse", "fine"):
+        state.models.append(ModelRecord(name, -1, [0.9, 0.6], 2.0, 500.0, 0.002, 0))
+    state.ab_results = [
+        ABResult("ab-1", "worse", "baseline", 3, 250, 250, 30.0, 18.0, 12.0, 6.0),
+        ABResult("ab-2", "fine", "baseline", 5, 250, 250, 21.0, 18.0, 3.0, 6.0),
+    ]
+    assert engine.apply(state, rules, Ship(model="fine")) is None
+    assert state.shipped_worse == 0
+    assert engine.apply(state, rules, Ship(model="worse")) is None
+    assert state.shipped_worse == 1
+
+
+def test_shipping_a_model_its_own_eval_called_worse_is_counted() -> None:
+    rules = make_rules()
+    state = engine.new_game(rules, 0)
+    state.models.append(ModelRecord("forgot", -1, [0.8, 0.7], 2.0, 500.0, 0.002, 0))
+    state.measurements = [
+        Measurement("ev-1", "baseline", 1, [0.90, None], 0.9, 2.0, [1200, 0]),
+        Measurement("ev-2", "forgot", 5, [0.84, 0.70], 0.83, 2.0, [1200, 100]),
+    ]
+    assert engine.apply(state, rules, Ship(model="forgot")) is None
+    assert state.shipped_worse == 1
+    state.measurements[1].f1[0] = 0.89  # within the error bars
+    state.prod = 0
+    assert engine.apply(state, rules, Ship(model="forgot")) is None
+    assert state.shipped_worse == 1

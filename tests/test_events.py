@@ -13,7 +13,8 @@ from game.core import engine, ledger
 from game.core import events as events_module
 from game.core.rules import Rules
 from game.core.state import State
-from game.scenario.actions import Choose
+from game.core.view import player_view
+from game.scenario.actions import Allocate, Choose
 
 
 def event(eid: str = "ev", trigger: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -115,8 +116,8 @@ def test_an_events_chance_does_not_depend_on_the_other_events() -> None:
     ("trigger", "times", "ticks_fired"),
     [
         ({"at": 0}, 1, [0]),
-        ({"at": 0, "repeat": True}, 16, list(range(16))),
-        ({"at": 0, "repeat": True, "cooldown_hours": 1}, 8, list(range(0, 16, 2))),
+        ({"at": 0, "repeat": True}, 17, list(range(17))),  # the final boundary too
+        ({"at": 0, "repeat": True, "cooldown_hours": 1}, 9, list(range(0, 17, 2))),
         ({"at": 1, "repeat": True, "cooldown_hours": 2.5}, 3, [2, 7, 12]),
     ],
 )
@@ -179,18 +180,38 @@ def test_event_effects_apply_when_it_fires() -> None:
     assert state.variables == [100.0]
 
 
-def test_a_choice_pays_owes_hours_and_applies_effects() -> None:
+def test_a_choice_pays_at_once_and_takes_effect_when_its_hours_are_worked() -> None:
     rules = choice_rules()
     state = engine.new_game(rules, 0)
     assert engine.apply(state, rules, Choose(event="pm", choice="explain")) is None
     assert state.pending == [] and state.chosen == [[1]]
-    assert state.variables == [102.0]
-    assert state.ledger == {ledger.EVENTS: 25.0}
+    assert state.ledger == {ledger.EVENTS: 25.0}  # paid now
     assert state.owed == [0.0, 0.0, 0.0, 1.0]
-    assert state.trust == 55.0
+    assert state.variables == [100.0] and state.trust == 50.0  # not yet in effect
+    assert [(o.event, o.choice, o.owed) for o in state.obligations] == [(0, 1, [0, 0, 0, 1.0])]
+    view = player_view(state, rules)
+    assert [(o.event, o.choice, o.hours) for o in view.owed] == [("pm", "explain", {"writing": 1})]
     assert engine.apply(state, rules, Choose(event="pm", choice="explain")) == (
         "event 'pm' is not waiting for an answer"
     )
+    assert engine.apply(state, rules, Allocate(research=0, data=0, infra=0, writing=100)) is None
+    ticks(state, rules, 1)  # half an hour worked: half owed
+    assert state.owed == [0.0, 0.0, 0.0, 0.5] and state.variables == [100.0]
+    ticks(state, rules, 1)
+    assert state.owed == [0.0, 0.0, 0.0, 0.0] and state.obligations == []
+    assert state.variables == [102.0] and state.trust == 55.0
+
+
+def test_a_choice_whose_hours_are_never_worked_never_takes_effect() -> None:
+    rules = choice_rules()
+    state = engine.new_game(rules, 0)
+    engine.apply(state, rules, Allocate(research=0, data=100, infra=0, writing=0))
+    engine.apply(state, rules, Choose(event="pm", choice="explain"))
+    while not state.over:
+        engine.advance(state, rules)
+    assert state.variables == [100.0] and state.trust == 50.0
+    assert state.owed == [0.0, 0.0, 0.0, 1.0]
+    assert state.ledger[ledger.EVENTS] == 25.0
 
 
 def test_a_choice_whose_requirement_fails_is_refused_with_the_reason() -> None:
@@ -308,14 +329,59 @@ def test_chose_and_fired_read_the_event_history() -> None:
 
 
 def test_an_event_timed_after_the_end_is_refused() -> None:
-    with pytest.raises(ValidationError, match=r"the last one is at hour 7\.5"):
-        quiet_rules(events=[event(trigger={"at": 8})])  # hour 8 is the end of the day
+    with pytest.raises(ValidationError, match=r"the last one is at hour 8, the end"):
+        quiet_rules(events=[event(trigger={"at": 8.5})])  # hour 8 is the end of the day
+
+
+def test_an_event_fires_at_the_end_of_the_day_and_may_be_answered_there() -> None:
+    rules = quiet_rules(
+        variables={"n": 0},
+        events=[
+            event("review", trigger={"at": 8}, choices=[
+                {"id": "own_it", "text": "o", "effects": [{"add": {"n": 1}}]},
+                {"id": "write", "text": "w", "hours": {"writing": 1},
+                 "effects": [{"add": {"n": 5}}]},
+                {"id": "shrug", "text": "s", "default": True, "effects": [{"add": {"n": 2}}]},
+            ]),
+            event("demo", trigger={"when": "hours_left == 0 and vars.n == 0"}),
+        ],
+    )  # fmt: skip
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, rules.total_ticks - 1)
+    assert state.fired == [0, 0]
+    ticks(state, rules, 1)  # the final boundary, hour 8
+    assert state.tick == rules.total_ticks and not state.over
+    assert state.fired == [1, 1] and state.pending == [0]
+    assert engine.apply(state, rules, Choose(event="review", choice="own_it")) is None
+    assert state.variables == [1.0]
+    ticks(state, rules, 1)
+    assert state.over and state.fired == [1, 1] and state.variables == [1.0]
+
+
+def test_at_the_end_a_default_applies_and_owed_hours_never_come() -> None:
+    rules = quiet_rules(
+        variables={"n": 0},
+        events=[
+            event("review", trigger={"at": 8}, choices=[
+                {"id": "write", "text": "w", "hours": {"writing": 1},
+                 "effects": [{"add": {"n": 5}}]},
+                {"id": "shrug", "text": "s", "default": True, "effects": [{"add": {"n": 2}}]},
+            ]),
+        ],
+    )  # fmt: skip
+    for answer, n in ((None, 2.0), ("write", 0.0)):
+        state = engine.new_game(rules, 0)
+        ticks(state, rules, rules.total_ticks)
+        if answer is not None:
+            assert engine.apply(state, rules, Choose(event="review", choice=answer)) is None
+        ticks(state, rules, 1)
+        assert state.over and state.variables == [n]
 
 
 def test_no_event_fires_after_the_end() -> None:
-    rules = quiet_rules(events=[event(trigger={"at": 7.5})])  # the last boundary is hour 7.5
+    rules = quiet_rules(events=[event(trigger={"at": 8})])  # the last boundary is hour 8
     state = engine.new_game(rules, 0)
-    ticks(state, rules, rules.total_ticks - 1)
+    ticks(state, rules, rules.total_ticks)
     assert state.fired == [1]
     state.fired[0] = 0
     state.pending.clear()

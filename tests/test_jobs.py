@@ -8,10 +8,12 @@ import pytest
 from conftest import quiet_rules, ticks
 
 from game.core import engine, jobs, ledger
+from game.core.effects import apply_effects
 from game.core.rules import Rules
 from game.core.state import FAILED, FINISHED, RUNNING, STOPPED, JobRun, State
 from game.replay.replay import TimedAction, replay
 from game.scenario.actions import RestartJob, Ship, StartJob, StopJob
+from game.scenario.model import Effect
 
 CURVE = {"en": {"f1": 0.9, "at": 100, "ceiling": 0.9}, "es": {"f1": 0.7, "at": 100, "ceiling": 0.9}}
 
@@ -110,7 +112,7 @@ def test_runs_still_going_at_the_end_are_stopped() -> None:
     state = engine.new_game(rules, 0)
     run = start(state, rules, "lora")
     ticks(state, rules, rules.total_ticks)
-    assert state.over
+    assert not state.over  # the final boundary: the clock has stopped, and so have the jobs
     assert run.status == STOPPED
     assert run.billed == pytest.approx(8 * 10.0)
 
@@ -330,6 +332,38 @@ def test_collapsed_still_counts_a_collapse_after_a_restart() -> None:
     assert check(state) is True
     assert engine.apply(state, rules, RestartJob(run=run.id)) is None
     assert check(state) is True
+
+
+@pytest.mark.parametrize(("research", "lift"), [(0, 0.0), (50, 0.003), (100, 0.006)])
+def test_research_background_hours_lift_the_runs_that_finish_later(
+    research: int, lift: float
+) -> None:
+    rules = quiet_rules(
+        jobs=[training()],
+        background={"research": 1.0, "insight_lift": 0.001},
+        allocation={"research": research, "data": 0, "infra": 0, "writing": 100 - research},
+    )
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, 8)  # four hours
+    assert state.insight == pytest.approx(4 * research / 100)
+    start(state, rules, "lora")
+    ticks(state, rules, 4)
+    plain = quiet_rules(jobs=[training()])
+    base = engine.new_game(plain, 0)
+    start(base, plain, "lora")
+    ticks(base, plain, 4)
+    # six hours of research by the time the run finishes, at 0.001 F1 an hour
+    trained, untouched = state.models[-1].f1, base.models[-1].f1
+    assert trained == pytest.approx([f1 + lift for f1 in untouched])
+
+
+def test_an_insight_effect_lifts_training_too_and_never_below_zero() -> None:
+    rules = quiet_rules(jobs=[training()], background={"insight_lift": 0.01})
+    state = engine.new_game(rules, 0)
+    apply_effects(state, rules, [Effect(insight=3)], "events")
+    assert state.ceiling_lift[0] == pytest.approx([0.03, 0.03])
+    apply_effects(state, rules, [Effect(insight=-5)], "events")
+    assert state.insight == 0.0 and state.ceiling_lift[0] == pytest.approx([0.0, 0.0])
 
 
 class CountingRuns(list[JobRun]):

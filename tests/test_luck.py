@@ -236,9 +236,13 @@ def test_another_answer_moves_no_other_draw(seed: int) -> None:
         base_f1 = lora[0].f1
         other_f1 = next(m.f1 for m in other.state.models if m.id == "lora_es-1")
         assert other_f1[es_cs] < base_f1[es_cs]  # no paper trick
-        assert [f for i, f in enumerate(other_f1) if i != es_cs] == [
-            f for i, f in enumerate(base_f1) if i != es_cs
+        # The hour not spent reading went to background research, whose insight lifts
+        # every segment alike; nothing else moved.
+        lifts = [
+            o - b for i, (o, b) in enumerate(zip(other_f1, base_f1, strict=True)) if i != es_cs
         ]
+        assert lifts == pytest.approx([lifts[0]] * len(lifts), abs=1e-12)
+        assert lifts[0] >= 0.0
 
 
 @SETTINGS

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pytest
 from conftest import make_rules, rich_rules
+from pydantic import ValidationError
 
 from game.core import engine
 from game.core.rules import Rules
@@ -43,10 +45,11 @@ def test_idle_never_acts() -> None:
 
 def test_reference_schedule_maps_hours_to_ticks() -> None:
     rules = rich_rules()
-    schedule = rules.reference
-    assert sorted(schedule) == [0, 2, 5, 9, 10, 13]
-    assert len(schedule[0]) == 3 and schedule[9] == (QueueTask(task="golden_es"),)
-    assert schedule[13] == (Ship(model="lora-1"),)
+    steps = rules.reference
+    assert sorted({step.tick for step in steps}) == [0, 2, 5, 9, 10, 13]
+    assert [step.action for step in steps if step.tick == 9] == [QueueTask(task="golden_es")]
+    assert [step.action for step in steps if step.tick == 13] == [Ship(model="lora-1")]
+    assert len([step for step in steps if step.tick == 0]) == 3
 
 
 def test_reference_plays_the_whole_solution() -> None:
@@ -91,7 +94,9 @@ def test_every_policy_finishes_every_seed(policy: str) -> None:
         state, applied = engine.play(rules, seed, make_policy(policy, rules, seed))
         assert state.over
         assert 0 <= score(state, rules).total <= 1000
-        assert all(0 <= tick < rules.total_ticks for tick, _ in applied)
+        assert all(0 <= tick <= rules.total_ticks for tick, _ in applied)
+        # at the final boundary, only answers to events
+        assert all(type(a) is Choose for tick, a in applied if tick == rules.total_ticks)
 
 
 def greedy_rules(**extra: Any) -> Rules:
@@ -160,3 +165,59 @@ def test_greedy_answers_with_the_cheapest_possible_choice() -> None:
     actions: list[Action] = decide(state)
     assert Choose(event="ask", choice="cheap") in actions
     assert [a for a in actions if isinstance(a, Choose)] == [Choose(event="ask", choice="cheap")]
+
+
+def conditional_rules(*steps: dict[str, Any], **overrides: Any) -> Rules:
+    base = rich_rules().scenario.model_dump(mode="json")["reference"]
+    return rich_rules(reference=[*base, *steps], **overrides)
+
+
+def test_a_conditional_step_waits_for_its_condition_then_is_taken_once() -> None:
+    step = {"at": 1, "do": "allocate", "research": 0, "data": 0, "infra": 0, "writing": 100,
+            "when": 'completed("lora") >= 1 or collapsed("lora") >= 1'}  # fmt: skip
+    rules = conditional_rules(step)
+    for seed in range(6):
+        state, applied = engine.play(rules, seed, make_policy("reference", rules, seed))
+        taken = [tick for tick, action in applied if action == without_time(
+            rules.scenario.reference[-1])]  # fmt: skip
+        assert len(taken) == 1
+        finished = [r for r in state.runs if r.job == 0 and r.status != "running"]
+        assert finished, "the LoRA run ended one way or another"
+        # taken at the first boundary after the run reported, never before
+        assert taken[0] >= 6
+
+
+def test_a_conditional_step_whose_condition_never_holds_is_never_taken() -> None:
+    plain = rich_rules()
+    rules = conditional_rules({"at": 0, "do": "ship", "model": "lora-1", "when": "trust > 99"})
+    for seed in range(4):
+        _, applied = engine.play(rules, seed, make_policy("reference", rules, seed))
+        _, expected = engine.play(plain, seed, make_policy("reference", plain, seed))
+        assert applied == expected
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("prod.f1.es > 0.7", "'prod.f1.es' reads the truth"),
+        ("prod.quality > 0.8", "'prod.quality' reads the truth"),
+        ("traffic.es > 25", "'traffic.es' reads the truth"),
+        ("requests.hallucinated < 5", "'requests.hallucinated' reads the truth"),
+        ('fired("drift") >= 1', "event 'drift' is hidden"),
+    ],
+)
+def test_a_reference_condition_may_not_read_the_truth(when: str, message: str) -> None:
+    events = rich_rules().scenario.model_dump(mode="json")["events"]
+    for event in events:
+        if event["id"] == "drift":
+            event["hidden"] = True
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        conditional_rules({"at": 1, "do": "ship", "model": "lora-1", "when": when}, events=events)
+    # the same names are fine in a goal
+    rich_rules(events=events, goals=[{"id": "g", "text": "g", "when": when}])
+
+
+def test_a_reference_condition_may_read_measurements() -> None:
+    when = 'ab_worse("lora") == false and eval_drop("lora") < 0.05 and evals_run >= 1'
+    rules = conditional_rules({"at": 1, "do": "ship", "model": "lora-1", "when": when})
+    assert rules.reference[-1].when is not None

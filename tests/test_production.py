@@ -271,3 +271,81 @@ def test_a_spike_ending_inside_a_tick_is_prorated() -> None:
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
     assert state.traffic_counts.total == pytest.approx(PER_HOUR * (0.75 * 3 + 0.25))
+
+
+def test_a_served_spike_does_not_pad_the_service_level_of_an_outage_day() -> None:
+    outage = {"id": "down", "title": "Down", "text": "t", "trigger": {"at": 0},
+              "effects": [{"outage": 2.0}]}  # fmt: skip
+    levels = {}
+    for name, spike in (
+        ("none", None),
+        ("autoscaled", {"multiplier": 10, "hours": 1}),
+        ("staggered", {"multiplier": 1.4, "hours": 3}),
+    ):
+        events = [outage]
+        if spike is not None:
+            events = [outage, *at_start({"spike": spike}, at=4)]
+        rules = serving_rules({"autoscaling": 2}, events=events)
+        state = engine.new_game(rules, 0)
+        while not state.over:
+            engine.advance(state, rules)
+        levels[name] = served_percent(state)
+    # Two hours of eight down, whatever the later traffic: 75% of the day's time served.
+    assert levels == pytest.approx({"none": 75.0, "autoscaled": 75.0, "staggered": 75.0})
+
+
+def test_the_service_level_weighs_time_not_conversations() -> None:
+    spike = {"multiplier": 10, "hours": 1}
+    rules = serving_rules({"autoscaling": 0}, events=at_start({"spike": spike}))
+    state = engine.new_game(rules, 0)
+    while not state.over:
+        engine.advance(state, rules)
+    counts = state.traffic_counts
+    # One hour of eight at 15% (headroom 1.5 of 10x): (7 + 0.15) / 8 of the day.
+    assert served_percent(state) == pytest.approx(100 * 7.15 / 8)
+    assert counts.served / counts.total == 0.5  # by conversations, half the day's failed
+
+
+@pytest.mark.parametrize(
+    ("spiked", "down", "expected"),
+    [(0.5, 0.0, 0.5 * 0.2 + 0.0), (0.0, 0.5, 0.5 * 0.3), (0.25, 0.5, 0.25 * 0.06 + 0.25 * 0.3)],
+)
+def test_service_hours_of_a_tick_with_a_spike_and_an_outage(
+    spiked: float, down: float, expected: float
+) -> None:
+    from game.core.production import service_hours
+
+    assert service_hours(0.5, spiked, 0.2, down, 0.3) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("reliability", "fallback", "share"),
+    [(50, 0, 0.0), (60, 0, 0.10), (40, 0, 0.0), (58, 2, 0.98), (80, 2, 0.99)],
+)
+def test_reliability_above_50_answers_more_of_an_outage(
+    reliability: float, fallback: int, share: float
+) -> None:
+    infra = {"fallback": fallback, "reliability": reliability}
+    rules = serving_rules(infra, events=at_start({"outage": 1.0}))
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, 2)
+    counts = state.traffic_counts
+    assert counts.degraded == pytest.approx(200 * share)
+    assert counts.failed == pytest.approx(200 * (1 - share))
+
+
+def test_infra_background_hours_raise_reliability_and_so_the_outage_answers() -> None:
+    outage = at_start({"outage": 1.0}, at=4)
+    idle = serving_rules(events=outage, background={"infra": 2.0})
+    states = []
+    for allocation in ({"research": 100, "data": 0, "infra": 0, "writing": 0},
+                       {"research": 0, "data": 0, "infra": 100, "writing": 0}):  # fmt: skip
+        rules = make_rules(QUIET, idle.scenario.model_dump(), {"allocation": allocation})
+        state = engine.new_game(rules, 0)
+        ticks(state, rules, 10)
+        states.append(state)
+    research, infra = states
+    assert research.reliability == 50.0 and infra.reliability == pytest.approx(60.0)
+    assert research.traffic_counts.degraded == 0.0
+    assert infra.traffic_counts.degraded > 0.0
+    assert served_percent(infra) > served_percent(research)

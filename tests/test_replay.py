@@ -190,9 +190,12 @@ def test_replay_refuses_ticks_outside_the_game(tiny: tuple[LoadedScenario, Rules
 
     allocate = Allocate(research=25, data=25, infra=25, writing=25)
     with pytest.raises(ReplayError) as caught:
-        replay(rules, 0, [TimedAction(rules.total_ticks, allocate)])
+        replay(rules, 0, [TimedAction(rules.total_ticks + 1, allocate)])
     assert caught.value.index == 0
-    assert f"0 to {rules.total_ticks - 1}" in str(caught.value)
+    assert f"boundaries 0 to {rules.total_ticks}" in str(caught.value)
+    with pytest.raises(ReplayError) as caught:
+        replay(rules, 0, [TimedAction(rules.total_ticks, allocate)])
+    assert "only answers to waiting events" in str(caught.value)
     state = replay(rules, 0, [TimedAction(rules.total_ticks - 1, allocate)])
     assert state.over and state.allocation == [25, 25, 25, 25]
 

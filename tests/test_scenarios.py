@@ -1,23 +1,28 @@
 """The two shipped scenarios: they validate, reproduce the seed's numbers, and are balanced.
 
-Ravi's Tuesday must reproduce the reference day (docs/sources.md): F1 0.87 and hallucination
-2.1% on the blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%; and its
-reference plan must beat doing nothing, shipping unevaluated and skipping the Spanish data
-by clear margins. The tutorial's reference must score 850+. Every event of both files must
-fire in at least one of the games played here. The day's hazards teach without breaking the
-plan: the upstream outage never leaves the plan's A/B test without traffic, and the drift
-toward Spanish is visible only through monitoring.
+Ravi's Tuesday must reproduce the seed lesson's numbers (F1 0.87 and hallucination 2.1% on
+the blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%). Measuring
+must pay: its reference plan, which reads its evals and A/B test, beats its own recorded
+action lists replayed blind, and those lists without evals and A/B tests lose clearly.
+Each of the day's costliest mistakes costs points and shows its lesson, and no lesson
+shows without its condition. The tutorial's reference must score 850+. Every event of
+both files must fire in at least one of the games played here.
 """
 
 from __future__ import annotations
 
+import copy
+import re
 import statistics
 from collections.abc import Callable
 from functools import cache
+from math import fsum
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from game.core import evidence
 from game.core.engine import Decide, advance, new_game, play
 from game.core.evals import escalation_rate
 from game.core.rules import Rules, prepare
@@ -25,16 +30,18 @@ from game.core.scoring import lessons, score
 from game.core.state import State
 from game.core.view import player_view
 from game.policies import make_policy
+from game.replay.replay import TimedAction, replay_lenient, timed
 from game.scenario.actions import (
     Action,
-    AtShip,
+    Allocate,
+    AtStartJob,
+    Choose,
     ReferenceStep,
     StartJob,
     StopJob,
-    without_time,
 )
+from game.scenario.expr import parse_expr
 from game.scenario.load import load_scenario
-from game.scenario.model import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 RAVI = SCENARIOS / "ravi-tuesday.yaml"
@@ -50,51 +57,83 @@ def rules_of(path: Path) -> Rules:
     return prepare(load_scenario(path).scenario)
 
 
-def scripted(rules: Rules, steps: list[ReferenceStep]) -> Factory:
-    """A player that takes these timed steps (like the reference policy, on other steps)."""
-    schedule: dict[int, list[Action]] = {}
-    for step in steps:
-        schedule.setdefault(round(step.at / rules.tick_hours), []).append(without_time(step))
-
-    def factory(_rules: Rules, _seed: int) -> Decide:
-        return lambda state: schedule.get(state.tick, [])
-
-    return factory
-
-
 def policy(name: str) -> Factory:
     return lambda rules, seed: make_policy(name, rules, seed)
 
 
-def ravi_variants(scenario: Scenario) -> dict[str, list[ReferenceStep]]:
-    """The reference plan and the two plans it must clearly beat."""
-    plan = list(scenario.reference)
-    candidate = "lora_es-1"
-    ship_times = [s.at for s in plan if s.do == "ship"]
-    assert ship_times, "the reference plan ships a model"
-    # Ship the LoRA model as soon as it is trained: no eval of it, no A/B test.
-    lora_start = next(s.at for s in plan if s.do == "start_job" and s.job == "lora_es")
-    unevaluated: list[ReferenceStep] = [
-        s for s in plan if s.do != "ship" and not (s.do == "start_job" and s.model == candidate)
+Change = Callable[[list[ReferenceStep]], list[ReferenceStep]]
+
+
+def _choosing(event: str, old: str, new: str) -> Change:
+    def change(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+        found = [s for s in steps if s.do == "choose" and s.event == event and s.choice == old]
+        assert len(found) == 1, (event, old)
+        return [s.model_copy(update={"choice": new}) if s is found[0] else s for s in steps]
+
+    return change
+
+
+def _without_spanish(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+    kept = [s for s in steps if not (s.do == "queue_task" and s.task == "annotation_guide")]
+    assert len(kept) == len(steps) - 1
+    return kept
+
+
+def _ungated(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+    """No eval of the candidate, no A/B test: ship it as soon as it is trained."""
+    kept = [
+        s
+        for s in steps
+        if not (s.do == "start_job" and (s.job == "ab_test" or s.model == "lora_es-1"))
     ]
-    unevaluated.append(AtShip(at=lora_start + 1.5, model=candidate))
-    # The plan without the Spanish labeling batch (its guide is what starts the batch).
-    skip_spanish = [s for s in plan if not (s.do == "queue_task" and s.task == "annotation_guide")]
-    assert len(skip_spanish) == len(plan) - 1
-    return {"reference": plan, "unevaluated": unevaluated, "skip_spanish": skip_spanish}
+    ship = next(s for s in kept if s.do == "ship")
+    when = _condition('completed("lora_es") >= 1')
+    return [s.model_copy(update={"when": when}) if s is ship else s for s in kept]
+
+
+def _with_full_fine_tune(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+    return [AtStartJob(at=0, job="full_ft"), *steps]
+
+
+def _fixed_split(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+    return [s for s in steps if s.do != "allocate"]
+
+
+def _condition(text: str) -> Any:
+    return parse_expr(text, rules_of(RAVI).scenario.names())
+
+
+RAVI_VARIANTS: dict[str, Change] = {
+    "reference": list,
+    "accept_freeze": _choosing("compute_freeze", "cost_plan", "accept"),
+    "hope": _choosing("promo_email", "autoscale", "hope"),
+    "no_spanish": _without_spanish,
+    "ungated": _ungated,
+    "full_ft": _with_full_fine_tune,
+    "fixed_split": _fixed_split,
+    "stagger": _choosing("promo_email", "autoscale", "stagger"),
+    "no_status": _choosing("api_outage", "status_update", "wait"),
+}
+"""The reference plan, and the plan with one of the day's costliest mistakes in it."""
+
+
+@cache
+def variant_rules(name: str) -> Rules:
+    """Ravi's Tuesday with its reference plan changed by one of :data:`RAVI_VARIANTS`."""
+    scenario = rules_of(RAVI).scenario
+    steps = RAVI_VARIANTS[name](list(scenario.reference))
+    return prepare(scenario.model_copy(update={"reference": steps}))
 
 
 @cache
 def games(path: Path, name: str) -> tuple[State, ...]:
     """Final states of one policy or plan over SEEDS (played once, shared by the tests)."""
-    rules = rules_of(path)
-    factories: dict[str, Factory] = {n: policy(n) for n in ("idle", "random", "greedy")}
-    if path == RAVI:
-        for variant, steps in ravi_variants(rules.scenario).items():
-            factories[variant] = scripted(rules, steps)
+    if path == RAVI and name in RAVI_VARIANTS:
+        rules = variant_rules(name)
+        factory = policy("reference")
     else:
-        factories["reference"] = policy("reference")
-    factory = factories[name]
+        rules = rules_of(path)
+        factory = policy(name)
     return tuple(play(rules, seed, factory(rules, seed))[0] for seed in SEEDS)
 
 
@@ -103,7 +142,7 @@ def mean_score(path: Path, name: str) -> float:
     return statistics.mean(score(state, rules).total for state in games(path, name))
 
 
-RAVI_PLAYERS = ("reference", "unevaluated", "skip_spanish", "idle", "random", "greedy")
+RAVI_PLAYERS = (*RAVI_VARIANTS, "idle", "random", "greedy")
 TUTORIAL_PLAYERS = ("reference", "idle", "random", "greedy")
 
 
@@ -119,10 +158,24 @@ def test_shipped_scenario_validates(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [RAVI, TUTORIAL], ids=lambda p: p.stem)
-def test_reference_steps_are_all_accepted(path: Path) -> None:
+def test_every_reference_step_the_policy_takes_is_accepted(path: Path) -> None:
     rules = rules_of(path)
+    for seed in range(10):
+        proposed: list[Action] = []
+        decide = make_policy("reference", rules, seed)
+
+        def recording(
+            state: State, decide: Decide = decide, proposed: list[Action] = proposed
+        ) -> list[Action]:
+            actions = decide(state)
+            proposed.extend(actions)
+            return actions
+
+        _, applied = play(rules, seed, recording)
+        assert [action for _, action in applied] == proposed
+    plain = [step for step in rules.scenario.reference if step.when is None]
     _, applied = play(rules, 0, make_policy("reference", rules, 0))
-    assert len(applied) == len(rules.scenario.reference)
+    assert len(applied) >= len(plain)
 
 
 # -- Ravi's Tuesday reproduces the seed's numbers -------------------------------------------
@@ -182,8 +235,7 @@ def test_ravi_escalations_match_the_briefing() -> None:
 
 
 def test_ravi_ab_test_can_only_see_large_effects() -> None:
-    """A one-day A/B test can only detect large effects (docs/sources.md#ab-tests); the
-    plan's test shows it."""
+    """A one-day A/B test can only detect large effects (Kohavi et al.); the plan's shows it."""
     results = [
         state.ab_results[0]
         for state in games(RAVI, "reference")
@@ -202,20 +254,17 @@ def _lesson_titles(state: State, rules: Rules) -> set[str]:
 
 
 def test_ravi_outage_never_leaves_the_plans_ab_test_without_traffic() -> None:
-    """The outage strikes in the morning: it costs conversations, not the plan's A/B test."""
+    """The outage strikes in the morning: it may thin the plan's A/B test, never void it."""
     rules = rules_of(RAVI)
     outage = rules.event_index["api_outage"]
     states = games(RAVI, "reference")
     hit = [state for state in states if state.fired[outage]]
     assert 5 <= len(hit) <= 30, "the outage is a hazard of some days, not of all"
     for state in states:
-        trained = any(m.id == "lora_es-1" for m in state.models)
-        if not trained:
-            continue  # a rare collapsed LoRA run: nothing to test or ship
-        assert len(state.ab_results) == 1
-        assert state.ab_results[0].n_candidate >= 50
-        assert state.shipped == 1 and state.shipped_untested == 0
-    # The plan builds the fallback: in outage games the debrief explains fallbacks.
+        for result in state.ab_results:  # an outage may overlap it, never swallow it
+            assert result.n_candidate >= 10
+        assert state.ab_tests_run == sum(r.kind == "ab_test" for r in state.runs)
+    # In outage games the debrief explains fallbacks.
     for state in hit:
         assert "Outages happen; fallbacks decide what customers see" in _lesson_titles(state, rules)
 
@@ -275,37 +324,234 @@ def test_ravi_full_fine_tune_lesson_follows_the_run_not_the_bill() -> None:
     assert all(title not in _lesson_titles(s, rules) for s in games(RAVI, "reference"))
 
 
-# -- Ravi's Tuesday is balanced -----------------------------------------------------------
+# -- Ravi's Tuesday: measuring pays --------------------------------------------------------
 
 
-def test_ravi_reference_plan_scores_well() -> None:
-    assert mean_score(RAVI, "reference") >= 750
-
-
-def test_ravi_plan_beats_doing_nothing() -> None:
-    assert mean_score(RAVI, "reference") - mean_score(RAVI, "idle") >= 300
-
-
-def test_ravi_plan_beats_shipping_unevaluated() -> None:
-    assert mean_score(RAVI, "reference") - mean_score(RAVI, "unevaluated") >= 80
-
-
-def test_ravi_plan_beats_skipping_the_spanish_data() -> None:
-    assert mean_score(RAVI, "reference") - mean_score(RAVI, "skip_spanish") >= 120
-    # And the reason is the truth: Spanish code-switching F1 in production.
+def test_ravi_candidate_is_sometimes_truly_worse_and_the_evidence_catches_it() -> None:
     rules = rules_of(RAVI)
-    spanish = rules.segment_index["es_cs"]
+    lora = rules.job_index["lora_es"]
+    worse = caught = 0
+    for state in games(RAVI, "reference"):
+        model = evidence.newest_model(state, lora)
+        if model is None:
+            continue
+        candidate, baseline = state.models[model], state.models[0]
+        truly_worse = (
+            fsum(
+                (c - b) * t
+                for c, b, t in zip(candidate.f1, baseline.f1, state.traffic, strict=True)
+            )
+            < 0
+        )
+        if truly_worse:
+            worse += 1
+            caught += evidence.measured_worse(state, model)
+            assert state.prod != model, "the plan never ships what its evidence calls worse"
+    assert 5 <= worse <= 25, "some days, not most"
+    assert caught >= 0.9 * worse
 
-    def spanish_f1(name: str) -> float:
-        return statistics.mean(s.models[s.prod].f1[spanish] for s in games(RAVI, name))
 
-    assert spanish_f1("reference") - spanish_f1("skip_spanish") >= 0.06
+def test_ravi_shipping_what_the_evidence_calls_worse_costs_the_truth_and_the_gate() -> None:
+    """On the days the plan keeps production because its eval caught a worse candidate,
+    the ungated plan ships it and scores lower."""
+    rules = rules_of(RAVI)
+    lora = rules.job_index["lora_es"]
+    kept = [
+        seed
+        for seed, state in enumerate(games(RAVI, "reference"))
+        if (m := evidence.newest_model(state, lora)) is not None
+        and evidence.eval_worse(state, m)
+        and state.prod == 0
+    ]
+    assert len(kept) >= 5
+    losses = []
+    for seed in kept:
+        plan, careless = games(RAVI, "reference")[seed], games(RAVI, "ungated")[seed]
+        assert careless.models[careless.prod].id == "lora_es-1"
+        assert careless.shipped_worse == 0  # never measured, so never "known" worse ...
+        assert not score(careless, rules).goals["gated_rollout"]  # ... and never gated
+        losses.append(score(plan, rules).total - score(careless, rules).total)
+    assert statistics.mean(losses) >= 60
 
 
-def test_ravi_greedy_and_random_do_not_beat_the_plan() -> None:
+def test_ravi_gate_goal_refuses_a_model_measured_worse() -> None:
+    rules = rules_of(RAVI)
+    check = next(c for g, c in rules.goals if g.id == "gated_rollout")
+    shipped = [s for s in games(RAVI, "reference") if s.shipped == 1]
+    assert shipped and all(check(s) for s in shipped)
+    clone = copy.deepcopy(shipped[0])
+    clone.shipped_worse = 1
+    assert not check(clone)
+
+
+SEEDS_200 = range(200)
+
+
+@cache
+def balance() -> dict[str, float]:
+    """Mean scores over seeds 0-199: the reference, and its own recorded action lists of
+    seeds 0-2 replayed as fixed scripts (refused actions skipped), with and without every
+    eval of a candidate and every A/B test."""
+    rules = rules_of(RAVI)
+    result = {"reference": statistics.fmean(_reference_scores(rules))}
+    fixed, ungated = [], []
+    for seed in range(3):
+        script = timed(play(rules, seed, make_policy("reference", rules, seed))[1])
+        fixed.append(_script_mean(rules, script))
+        ungated.append(_script_mean(rules, _without_gate(rules, script)))
+    result["fixed"] = max(fixed)
+    result["ungated"] = max(ungated)
+    return result
+
+
+def _reference_scores(rules: Rules) -> list[int]:
+    return [
+        score(play(rules, seed, make_policy("reference", rules, seed))[0], rules).total
+        for seed in SEEDS_200
+    ]
+
+
+def _script_mean(rules: Rules, script: list[TimedAction]) -> float:
+    return statistics.fmean(
+        score(replay_lenient(rules, seed, script).state, rules).total for seed in SEEDS_200
+    )
+
+
+def _without_gate(rules: Rules, script: list[TimedAction]) -> list[TimedAction]:
+    def gate(action: Action) -> bool:
+        if not isinstance(action, StartJob):
+            return False
+        kind = rules.job_kinds[rules.job_index[action.job]]
+        return kind == "ab_test" or (kind == "eval" and action.model not in (None, "baseline"))
+
+    return [step for step in script if not gate(step.action)]
+
+
+def test_ravi_reading_the_evidence_beats_the_plans_own_fixed_scripts() -> None:
+    figures = balance()
+    assert figures["reference"] - figures["fixed"] >= 30
+
+
+def test_ravi_scripts_without_evals_and_ab_tests_lose_clearly() -> None:
+    figures = balance()
+    assert figures["reference"] - figures["ungated"] >= 60
+
+
+def test_ravi_readme_gives_the_measured_balance() -> None:
+    text = (SCENARIOS / "README.md").read_text(encoding="utf-8")
+    figures = balance()
+    for name, label in (("reference", "reference"), ("fixed", "fixed"), ("ungated", "ungated")):
+        found = re.search(rf"{label}[^0-9]*?(\d+(?:\.\d)?) on the mean", text)
+        assert found, f"scenarios/README.md gives the {label} mean"
+        assert float(found.group(1)) == pytest.approx(figures[name], abs=0.05), label
+
+
+# -- Ravi's Tuesday: the costliest mistakes cost, and the debrief names them ----------------
+
+MISTAKES = {
+    "accept_freeze": "The freeze cost you the afternoon's fine-tune",
+    "hope": "You hoped the spike would be smaller",
+    "no_spanish": "Nobody labeled Spanish",
+    "ungated": "You shipped a model nobody had measured",
+    "full_ft": "The bill for a full fine-tune",
+    "fixed_split": "A typical week's split is not a plan for one day",
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_ravi_each_costly_mistake_costs_and_has_its_lesson(mistake: str) -> None:
+    rules = rules_of(RAVI)
+    title = MISTAKES[mistake]
+    assert mean_score(RAVI, "reference") - mean_score(RAVI, mistake) >= 30, mistake
+    shown = [title in _lesson_titles(state, rules) for state in games(RAVI, mistake)]
+    assert sum(shown) >= 0.9 * len(shown), mistake
+    assert not any(title in _lesson_titles(s, rules) for s in games(RAVI, "reference"))
+
+
+def test_ravi_every_lesson_has_a_condition() -> None:
+    assert all(lesson.when is not None for lesson in rules_of(RAVI).scenario.debrief.lessons)
+
+
+def test_ravi_reference_shows_few_lessons_and_no_mistake() -> None:
+    rules = rules_of(RAVI)
+    for state in games(RAVI, "reference"):
+        titles = _lesson_titles(state, rules)
+        assert not titles & set(MISTAKES.values())
+        assert "The evidence said worse, and you shipped it" not in titles
+
+
+# -- Ravi's Tuesday: rules without loopholes, played out -------------------------------------
+
+
+def _outage_seeds() -> list[int]:
+    outage = rules_of(RAVI).event_index["api_outage"]
+    return [seed for seed, state in enumerate(games(RAVI, "reference")) if state.fired[outage]]
+
+
+def test_ravi_staggering_the_promo_scores_no_lower_than_autoscaling_on_outage_days() -> None:
+    """Two players alike but for the promo email, on the days of an outage: autoscaling
+    serves the 10x hour on 20 GPUs, batches keep it within the fleet's headroom. Counted by
+    conversations, the served spike padded the outage day and batches scored lower."""
+    base = rules_of(RAVI).scenario
+    # Marketing agrees to batches only with trust 60 or more: start well above it.
+    rules = prepare(base.model_copy(update={"trust": base.trust.model_copy(update={"start": 85})}))
+    outage = rules.event_index["api_outage"]
+    research = Allocate(research=100, data=0, infra=0, writing=0)
+    infra = Allocate(research=0, data=0, infra=100, writing=0)
+    writing = Allocate(research=0, data=0, infra=0, writing=100)
+    buy = Choose(event="build_buy_skip", choice="buy")  # half an hour of writing
+    plans = {
+        "autoscale": {0: [research], 5: [buy],
+                      6: [Choose(event="promo_email", choice="autoscale"), infra],
+                      7: [writing], 8: [research]},
+        "stagger": {0: [research], 5: [buy],
+                    6: [Choose(event="promo_email", choice="stagger"), writing],
+                    8: [research]},
+    }  # fmt: skip
+    days = 0
+    for seed in range(60):
+        results = {}
+        for name, plan in plans.items():
+
+            def decide(state: State, plan: dict[int, list[Action]] = plan) -> list[Action]:
+                return plan.get(state.tick, [])
+
+            state, applied = play(rules, seed, decide)
+            assert len(applied) == sum(map(len, plan.values()))
+            results[name] = (state, score(state, rules))
+        if not results["autoscale"][0].fired[outage]:
+            continue
+        days += 1
+        (auto_state, auto), (_, stagger) = results["autoscale"], results["stagger"]
+        assert auto_state.fired[rules.event_index["traffic_spike"]] == 1
+        assert stagger.served_percent == pytest.approx(auto.served_percent)
+        assert stagger.total >= auto.total
+        counts = auto_state.traffic_counts
+        by_conversation = 100 * (counts.served + 0.5 * counts.degraded) / counts.total
+        assert by_conversation > auto.served_percent + 1  # what the old rule would have read
+    assert days >= 10
+
+
+def test_ravi_hoping_the_spike_away_costs_reliability() -> None:
+    rules = rules_of(RAVI)
+    for plan, careless in zip(games(RAVI, "reference"), games(RAVI, "hope"), strict=True):
+        assert score(careless, rules).parts["reliability"] < score(plan, rules).parts["reliability"]
+
+
+def test_ravi_honest_status_updates_pay_for_their_hours() -> None:
+    rules = rules_of(RAVI)
+    gains = [
+        score(games(RAVI, "reference")[seed], rules).total
+        - score(games(RAVI, "no_status")[seed], rules).total
+        for seed in _outage_seeds()
+    ]
+    assert statistics.mean(gains) >= 10
+
+
+def test_ravi_greedy_random_and_idle_do_not_come_near_the_plan() -> None:
     plan = mean_score(RAVI, "reference")
-    assert mean_score(RAVI, "greedy") <= plan - 150
-    assert mean_score(RAVI, "random") <= plan - 150
+    for name in ("greedy", "random", "idle"):
+        assert mean_score(RAVI, name) <= plan - 150, name
 
 
 # -- The tutorial -------------------------------------------------------------------------

@@ -101,11 +101,12 @@ def test_overspending_lowers_the_score() -> None:
     assert score(state, rules).total == base - 300
 
 
-def test_reliability_counts_degraded_as_half_and_incidents_as_penalties() -> None:
+def test_reliability_is_the_time_based_service_level_and_incidents_are_penalties() -> None:
     rules = make_rules(score={"incident_penalty": 20})
     state = engine.new_game(rules, 0)
     counts = state.traffic_counts
     counts.total, counts.served, counts.degraded, counts.failed = 1000.0, 960.0, 30.0, 10.0
+    counts.hours, counts.service_hours = 8.0, 7.8
     assert served_percent(state) == pytest.approx(97.5)
     assert score(state, rules).parts["reliability"] == pytest.approx(150 * 0.5)
     state.incidents = ["a", "b"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from game.core import backlog, events, jobs, work
+from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import RUNNING, State
@@ -34,6 +34,8 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str
     if sum(shares) != 100 or min(shares) < 0:
         return f"the allocation adds up to {sum(shares)}%, not 100%"
     if commit:
+        if list(shares) != state.allocation:
+            state.allocation_changes += 1
         state.allocation = list(shares)
         state.working = work.hours_at_work(rules, state.allocation)
     return None
@@ -126,14 +128,18 @@ def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | N
 
 
 def ship(state: State, model: int) -> None:
-    """Put a model into production."""
+    """Put a model into production; counted as shipped worse when its own eval or A/B
+    test measured it significantly worse than the model it replaces."""
     record = state.models[model]
+    worse = evidence.measured_worse(state, model)
     state.prod = model
     state.shipped += 1
     if not record.evaluated:
         state.shipped_unevaluated += 1
     if not record.ab_tested:
         state.shipped_untested += 1
+    if worse:
+        state.shipped_worse += 1
     note(state, "ship", f"Shipped {record.id} to production.")
 
 
@@ -153,4 +159,7 @@ def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | No
     """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
     if state.over:
         return "the game is over"
-    return HANDLERS[type(action)](state, rules, action, commit)
+    handler = HANDLERS[type(action)]
+    if state.tick >= rules.total_ticks and handler is not _choose:
+        return "the day is over: only answers to waiting events are taken now"
+    return handler(state, rules, action, commit)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from math import fsum
 from typing import Any
 
+from game.core import evidence
 from game.core.state import DONE, FINISHED, QUEUED, State
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
@@ -54,6 +55,23 @@ def _collapsed(s: State, job: int) -> int:
     return sum(r.collapses for r in s.runs if r.job == job)
 
 
+def _by_job(check: Callable[[State, int], Any], empty: Any) -> Callable[[State, int], Any]:
+    """A check of the newest model a job trained, or ``empty`` when it trained none."""
+
+    def read(s: State, job: int) -> Any:
+        model = evidence.newest_model(s, job)
+        return empty if model is None else check(s, model)
+
+    return read
+
+
+_eval_drop = _by_job(evidence.eval_drop, 0.0)
+_eval_worse = _by_job(evidence.eval_worse, False)
+_evaluated = _by_job(lambda s, m: evidence.last_measurement(s, m) is not None, False)
+_ab_tested = _by_job(evidence.ab_tested, False)
+_ab_worse = _by_job(evidence.ab_worse, False)
+
+
 CALL_SOURCES: dict[str, str] = {
     "done": f"(s.task_status[{{first}}] == {DONE})",
     "queued": f"(s.task_status[{{first}}] == {QUEUED})",
@@ -64,6 +82,12 @@ CALL_SOURCES: dict[str, str] = {
     "fired": "s.fired[{first}]",
     "chose": "({second} in s.chosen[{first}])",
     "shipped_from": "(s.models[s.prod].source_job == {first})",
+    "waiting": "({first} in s.pending)",
+    "evaluated": "_evaluated(s, {first})",
+    "eval_drop": "_eval_drop(s, {first})",
+    "eval_worse": "_eval_worse(s, {first})",
+    "ab_tested": "_ab_tested(s, {first})",
+    "ab_worse": "_ab_worse(s, {first})",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
@@ -77,6 +101,11 @@ HELPERS: dict[str, Any] = {
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
+    "_evaluated": _evaluated,
+    "_eval_drop": _eval_drop,
+    "_eval_worse": _eval_worse,
+    "_ab_tested": _ab_tested,
+    "_ab_worse": _ab_worse,
     "_min": min,
     "_max": max,
     "_abs": abs,
@@ -141,6 +170,8 @@ class Compiler:
             "shipped_untested": "s.shipped_untested",
             "evals_run": "s.evals_run",
             "ab_tests_run": "s.ab_tests_run",
+            "shipped_worse": "s.shipped_worse",
+            "allocation_changes": "s.allocation_changes",
             "judge_calibrated": "s.judge_calibrated",
             "prod.quality": "true_quality(s)",
             "prod.hallucination": "s.models[s.prod].hallucination",
@@ -184,6 +215,8 @@ class Compiler:
         code = compile(lam, f"<condition: {expr.source}>", "eval")
         lambda_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
         function: Predicate = types.FunctionType(lambda_code, dict(HELPERS))
+        if _multiplies(expr.tree.body):
+            return _guarded(function)
         return function
 
     def call(self, name: str, args: list[str]) -> str:
@@ -192,6 +225,31 @@ class Compiler:
         first = self.index[kinds[0].value][args[0]]
         second = self.choices[args[0]][args[1]] if len(args) > 1 else -1
         return CALL_SOURCES[name].format(first=first, second=second)
+
+
+def _multiplies(node: ast.expr) -> bool:
+    """Whether the condition multiplies or divides: only those can overflow."""
+    return any(
+        isinstance(child, ast.BinOp) and isinstance(child.op, ast.Mult | ast.Div)
+        for child in ast.walk(node)
+    )
+
+
+def _guarded(function: Predicate) -> Predicate:
+    """The condition, false where its arithmetic overflows instead of raising.
+
+    Numbers written in a condition are floats, which overflow to infinity quietly, but a
+    product of whole-number names (``tick * tick * ...``) is a Python integer that can grow
+    too large to divide or to mix with a float.
+    """
+
+    def guarded(s: State) -> Any:
+        try:
+            return function(s)
+        except ArithmeticError:
+            return False
+
+    return guarded
 
 
 def _copy(node: ast.expr) -> ast.expr:
@@ -206,6 +264,12 @@ def _snippet(source: str) -> ast.expr:
 class _Rewriter(ast.NodeTransformer):
     def __init__(self, compiler: Compiler) -> None:
         self.compiler = compiler
+
+    def visit_Constant(self, node: ast.Constant) -> ast.expr:
+        value = node.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return ast.Constant(float(value))
+        return node
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         return _snippet(self.compiler.names[node.id])

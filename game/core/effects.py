@@ -32,7 +32,20 @@ def _trust(s: State, r: Rules, value: float, item: str) -> None:
 
 
 def _insight(s: State, r: Rules, value: float, item: str) -> None:
-    s.insight = max(0.0, s.insight + value)
+    gain_insight(s, r, value)
+
+
+def gain_insight(s: State, r: Rules, points: float) -> None:
+    """Add insight (never below 0); each point gained or lost moves every training job's
+    learning curves by ``insight_lift`` F1, for the runs that finish after it."""
+    before = s.insight
+    s.insight = max(0.0, before + points)
+    lift = (s.insight - before) * r.insight_lift
+    if lift:
+        for job in r.training_jobs:
+            lifts = s.ceiling_lift[job]
+            for segment in range(len(lifts)):
+                lifts[segment] += lift
 
 
 def _reliability(s: State, r: Rules, value: float, item: str) -> None:
@@ -96,6 +109,9 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
     job = r.job_index[value]
+    if s.tick >= r.total_ticks:
+        note(s, "job", f"Too late to start {r.jobs[job].name}: the day is over.")
+        return
     model = s.prod if r.job_kinds[job] == "eval" else -1
     reason = jobs.start_refusal(s, r, job, model)
     if reason is None:

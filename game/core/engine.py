@@ -3,7 +3,9 @@
 A game is fully described by its scenario, its seed and its timed actions. At each tick
 boundary the events fire, then the player acts; :func:`advance` answers any event the
 player left waiting with its default, runs one tick (the player's work,
-production, then jobs) and checks the events of the next boundary.
+production, then jobs) and checks the events of the next boundary. The last boundary, at
+the end of the last tick, is a real one: its events fire and the player may answer them
+(only answers are taken there); advancing from it ends the game.
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ def new_game(rules: Rules, seed: int) -> State:
     state.evals_run = 0
     state.ab_tests_run = 0
     state.log = []
+    state.obligations = []
+    state.allocation_changes = 0
+    state.shipped_worse = 0
     state.latency_factor = 1.0
     state.overload_reported = False
     state.over = False
@@ -106,20 +111,27 @@ def apply(state: State, rules: Rules, action: Action) -> str | None:
 
 
 def advance(state: State, rules: Rules) -> None:
-    """Run one tick and check the next boundary's events; ends the game after the last tick."""
+    """Run one tick and check the next boundary's events; ends the game after the last one.
+
+    The boundary at ``total_ticks`` (17:00 on a one-day scenario) is the final one: the
+    clock has stopped and no job runs, but its events are checked and the player may still
+    answer waiting events there. Advancing from it answers the rest with their defaults
+    and ends the game.
+    """
     if state.over:
         return
     if state.pending:
         events.resolve_unanswered(state, rules)
+    if state.tick >= rules.total_ticks:
+        state.over = True
+        return
     hours = rules.tick_hours
     work.work(state, rules)
     production.serve(state, rules, hours)
     jobs.progress(state, rules, hours)
     state.tick += 1
     if state.tick >= rules.total_ticks:
-        state.over = True
         jobs.stop_at_the_end(state)
-        return
     events.check(state, rules)
 
 
@@ -127,16 +139,20 @@ Decide = Callable[[State], list[Action]]
 
 
 def play(rules: Rules, seed: int, decide: Decide) -> tuple[State, list[tuple[int, Action]]]:
-    """Play a whole game; ``decide`` is asked for actions at every boundary.
+    """Play a whole game; ``decide`` is asked for actions at every boundary (at the final
+    one, only when an event waits for an answer).
 
     Returns the final state and the actions that were applied, with their ticks.
     """
     state = new_game(rules, seed)
     applied: list[tuple[int, Action]] = []
     handle = act.handle
+    last = rules.total_ticks
     while not state.over:
-        for action in decide(state):
-            if handle(state, rules, action, True) is None:  # as apply() does
-                applied.append((state.tick, action))
+        # At the final boundary only answers are taken: ask only when an event waits.
+        if state.tick < last or state.pending:
+            for action in decide(state):
+                if handle(state, rules, action, True) is None:  # as apply() does
+                    applied.append((state.tick, action))
         advance(state, rules)
     return state, applied

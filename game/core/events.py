@@ -2,7 +2,8 @@
 
 At each tick boundary every event is checked in file order: its earliest hour, its
 cooldown, its condition, then its chance (a draw keyed by the event and the tick). A fired
-event applies its effects at once and, when it has choices, waits for an answer.
+event applies its effects at once and, when it has choices, waits for an answer. A choice
+is paid for when it is taken, and takes effect when the hours it owes have been worked.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from game.core import ledger
 from game.core.effects import apply_effects
 from game.core.log import note
 from game.core.rules import EventRule, Rules
-from game.core.state import State
+from game.core.state import Obligation, State
 
 
 def check(state: State, rules: Rules) -> None:
@@ -73,16 +74,29 @@ def choice_refusal(state: State, rules: Rules, event: int, choice: int) -> str |
 
 
 def choose(state: State, rules: Rules, event: int, choice: int) -> None:
-    """Take a choice (already checked): pay it, owe its hours, apply effects and an outcome."""
+    """Take a choice (already checked): pay it now; its effects and outcome come later.
+
+    A choice that owes hours takes effect when those hours are worked
+    (:func:`game.core.work.work` calls :func:`settle`); one that owes none takes effect now.
+    """
     state.pending.remove(event)
     state.chosen[event].append(choice)
     rule = rules.events[event].choices[choice]
     if rule.cost:
         ledger.spend(state, ledger.EVENTS, rule.cost)
-    owed = state.owed
-    for category, hours in rule.owes:  # adding the zero hours would change nothing
-        owed[category] += hours
     state.log.append((state.tick, "choice", rule.log_text))  # note(), written out
+    if rule.owes:
+        owed = state.owed
+        for category, hours in rule.owes:
+            owed[category] += hours
+        state.obligations.append(Obligation(event, choice, state.tick, list(rule.hours)))
+    else:
+        settle(state, rules, event, choice)
+
+
+def settle(state: State, rules: Rules, event: int, choice: int) -> None:
+    """A choice takes effect: its effects, then its drawn outcome."""
+    rule = rules.events[event].choices[choice]
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.EVENTS)
     if rule.outcome_weights:

@@ -3,7 +3,8 @@
 Escalations follow from true quality on the traffic mix, hallucinations from the true
 hallucination rate. An upstream outage fails requests unless a fallback path serves them
 (degraded); a traffic spike beyond the fleet's headroom times requests out unless
-autoscaling adds GPUs (billed per GPU-hour).
+autoscaling adds GPUs (billed per GPU-hour). The service level is counted by time, not by
+conversation (:func:`service_hours`), so a spike cannot pad it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from game.core.effects import record_incident
 from game.core.evals import escalation_rate
 from game.core.ledger import API, SERVING
 from game.core.log import note
-from game.core.rules import AUTOSCALE_MAX, FALLBACK_SHARE, Rules
+from game.core.rules import (
+    AUTOSCALE_MAX,
+    FALLBACK_SHARE,
+    MAX_OUTAGE_ANSWERED,
+    RELIABILITY_BASELINE,
+    Rules,
+)
 from game.core.state import ModelRecord, State
 from game.scenario.model import ABTestJob
 
@@ -61,6 +68,8 @@ def serve(state: State, rules: Rules, hours: float) -> None:
             state.money -= dollars
             ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
         counts.served += answered
+        counts.hours += hours
+        counts.service_hours += hours
 
     # Escalations, hallucinations and API cost of the answered conversations: production's
     # model, mixed with the candidate's while an A/B test runs.
@@ -108,15 +117,31 @@ def serve(state: State, rules: Rules, hours: float) -> None:
             note(state, "ops", "Traffic is back to normal.")
 
 
-def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
-    """Demand, failures and the serving bill of a tick with a spike or an outage.
+def outage_answered(state: State) -> float:
+    """Share (0-1) of the conversations an upstream outage would fail that still get an
+    answer: the fallback path's share, plus one percent per reliability point above 50
+    (retries, timeouts and a warm cache), at most 99%."""
+    share = FALLBACK_SHARE[state.infra[2]]
+    extra = (state.reliability - RELIABILITY_BASELINE) / 100.0
+    if extra > 0.0:
+        share += extra
+    return share if share < MAX_OUTAGE_ANSWERED else MAX_OUTAGE_ANSWERED
 
-    Returns the conversations answered.
+
+def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
+    """Demand, failures, the service level and the serving bill of a tick with a spike or
+    an outage.
+
+    Returns the conversations answered. The service level is counted by time: each part
+    of the tick counts the share of its conversations answered (a fallback answer counts
+    half), so a spike's extra conversations weigh no more than any other minute's.
     """
     counts = state.traffic_counts
     serving = rules.serving
     per_hour = serving.conversations_per_hour
     failed = 0.0
+    spiked_hours = 0.0
+    spike_level = 1.0
     if state.spike > 1.0:
         spike_left = state.spike_left
         spiked_hours = spike_left if spike_left < hours else hours  # min(), spelled out
@@ -127,6 +152,7 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         gpu_hours = scale * spiked_hours + calm_hours
         if state.spike > capacity and spiked_hours > 0.0:
             failed = spiked * (1.0 - capacity / state.spike)
+            spike_level = capacity / state.spike
             state.latency_factor = state.spike / capacity
             if not state.overload_reported:
                 state.overload_reported = True
@@ -148,11 +174,15 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
     answered = demand - failed
 
+    down = 0.0
+    outage_level = 1.0
     if state.outage_left > 0.0:
         outage_left = state.outage_left
         down = outage_left if outage_left < hours else hours  # min(hours, outage_left)
         affected = answered * down / hours
-        degraded = affected * FALLBACK_SHARE[state.infra[2]]
+        share = outage_answered(state)
+        degraded = affected * share
+        outage_level = 0.5 * share
         failed += affected - degraded
         counts.degraded += degraded
         answered -= affected
@@ -160,4 +190,23 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         state.outage_left = outage_left if outage_left > 0.0 else 0.0  # max(0.0, ...)
     counts.failed += failed
     counts.served += answered
+    counts.hours += hours
+    counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
     return answered
+
+
+def service_hours(
+    hours: float, spiked: float, spike_level: float, down: float, outage_level: float
+) -> float:
+    """A tick's hours weighted by the share of conversations answered in each part of it.
+
+    The spike's ``spiked`` hours and the outage's ``down`` hours both run from the start
+    of the tick; where they overlap both levels apply.
+    """
+    both = spiked if spiked < down else down
+    return (
+        both * spike_level * outage_level
+        + (spiked - both) * spike_level
+        + (down - both) * outage_level
+        + (hours - (spiked if spiked > down else down))
+    )

@@ -36,6 +36,10 @@ FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
 """Share of outage traffic the fallback path serves, per fallback level."""
 AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
 """Traffic multiple the fleet can scale to, per autoscaling level."""
+RELIABILITY_BASELINE = 50.0
+"""Reliability above this answers one percent more of outage traffic per point."""
+MAX_OUTAGE_ANSWERED = 0.99
+"""The most of outage traffic that fallbacks and reliability together answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,17 @@ class EventRule:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceRule:
+    """A step of the reference solution: its tick, its action and its condition."""
+
+    tick: int
+    action: Action
+    when: Predicate | None
+    """Without a condition the step is taken at its tick; with one, at the first boundary
+    from its tick on where the condition holds."""
+
+
+@dataclass(frozen=True, slots=True)
 class ServingRule:
     """Production constants, read every tick."""
 
@@ -182,14 +197,18 @@ class Rules:
     ", HOURS h)."."""
     start_actions: tuple[StartJob, ...]
     """The action that starts each job with no model named."""
-    reference: dict[int, tuple[Action, ...]]
-    """The reference solution's actions by the tick they are taken at."""
+    reference: tuple[ReferenceRule, ...]
+    """The reference solution's steps, in file order."""
     start: StartRule
     hours_by_active: tuple[float, ...]
     """Hours of work in a tick after the context-switch penalty, by the number of
     categories that get time (0 to 4); see :func:`game.core.work.effective_hours`."""
     background: tuple[float, float, float, float]
     """Background yield per hour, per category (research, data, infra, writing)."""
+    insight_lift: float
+    """F1 each insight point adds to every training job's learning curves."""
+    training_jobs: tuple[int, ...]
+    """Indices of the training jobs."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -307,7 +326,7 @@ def prepare(scenario: Scenario) -> Rules:
         job_ids=tuple(job.id for job in scenario.jobs),
         job_started=tuple((f"Started {job.name}", f", {job.hours:g} h).") for job in scenario.jobs),
         start_actions=tuple(StartJob(job=job.id) for job in scenario.jobs),
-        reference=_reference_schedule(scenario, tick_hours),
+        reference=_reference_steps(scenario, tick_hours, compiler),
         start=_start_rule(scenario, segments),
         hours_by_active=_hours_by_active(scenario, tick_hours),
         background=(
@@ -316,6 +335,8 @@ def prepare(scenario: Scenario) -> Rules:
             scenario.background.infra,
             scenario.background.writing,
         ),
+        insight_lift=scenario.background.insight_lift,
+        training_jobs=tuple(i for i, job in enumerate(scenario.jobs) if job.kind == "training"),
     )
 
 
@@ -358,11 +379,17 @@ def _events_due_at(events: list[EventRule]) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def _reference_schedule(scenario: Scenario, tick_hours: float) -> dict[int, tuple[Action, ...]]:
-    schedule: dict[int, list[Action]] = {}
-    for step in scenario.reference:
-        schedule.setdefault(round(step.at / tick_hours), []).append(without_time(step))
-    return {tick: tuple(actions) for tick, actions in schedule.items()}
+def _reference_steps(
+    scenario: Scenario, tick_hours: float, compiler: Compiler
+) -> tuple[ReferenceRule, ...]:
+    return tuple(
+        ReferenceRule(
+            tick=round(step.at / tick_hours),
+            action=without_time(step),
+            when=None if step.when is None else compiler.compile(step.when),
+        )
+        for step in scenario.reference
+    )
 
 
 def _serving_rule(scenario: Scenario) -> ServingRule:

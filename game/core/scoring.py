@@ -47,11 +47,13 @@ def band(value: float, scale: Band) -> float:
 
 
 def served_percent(state: State) -> float:
-    """Percent of conversations served, degraded ones counting half."""
+    """The time-based service level: percent of the day's service time in which
+    conversations got an answer, each stretch weighted by the share answered in it (a
+    fallback answer counts half). Every minute counts the same, whatever its traffic."""
     counts = state.traffic_counts
-    if counts.total <= 0:
+    if counts.hours <= 0:
         return 100.0
-    return 100.0 * (counts.served + 0.5 * counts.degraded) / counts.total
+    return 100.0 * counts.service_hours / counts.hours
 
 
 def score(state: State, rules: Rules) -> Score:

@@ -115,6 +115,18 @@ class ABResult:
         return abs(self.diff) > self.half_width
 
 
+@dataclass(slots=True)
+class Obligation:
+    """A choice taken whose hours are still owed: its effects wait until they are worked."""
+
+    event: int
+    choice: int
+    tick: int
+    """The tick it was taken at."""
+    owed: list[float]
+    """Hours still owed per category (research, data, infra, writing)."""
+
+
 LogLine = tuple[int, str, str]
 """A line of the player's log: the tick it was written at, its kind and its text."""
 
@@ -132,6 +144,11 @@ class Traffic:
     hallucinations: float = 0.0
     last_rate_seen: float = 0.0
     """Escalation rate the dashboard showed for the last tick, percent."""
+    hours: float = 0.0
+    """Hours of service so far."""
+    service_hours: float = 0.0
+    """Hours of service, each weighted by the share of its conversations answered (a
+    fallback answer counts half): the time-based service level is this over ``hours``."""
 
 
 @dataclass(slots=True)
@@ -199,6 +216,13 @@ class State:
     evals_run: int
     ab_tests_run: int
     log: list[LogLine]
+    obligations: list[Obligation] = field(default_factory=list)
+    """Choices whose owed hours are not yet worked, oldest first (``owed`` is their sum)."""
+    allocation_changes: int = 0
+    """Times the player changed the allocation."""
+    shipped_worse: int = 0
+    """Models shipped although their own eval or A/B test had measured them significantly
+    worse than production (:func:`game.core.evidence.measured_worse`)."""
     latency_factor: float = 1.0
     """Latency multiple under load (1 when the fleet keeps up)."""
     overload_reported: bool = False

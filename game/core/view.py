@@ -99,6 +99,17 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class OwedView:
+    """A choice taken whose hours are still owed: it takes effect once they are worked."""
+
+    event: str
+    choice: str
+    text: str
+    hours: dict[str, float]
+    """Hours still owed per category."""
+
+
+@dataclass(frozen=True, slots=True)
 class SegmentMeasurement:
     """One segment of an eval report, with its error bar."""
 
@@ -157,6 +168,8 @@ class PlayerView:
     allocation: dict[str, int]
     owed: dict[str, float]
     """Hours owed per category to event choices, worked before the queue."""
+    obligations: list[OwedView]
+    """The choices waiting for the hours they owe, oldest first (``owed`` is their sum)."""
     queues: dict[str, list[str]]
     """The ids of the queued tasks of each category, in the order they are worked."""
     tasks: list[TaskView]
@@ -208,6 +221,15 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         trust=state.trust,
         allocation=dict(zip(CATEGORIES, state.allocation, strict=True)),
         owed=dict(zip(CATEGORIES, state.owed, strict=True)),
+        obligations=[
+            OwedView(
+                event=rules.events[o.event].id,
+                choice=rules.events[o.event].choices[o.choice].spec.id,
+                text=rules.events[o.event].choices[o.choice].log_text,
+                hours={c: h for c, h in zip(CATEGORIES, o.owed, strict=True) if h > 0.0},
+            )
+            for o in state.obligations
+        ],
         queues={
             category: [rules.tasks[task].id for task in queue]
             for category, queue in zip(CATEGORIES, state.queues, strict=True)

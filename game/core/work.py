@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from game.core import ledger
-from game.core.effects import apply_effects
+from math import fsum
+
+from game.core import events, ledger
+from game.core.effects import apply_effects, gain_insight
 from game.core.rules import Rules
-from game.core.state import DONE, State
+from game.core.state import DONE, Obligation, State
 
 EPSILON = 1e-9
 RESEARCH, DATA, INFRA, WRITING = range(4)
@@ -54,12 +56,8 @@ def work(state: State, rules: Rules) -> None:
     queues = state.queues
     background = rules.background
     for category, left in state.working:
-        if owing:
-            debt = owed[category]
-            if debt > 0.0:
-                used = left if left < debt else debt
-                owed[category] = debt - used
-                left -= used
+        if owing and owed[category] > 0.0:
+            left = _pay_owed(state, rules, category, left)
         queue = queues[category]
         if queue:
             tasks = rules.tasks
@@ -80,7 +78,7 @@ def work(state: State, rules: Rules) -> None:
         if left > EPSILON:
             rate = background[category]
             if category == RESEARCH:
-                state.insight += rate * left
+                gain_insight(state, rules, rate * left)
             elif category == DATA:
                 per_share = rate * left / 100.0
                 labels = state.labels
@@ -94,6 +92,36 @@ def work(state: State, rules: Rules) -> None:
             else:
                 trust = state.trust + rate * left
                 state.trust = trust if trust < 100.0 else 100.0
+
+
+def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
+    """Work the hours owed in a category, oldest choice first; returns the hours left.
+
+    A choice whose hours are all worked takes effect (:func:`game.core.events.settle`).
+    """
+    settled: list[Obligation] = []
+    for obligation in state.obligations:
+        if hours <= EPSILON:
+            break
+        debt = obligation.owed[category]
+        if debt <= 0.0:
+            continue
+        used = hours if hours < debt else debt
+        obligation.owed[category] = debt - used
+        hours -= used
+        if all(left <= EPSILON for left in obligation.owed):
+            settled.append(obligation)
+    if settled:
+        for obligation in settled:
+            state.obligations.remove(obligation)
+        state.owed[:] = [
+            fsum(obligation.owed[other] for obligation in state.obligations) for other in range(4)
+        ]
+    else:
+        state.owed[category] = fsum(obligation.owed[category] for obligation in state.obligations)
+    for obligation in settled:
+        events.settle(state, rules, obligation.event, obligation.choice)
+    return hours
 
 
 def _complete(state: State, rules: Rules, task: int) -> None:

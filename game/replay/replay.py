@@ -105,37 +105,42 @@ def replay(
 ) -> State:
     """Play a game from its seed and timed actions; :class:`ReplayError` on a bad one.
 
-    Ticks must not go down and must lie in ``0 .. total_ticks - 1``; every action must be
-    accepted by the engine at its tick. The game is played to its end, or with ``until``
-    to the boundary of that tick (the actions of earlier ticks applied, not its own).
-    ``at_boundary`` sees the state at every boundary reached: at tick 0, at each later
-    tick before its actions, and at the end (tick ``total_ticks``).
+    Ticks must not go down and must lie in ``0 .. total_ticks`` (at ``total_ticks``, the
+    final boundary, only answers to events); every action must be accepted by the engine
+    at its tick. The game is played to its end, or with ``until`` to the boundary of that
+    tick (the actions of earlier ticks applied, not its own). ``at_boundary`` sees the
+    state at every boundary reached: at tick 0, at each later tick before its actions, and
+    at the end.
     """
-    end = rules.total_ticks if until is None else min(until, rules.total_ticks)
     state = new_game(rules, seed)
     if at_boundary is not None:
         at_boundary(state)
     last = 0
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
-        if not 0 <= tick < rules.total_ticks:
+        if not 0 <= tick <= rules.total_ticks:
             raise ReplayError(
                 index,
                 tick,
-                f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})",
+                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})",
             )
         if tick < last:
             raise ReplayError(
                 index, tick, f"ticks must not go down (the action before is at tick {last})"
             )
-        if tick >= end:
+        if until is not None and tick >= until:
             break
         _advance_to(state, rules, tick, at_boundary)
         reason = apply(state, rules, timed.action)
         if reason is not None:
             raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason}")
         last = tick
-    _advance_to(state, rules, end, at_boundary)
+    if until is not None:
+        _advance_to(state, rules, min(until, rules.total_ticks), at_boundary)
+        return state
+    _advance_to(state, rules, rules.total_ticks, at_boundary)
+    while not state.over:  # the final boundary: events still waiting take their defaults
+        advance(state, rules)
     return state
 
 
@@ -178,8 +183,10 @@ def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]
     skipped: list[SkippedAction] = []
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
-        if not 0 <= tick < rules.total_ticks:
-            reason = f"the scenario has {rules.total_ticks} ticks (0 to {rules.total_ticks - 1})"
+        if not 0 <= tick <= rules.total_ticks:
+            reason = (
+                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})"
+            )
             skipped.append(SkippedAction(index, timed, reason))
             continue
         if tick < state.tick:

@@ -7,11 +7,22 @@ state when it is applied and refuses an invalid one with a reason.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import replace
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    TypeAdapter,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
-from game.scenario.expr import suggest
+from game.scenario.expr import Expr, ExprError, NameTable, parse_expr, suggest
 from game.scenario.types import EventRef, JobRef, TaskRef, names_of, refusal
 
 RunId = Annotated[str, Field(min_length=1, max_length=60)]
@@ -117,9 +128,42 @@ Action = Annotated[
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 
 
+def _check_player_condition(value: Any, info: ValidationInfo) -> Expr:
+    if isinstance(value, Expr):
+        return value
+    if not isinstance(value, str):
+        raise refusal('a condition must be text, such as: ab_worse("lora_es") == false')
+    table = names_of(info)
+    player = replace(table, player_view=True) if table is not None else NameTable(permissive=True)
+    try:
+        return parse_expr(value, player)
+    except ExprError as exc:
+        raise refusal(exc.message, col=exc.col) from None
+
+
+PlayerCondition = Annotated[
+    Expr,
+    PlainValidator(_check_player_condition),
+    PlainSerializer(lambda e: e.source, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": 'A condition on what the player can see, such as: ab_worse("lora_es") '
+            "== false",
+        }
+    ),
+]
+"""A condition that reads only what the player can see: no truth names, no hidden events."""
+
+
 class _At(BaseModel):
     at: float = Field(ge=0, le=10_000)
     """Hour since the start at which the step is taken (a multiple of the tick length)."""
+    when: PlayerCondition | None = None
+    """Take the step only if this holds. With a condition, the step waits from its hour
+    until the first boundary where the condition holds, and is then taken once. It may read
+    only what the player can see: never the truth (prod.f1, prod.quality, traffic...) nor
+    a hidden event."""
 
 
 class AtAllocate(Allocate, _At):
@@ -169,5 +213,5 @@ ReferenceStep = Annotated[
 
 def without_time(step: ActionBase) -> Action:
     """The plain action of a reference step."""
-    data = step.model_dump(exclude={"at"}, exclude_none=True)
+    data = step.model_dump(exclude={"at", "when"}, exclude_none=True)
     return ACTION_ADAPTER.validate_python(data)

@@ -50,6 +50,11 @@ SCALAR_NAMES: dict[str, str] = {
     "shipped_untested": "models shipped without a finished A/B test of that model",
     "evals_run": "eval runs finished",
     "ab_tests_run": "A/B tests finished",
+    "shipped_worse": (
+        "models shipped although their own eval or A/B test had measured them significantly "
+        "worse than production"
+    ),
+    "allocation_changes": "times the player changed the allocation of hours",
     "judge_calibrated": "true once the LLM judge has been calibrated against human labels",
     "prod.quality": "true F1 of the production model on the current traffic mix",
     "prod.hallucination": "true hallucination rate of the production model, percent",
@@ -79,7 +84,32 @@ FUNCTIONS: dict[str, tuple[tuple[IdKind, ...], str]] = {
     "fired": ((IdKind.EVENT,), "times the event has fired"),
     "chose": ((IdKind.EVENT, IdKind.CHOICE), "true once that choice was taken in the event"),
     "shipped_from": ((IdKind.JOB,), "true when the production model came from that job"),
+    "waiting": ((IdKind.EVENT,), "true while the event waits for an answer"),
+    "evaluated": ((IdKind.JOB,), "true once the newest model the job trained has a finished eval"),
+    "eval_drop": (
+        (IdKind.JOB,),
+        "how far the newest model the job trained measures below the production model, on "
+        "the segment where it falls furthest (latest eval of each, segments both measured; "
+        "0 when either is unmeasured or nothing falls)",
+    ),
+    "eval_worse": (
+        (IdKind.JOB,),
+        "true when the latest eval of the newest model the job trained reads significantly "
+        "below production's latest on some segment (by more than 1.96 standard errors)",
+    ),
+    "ab_tested": ((IdKind.JOB,), "true once the newest model the job trained has an A/B result"),
+    "ab_worse": (
+        (IdKind.JOB,),
+        "true when an A/B test measured the newest model the job trained significantly worse "
+        "(its escalation rate higher, the 95% interval above zero)",
+    ),
 }
+
+TRUTH_NAMES: tuple[str, ...] = ("prod.quality", "prod.hallucination", "requests.hallucinated")
+"""Names that read the truth, which the player never sees."""
+TRUTH_FAMILIES: tuple[str, ...] = ("prod.f1", "traffic")
+"""Families of per-segment names that read the truth (``traffic`` is the true mix; the
+player sees it only through monitoring)."""
 
 NUMERIC_FUNCTIONS: dict[str, str] = {
     "min": "the smallest of its arguments",
@@ -105,6 +135,11 @@ class NameTable:
     variables: Sequence[str] = ()
     permissive: bool = False
     """Accept any name and id: for checking an expression's shape without a scenario."""
+    hidden_events: Sequence[str] = ()
+    """Events that happen without telling the player."""
+    player_view: bool = False
+    """Refuse what the player cannot see: the truth names, and fired() or chose() of a
+    hidden event (for the conditions of reference steps, which play as a player would)."""
 
     def dotted_names(self) -> list[str]:
         """Every dotted name a condition may use, for hints and docs."""
@@ -237,6 +272,12 @@ class _Checker:
             raise self.fail(node, f"names starting with '_' are not allowed: '{name}'")
         if name in ("true", "false", "True", "False"):
             return
+        if self.names.player_view and (
+            name in TRUTH_NAMES or name.rsplit(".", 1)[0] in TRUTH_FAMILIES
+        ):
+            raise self.fail(
+                node, f"'{name}' reads the truth, which the player never sees: use a measurement"
+            )
         if name not in self.known and not self.names.permissive:
             if name in FUNCTIONS or name in NUMERIC_FUNCTIONS:
                 raise self.fail(node, f"'{name}' is a function: call it, as in {name}(...)")
@@ -275,6 +316,10 @@ class _Checker:
                 raise self.fail(arg, f"unknown {kind.value} '{ident}'{suggest(ident, options)}")
             if kind is IdKind.EVENT:
                 event_id = ident
+                if self.names.player_view and ident in self.names.hidden_events:
+                    raise self.fail(
+                        arg, f"event '{ident}' is hidden: the player never sees it happen"
+                    )
 
     def options(self, kind: IdKind, event_id: str) -> list[str]:
         if kind is IdKind.TASK:

@@ -117,10 +117,14 @@ class Background(Strict):
 
     research: float = Field(1.0, ge=0, le=100)
     """Insight points per research hour (reading papers, trying ideas)."""
+    insight_lift: float = Field(0.001, ge=0, le=0.05)
+    """F1 each insight point adds to the learning curves of every training job, for the
+    runs that finish after it was gained."""
     data: float = Field(100.0, ge=0, le=10_000)
     """Generic labeled examples per data hour, spread over segments by traffic share."""
     infra: float = Field(2.0, ge=0, le=100)
-    """Reliability points per infra hour (paying down tech debt)."""
+    """Reliability points per infra hour (paying down tech debt). Each point above 50
+    answers one percent more of the conversations an upstream outage would fail."""
     writing: float = Field(2.0, ge=0, le=100)
     """Trust points per writing hour (docs, model cards, honest updates)."""
 
@@ -674,6 +678,7 @@ class Scenario(Strict):
             events=[e.id for e in self.events],
             choices={e.id: [c.id for c in e.choices] for e in self.events},
             variables=list(self.variables),
+            hidden_events=[e.id for e in self.events if e.hidden],
         )
 
     @field_validator("segments")
@@ -703,12 +708,15 @@ class Scenario(Strict):
                 "model",
                 "f1",
             )
-        last_hour = self.time.days * self.time.hours_per_day - self.time.tick_hours
+        end_hour = self.time.days * self.time.hours_per_day
+        last_hour = end_hour - self.time.tick_hours
         for step_index, step in enumerate(self.reference):
             ticks = step.at / self.time.tick_hours
-            if step.at > last_hour + 1e-9:
+            final = step.do == "choose" and abs(step.at - end_hour) <= 1e-9
+            if step.at > last_hour + 1e-9 and not final:
                 raise refusal(
-                    f"the step at hour {step.at:g} is after the last tick (hour {last_hour:g})",
+                    f"the step at hour {step.at:g} is after the last tick (hour {last_hour:g}); "
+                    f"only answers to events are taken at the end (hour {end_hour:g})",
                     "reference",
                     step_index,
                     "at",
@@ -722,10 +730,10 @@ class Scenario(Strict):
                     "at",
                 )
         for index, event in enumerate(self.events):
-            if event.trigger.at is not None and event.trigger.at > last_hour + 1e-9:
+            if event.trigger.at is not None and event.trigger.at > end_hour + 1e-9:
                 raise refusal(
                     f"the event is timed at hour {event.trigger.at:g}, but events fire at tick "
-                    f"boundaries and the last one is at hour {last_hour:g}",
+                    f"boundaries and the last one is at hour {end_hour:g}, the end",
                     "events",
                     index,
                     "trigger",
@@ -781,6 +789,11 @@ def name_table(raw: Any) -> NameTable:
         events=ids("events"),
         choices=choices,
         variables=[str(k) for k in variables] if isinstance(variables, dict) else [],
+        hidden_events=[
+            str(event["id"])
+            for event in (events if isinstance(events, list) else [])
+            if isinstance(event, dict) and "id" in event and event.get("hidden") is True
+        ],
     )
 
 

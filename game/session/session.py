@@ -150,10 +150,18 @@ class Session:
         the engine refuses are left out, as :func:`game.core.engine.play` leaves them.
         """
         applied: list[TimedAction] = []
-        for action in decide(self._state):
+        for action in self.policy_actions(decide):
             if self.apply(action) is None:
                 applied.append(self._actions[-1])
         return applied
+
+    def policy_actions(self, decide: Decide) -> list[Action]:
+        """What a headless policy would do at this boundary, without applying it.
+
+        A front end that plays a policy through its own controls (the window's autoplay)
+        asks here, then applies each action as a player's. Policies read the state only.
+        """
+        return list(decide(self._state))
 
     def advance(self) -> None:
         """Run one tick; events left waiting take their default choice first.

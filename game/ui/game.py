@@ -97,16 +97,11 @@ class Game:
 
     def apply(self, action: Action) -> str | None:
         """Apply an action at this boundary; the reason when it is refused."""
-        reason = self.session.apply(action)
-        if reason is None and self.autoplayer is not None:
-            self.autoplayer.applied(action)
-        return reason
+        return self.session.apply(action)
 
     def advance(self) -> None:
         """Run one tick, then autosave (or, after the last tick, finish the game)."""
         self.session.advance()
-        if self.autoplayer is not None:
-            self.autoplayer.advanced()
         if self.session.over:
             self.finish()
         else:

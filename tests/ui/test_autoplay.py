@@ -57,13 +57,13 @@ def test_an_autoplayer_takes_over_a_game_a_person_started() -> None:
     session.advance()
     autoplayer = Autoplayer("greedy", session)
     assert autoplayer.took_over
-    assert autoplayer.digest() == session.digest()
-    for action in autoplayer.decide():
-        if session.apply(action) is None:
-            autoplayer.applied(action)
+    actions = autoplayer.decide()
+    assert actions == session.policy_actions(make_policy("greedy", session.rules, 0))
+    assert autoplayer.decide() == [], "a policy is asked once per boundary"
+    for action in actions:
+        session.apply(action)
     session.advance()
-    autoplayer.advanced()
-    assert autoplayer.digest() == session.digest()
+    assert autoplayer.decide() == session.policy_actions(make_policy("greedy", session.rules, 0))
 
 
 def test_an_autoplayer_rebuilds_its_own_game_exactly() -> None:
@@ -72,10 +72,8 @@ def test_an_autoplayer_rebuilds_its_own_game_exactly() -> None:
     first = Autoplayer("greedy", session)
     for _ in range(3):
         for action in first.decide():
-            if session.apply(action) is None:
-                first.applied(action)
+            session.apply(action)
         session.advance()
-        first.advanced()
     again = Autoplayer("greedy", session)
     assert not again.took_over
     assert again.decide() == first.decide()

@@ -1,0 +1,84 @@
+"""What the player's own measurements say about a model against the one in production.
+
+Only reports the player has seen are read here (eval measurements and A/B results), never
+the truth: reference-solution conditions and the gate goal rest on these.
+"""
+
+from __future__ import annotations
+
+import math
+
+from game.core.state import Measurement, State
+
+Z95 = 1.959964
+"""The two-sided 95% normal quantile."""
+
+
+def newest_model(state: State, job: int) -> int | None:
+    """Index of the newest model a training job produced, None when it produced none."""
+    for index in range(len(state.models) - 1, -1, -1):
+        if state.models[index].source_job == job:
+            return index
+    return None
+
+
+def last_measurement(state: State, model: int) -> Measurement | None:
+    """The latest finished eval of a model, None when it has none."""
+    model_id = state.models[model].id
+    for measurement in reversed(state.measurements):
+        if measurement.model == model_id:
+            return measurement
+    return None
+
+
+def segment_gaps(state: State, model: int) -> list[tuple[float, float]]:
+    """Per segment measured in both the model's latest eval and production's: how far the
+    model reads below production, and the standard error of that difference."""
+    if model == state.prod:
+        return []
+    candidate = last_measurement(state, model)
+    production = last_measurement(state, state.prod)
+    if candidate is None or production is None:
+        return []
+    gaps = []
+    segments = zip(candidate.f1, production.f1, candidate.golden, production.golden, strict=True)
+    for new, old, n_new, n_old in segments:
+        if new is None or old is None or n_new < 1 or n_old < 1:
+            continue
+        variance = new * (1.0 - new) / n_new + old * (1.0 - old) / n_old
+        gaps.append((old - new, math.sqrt(max(variance, 1e-12))))
+    return gaps
+
+
+def eval_drop(state: State, model: int) -> float:
+    """The most the model's latest eval reads below production's, over the segments both
+    measured; 0 when nothing falls or either is unmeasured."""
+    return max((gap for gap, _ in segment_gaps(state, model)), default=0.0)
+
+
+def eval_worse(state: State, model: int) -> bool:
+    """Whether the model's latest eval reads significantly below production's on some
+    segment: the drop exceeds 1.96 standard errors of the difference."""
+    return any(gap > Z95 * error for gap, error in segment_gaps(state, model))
+
+
+def ab_tested(state: State, model: int) -> bool:
+    """Whether an A/B test of the model has reported."""
+    model_id = state.models[model].id
+    return any(result.model == model_id for result in state.ab_results)
+
+
+def ab_worse(state: State, model: int) -> bool:
+    """Whether an A/B test measured the model significantly worse: more escalations, with
+    the 95% interval above zero."""
+    model_id = state.models[model].id
+    return any(
+        result.model == model_id and result.significant and result.diff > 0.0
+        for result in state.ab_results
+    )
+
+
+def measured_worse(state: State, model: int) -> bool:
+    """Whether the evidence calls the model worse than production: its eval or its A/B
+    test measured it significantly worse."""
+    return eval_worse(state, model) or ab_worse(state, model)
