@@ -219,3 +219,25 @@ def test_ranges_in_words() -> None:
     assert describe(Range(-INF, 3)) == "at most 3"
     assert describe(Range(0, 0)) == "always 0"
     assert describe(Range(-INF, INF)) == "any number"
+
+
+def test_a_step_with_a_condition_waits() -> None:
+    jobs = (
+        "jobs:\n  - id: lora\n    kind: training\n    name: L\n    hours: 2\n"
+        "    learning_curve: {es_cs: {f1: 0.6, at: 150, ceiling: 0.9}}\n"
+        "  - id: ev\n    kind: eval\n    name: E\n    hours: 1\n"
+    )
+    steps = "reference:\n  - {at: 0, do: start_job, job: lora}\n"
+    early = steps + "  - {at: 1, do: start_job, job: ev, model: lora-1}\n"
+    waiting = steps + (
+        "  - {at: 1, do: start_job, job: ev, model: lora-1, when: 'completed(\"lora\") >= 1'}\n"
+    )
+    (message,) = lint_with(jobs + early)
+    assert (
+        message
+        == "'lora-1' is not trained yet at hour 1: its run starts at hour 0 and takes 2 hours"
+    )
+    assert lint_with(jobs + waiting) == []
+    never = steps + "  - {at: 1, do: ship, model: lora-1, when: 'evals_run < 0'}\n"
+    (message,) = lint_with(jobs + never)
+    assert message.startswith("this step can never be taken: evals_run < 0 is never true")
