@@ -190,7 +190,9 @@ def test_a_choice_pays_at_once_and_takes_effect_when_its_hours_are_worked() -> N
     assert state.variables == [100.0] and state.trust == 50.0  # not yet in effect
     assert [(o.event, o.choice, o.owed) for o in state.obligations] == [(0, 1, [0, 0, 0, 1.0])]
     view = player_view(state, rules)
-    assert [(o.event, o.choice, o.hours) for o in view.owed] == [("pm", "explain", {"writing": 1})]
+    owed = [(o.event, o.choice, o.hours) for o in view.obligations]
+    assert owed == [("pm", "explain", {"writing": 1})]
+    assert view.owed == {"research": 0.0, "data": 0.0, "infra": 0.0, "writing": 1.0}
     assert engine.apply(state, rules, Choose(event="pm", choice="explain")) == (
         "event 'pm' is not waiting for an answer"
     )

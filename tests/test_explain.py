@@ -138,21 +138,31 @@ def test_the_player_score_is_the_replayed_one() -> None:
 # --- what is changed --------------------------------------------------------------------
 
 
-def test_an_idle_game_has_a_change_worth_a_hundred_points() -> None:
-    # Seed 0, simulate's default. (On a seed whose morning outage finds no fallback, no
-    # single action of any kind, at any boundary, gains 100: the outage and the spike
-    # each need their own fix.)
-    _, rules = ravi()
-    best = explain(rules, 0, []).counterfactuals[0]
+@pytest.mark.parametrize("seed", range(5))
+def test_an_idle_game_has_a_change_worth_a_hundred_points(seed: int) -> None:
+    # The silent collapse: an idle player lets the 12-hour full fine-tune launch unwatched,
+    # and one decision (the cheaper, watched route) is worth hundreds of points. (On Ravi's
+    # Tuesday the idle game's best single change is worth 18 to 36 points: its lesson is a
+    # chain of decisions, label, train, evaluate, gate, and no one of them pays alone.)
+    loaded = load_scenario(ROOT / "scenarios" / "silent-collapse.yaml")
+    rules = prepare(loaded.scenario)
+    best = explain(rules, seed, []).counterfactuals[0]
     assert best.gain >= 100, (best.change, best.gain)
 
 
 def test_a_reference_game_can_drop_its_ab_test() -> None:
     _, rules = ravi()
-    actions = played(rules, "reference", 0)
-    ab_test = [t for t in actions if isinstance(t.action, StartJob) and t.action.job == "ab_test"]
+    # The reference A/B tests only a candidate its eval did not call worse: take the first
+    # seed where it does.
+    for seed in range(10):
+        actions = played(rules, "reference", seed)
+        ab_test = [
+            t for t in actions if isinstance(t.action, StartJob) and t.action.job == "ab_test"
+        ]
+        if ab_test:
+            break
     assert len(ab_test) == 1
-    explanation = explain(rules, 0, actions)
+    explanation = explain(rules, seed, actions)
     without = [t for t in actions if t is not ab_test[0]]
     dropped = [c for c in explanation.counterfactuals if list(c.actions) == without]
     assert len(dropped) == 1

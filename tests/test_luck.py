@@ -192,7 +192,8 @@ def test_two_seeds_give_two_days(seeds: list[int]) -> None:
     assert one.drawn("dashboard").keys() == two.drawn("dashboard").keys()
     assert one.drawn("dashboard") != two.drawn("dashboard")
     assert one.state.traffic_counts.escalations_seen != two.state.traffic_counts.escalations_seen
-    assert models(one.state) != models(two.state)
+    # (Whether both days train a model at all depends on their luck: a run may collapse.)
+    assert readings(one.state, until=17) != readings(two.state, until=17)
 
 
 # --- other decisions move only their own draws --------------------------------------------

@@ -54,6 +54,8 @@ def session_at(
         if reason is not None:
             raise ReplayRefusedError(f"action {index} at tick {timed.tick} is refused: {reason}")
     session.advance_to(tick)
+    if tick >= rules.total_ticks:
+        session.play_to_end()  # the final boundary: the game ends once it is answered
     return session
 
 
