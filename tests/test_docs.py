@@ -661,3 +661,24 @@ def test_the_sources_cover_the_shipped_scenarios_prices() -> None:
     text = SOURCES.read_text(encoding="utf-8")
     for figure in ("$3.95", "$0.80", "$55.04", "$0.003", "4 hours 22 minutes", "0.806", "2.0%"):
         assert figure in text, figure
+
+
+def test_every_schema_property_is_in_the_authoring_guide() -> None:
+    from game.cli.schema import schema_document
+
+    guide = (DOCS / "authoring.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_0-9]+)`", guide))
+
+    def keys(node: Any) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, dict):
+            found |= set(node.get("properties") or {})
+            for value in node.values():
+                found |= keys(value)
+        elif isinstance(node, list):
+            for item in node:
+                found |= keys(item)
+        return found
+
+    missing = sorted(keys(schema_document()) - named)
+    assert missing == [], f"docs/authoring.md does not name: {missing}"

@@ -19,6 +19,8 @@ from game.replay.runfile import MAX_ACTIONS
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny.yaml"
+VALID = Path(__file__).parent / "broken" / "_base.yaml"
+"""A scenario that validates without a problem (tiny.yaml holds steps that are refused)."""
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -103,7 +105,7 @@ def test_a_lying_scenario_file_name_is_escaped_in_every_report(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     lying = tmp_path / "x\n\u202eok.yaml"
-    shutil.copyfile(TINY, lying)
+    shutil.copyfile(VALID, lying)
     code, out, _ = run_main(capsys, "validate", str(lying))
     assert code == 0 and len(out.splitlines()) == 1 and "x\\n\\u202eok.yaml: ok" in out
     code, out, _ = run_main(capsys, "simulate", str(lying), "--runs", "2")
@@ -138,7 +140,7 @@ def test_a_lone_surrogate_in_an_action_file_is_a_clear_error(
 def test_file_names_that_are_not_utf8_under_a_strict_terminal(tmp_path: Path) -> None:
     folder = os.fsencode(tmp_path)
     scenario = folder + b"/b\xffd.yaml"
-    shutil.copyfile(TINY, scenario)
+    shutil.copyfile(VALID, scenario)
     strict = {"PYTHONIOENCODING": "utf-8:strict"}
     done = mlday("validate", scenario, folder + b"/n\xffo.yaml", **strict)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
@@ -290,13 +292,13 @@ def test_runs_of_an_accepted_action_file_say_nothing_was_skipped(
 
 
 def costly_scenario(added: int, repeat: bool) -> str:
-    """The tiny scenario (one event) over 30 days of 5-minute ticks, with ``added`` events."""
+    """A valid scenario (no events) over 30 days of 5-minute ticks, with ``added`` events."""
     trigger = "{chance_per_hour: 1, repeat: true}" if repeat else "{when: trust < 0}"
     events = "".join(
         f"  - {{id: e{index}, title: E, text: Again, trigger: {trigger}}}\n"
         for index in range(added)
     )
-    text = TINY.read_text().replace("events:\n", "events:\n" + events)
+    text = VALID.read_text() + "events:\n" + events
     return text + "time: {days: 30, hours_per_day: 24, tick_minutes: 5}\n"
 
 
@@ -304,7 +306,7 @@ def costly_scenario(added: int, repeat: bool) -> str:
     ("events", "repeat", "message"),
     [
         (499, True, "repeating events times ticks is at most 50,000 (here 4,311,360)"),
-        (99, False, "events times ticks is at most 500,000 (here 864,000)"),
+        (100, False, "events times ticks is at most 500,000 (here 864,000)"),
     ],
 )
 def test_a_scenario_too_costly_to_play_is_refused(
@@ -323,6 +325,6 @@ def test_a_scenario_within_the_cost_limits_loads(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "fine.yaml"
-    path.write_text(costly_scenario(5, True))  # 5 x 8,640 = 43,200 and 6 x 8,640
+    path.write_text(costly_scenario(5, True))  # 5 x 8,640 = 43,200 and 5 x 8,640
     code, out, _ = run_main(capsys, "validate", str(path))
     assert code == 0, out

@@ -12,6 +12,7 @@ from game import __version__
 from game.cli import (
     balance,
     explain,
+    new,
     play,
     replay_viewer,
     schema,
@@ -30,6 +31,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     explain,
     replay_viewer,
     balance,
+    new,
 )
 
 

@@ -2,9 +2,14 @@
 
 The schema comes from the same pydantic models that validate scenarios, so editors that
 read it (VS Code's YAML extension, for one) autocomplete and check exactly what
-``mlday validate`` accepts. Writing a file is atomic: the schema goes to a temporary file
-in the same folder, which then replaces the target, so a failure never leaves a
-half-written schema behind.
+``mlday validate`` accepts. Every field carries a description and an example
+(:mod:`game.scenario.field_examples` fills in what the models leave out). The kinds of a
+job and the actions of a reference step are told apart by ``if``/``then`` on their
+``kind`` or ``do`` key rather than by ``oneOf``: a validator then checks an eval job as an
+eval job and names its wrong key, instead of saying that it matches none of four kinds.
+
+Writing a file is atomic: the schema goes to a temporary file in the same folder, which
+then replaces the target, so a failure never leaves a half-written schema behind.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from game.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import printable
+from game.scenario.field_examples import DESCRIPTIONS, EXAMPLES, lookup
 from game.scenario.files import check_replaceable
 from game.scenario.model import FORMAT_VERSION, Scenario
 
@@ -46,11 +52,63 @@ def schema_document() -> dict[str, Any]:
     """The scenario format's JSON Schema, with ``$schema``, ``$id`` and ``title`` first."""
     generated = Scenario.model_json_schema()
     generated.pop("title", None)
+    _annotate("Scenario", generated)
+    for name, definition in generated.get("$defs", {}).items():
+        _annotate(name, definition)
+    effect = generated["$defs"]["Effect"]
+    effect.update(minProperties=1, maxProperties=1)  # exactly one key per effect
+    generated = _tell_kinds_apart(generated)
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
         "title": f"mlday scenario (format {FORMAT_VERSION})",
         **generated,
+    }
+
+
+def _annotate(model: str, definition: dict[str, Any]) -> None:
+    """Give every property of a definition a description and an example."""
+    for field, prop in definition.get("properties", {}).items():
+        prop.pop("title", None)
+        description = lookup(DESCRIPTIONS, model, field)
+        if "description" not in prop and description is not None:
+            prop["description"] = description
+        example = lookup(EXAMPLES, model, field)
+        if "examples" not in prop and example is not None:
+            prop["examples"] = [example]
+
+
+def _tell_kinds_apart(node: Any) -> Any:
+    """The schema with each discriminated ``oneOf`` rewritten as ``if``/``then`` branches."""
+    if isinstance(node, list):
+        return [_tell_kinds_apart(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _tell_kinds_apart(value) for key, value in node.items()}
+    discriminator = node.get("discriminator")
+    if not (isinstance(discriminator, dict) and "oneOf" in node):
+        return node
+    key = discriminator["propertyName"]
+    mapping: dict[str, str] = discriminator["mapping"]
+    tags = list(mapping)
+    return {
+        "type": "object",
+        "required": [key],
+        "properties": {
+            key: {
+                "enum": tags,
+                "description": f"What this is: one of {', '.join(tags)}; "
+                "it decides which other keys are allowed.",
+                "examples": [tags[0]],
+            }
+        },
+        "allOf": [
+            {
+                "if": {"properties": {key: {"const": tag}}, "required": [key]},
+                "then": {"$ref": ref},
+            }
+            for tag, ref in mapping.items()
+        ],
     }
 
 

@@ -1,9 +1,11 @@
 """``mlday validate FILE...``: check scenario files and report every problem.
 
-Each problem is one ``FILE:LINE:COL: error: message`` line on standard output; a valid
-file gets a ``FILE: ok`` line. With more than one file, a summary line goes to standard
-error. Exit code: 2 when any file cannot be read, else 1 when any file has problems,
-else 0.
+Each problem is one ``FILE:LINE:COL: error: message`` line on standard output. A file that
+loads is then checked for meaning (:mod:`game.scenario.lint`): what it says that can never
+happen is an error, what is probably a mistake a ``FILE:LINE:COL: warning: message``. A
+file without errors gets a ``FILE: ok`` line (``FILE: ok (2 warnings)`` with warnings).
+With more than one file, a summary line goes to standard error. Exit code: 2 when any file
+cannot be read, else 1 when any file has errors, else 0 (warnings alone keep 0).
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from dataclasses import dataclass
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import printable
-from game.scenario.load import Problem, ScenarioError, ScenarioUnreadable, load_scenario
+from game.scenario.lint import Notice, lint, place
+from game.scenario.load import (
+    Problem,
+    ScenarioError,
+    ScenarioUnreadable,
+    load_scenario_bytes,
+    read_bytes,
+)
+from game.scenario.yaml_source import read_yaml
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,8 +33,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "validate",
         help="check scenario files",
         description="Check scenario files: every problem is printed as "
-        "FILE:LINE:COL: error: message.",
-        epilog="Exit codes: 0 all valid, 1 some file has problems, 2 some file cannot be read.",
+        "FILE:LINE:COL: error: message, and what is probably a mistake (a choice with no "
+        "effect, a job too long for the scenario) as FILE:LINE:COL: warning: message.",
+        epilog="Exit codes: 0 all valid (warnings alone keep 0), 1 some file has errors, "
+        "2 some file cannot be read.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files")
     parser.set_defaults(run=run)
@@ -66,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
 def check_file(name: str, tally: Tally) -> None:
     """Validate one file, print its problems (or ``FILE: ok``) and count the outcome."""
     try:
-        load_scenario(name)
+        data = read_bytes(name)
+        loaded = load_scenario_bytes(data, name)
+        notices = place(lint(loaded.scenario), read_yaml(data), name)
     except ScenarioUnreadable as exc:
         tally.unreadable += 1
         _print_problems(exc.problems)
@@ -85,10 +99,21 @@ def check_file(name: str, tally: Tally) -> None:
             )
         )
     else:
-        tally.valid += 1
-        print(printable(f"{name}: ok"))
+        _print_problems(notices)
+        warnings = sum(1 for n in notices if n.severity == "warning")
+        if len(notices) > warnings:
+            tally.invalid += 1
+        else:
+            tally.valid += 1
+            print(printable(f"{name}: ok" + _warnings_note(warnings)))
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _warnings_note(count: int) -> str:
+    if count == 0:
+        return ""
+    return f" ({count} warning{'s' if count > 1 else ''})"
+
+
+def _print_problems(problems: list[Problem] | list[Notice]) -> None:
     for problem in problems:
         print(printable(str(problem)))

@@ -490,6 +490,9 @@ class Choice(Strict):
     """Weighted random results; one is drawn when the choice is taken."""
     default: bool = False
     """Taken when the clock moves on before the player answers."""
+    wait: bool = False
+    """Says that the choice does nothing on purpose (wait and see, ignore it), so that
+    `mlday validate` does not warn that it has no effect."""
 
 
 class Event(Strict):

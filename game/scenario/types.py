@@ -103,7 +103,7 @@ def _ref_checker(kind: str) -> Callable[[str, ValidationInfo], str]:
     return check
 
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower_snake_case id")]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 SegmentRef = Annotated[str, AfterValidator(_ref_checker("segment"))]
 TaskRef = Annotated[str, AfterValidator(_ref_checker("task"))]
 JobRef = Annotated[str, AfterValidator(_ref_checker("job"))]
@@ -131,11 +131,12 @@ check_segment_keys = _key_checker("segment")
 _check_variable_keys = _key_checker("variable", " (declare it under variables:)")
 
 
-Percent = Annotated[float, Field(ge=0, le=100, description="a percentage, 0 to 100")]
-Dollars = Annotated[float, Field(ge=0, le=1e9, description="dollars")]
-Hours = Annotated[float, Field(ge=0, le=10_000, description="hours")]
+# The shared types carry no description: a field's own docstring describes it.
+Percent = Annotated[float, Field(ge=0, le=100)]
+Dollars = Annotated[float, Field(ge=0, le=1e9)]
+Hours = Annotated[float, Field(ge=0, le=10_000)]
 Probability = Annotated[float, Field(ge=0, le=1)]
-F1 = Annotated[float, Field(ge=0, le=1, description="an F1 score, 0 to 1")]
+F1 = Annotated[float, Field(ge=0, le=1)]
 
 SegmentCounts = Annotated[
     dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]],
