@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.numbers import whole_number
 from game.cli.safe_text import json_text, printable, printable_lines
 from game.replay.explain import MAX_SEEDS, Counterfactual, Explanation, explain
 from game.replay.runfile import RunFile, RunFileError, RunFileUnreadableError, read_run
@@ -54,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--seeds",
-        type=_seeds,
+        type=whole_number("--seeds", 1, MAX_SEEDS),
         default=0,
         metavar="N",
         help="also give each change's mean over N paired seeds (the run's seed and the "
@@ -64,16 +65,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--scenario", metavar="FILE", help="the scenario file the run was played on"
     )
     parser.set_defaults(run=run)
-
-
-def _seeds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_SEEDS:
-        raise argparse.ArgumentTypeError(f"seeds is between 1 and {MAX_SEEDS:,}; got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

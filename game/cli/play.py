@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.numbers import parse_seed
 from game.policies import POLICIES
 from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
 
@@ -25,19 +26,12 @@ if TYPE_CHECKING:
     from game.ui.app import App
     from game.ui.autoplay import PlayOptions
 
-MAX_SEED = 2**63 - 1
 SPEEDS = ("1", "2", "4", "max")
 HEADLESS_HINT = (
     "mlday: no display to open the game window on ({reason}); play headless with "
     "`mlday simulate SCENARIO`, or let a policy play the window off-screen with "
     "`mlday play SCENARIO --autoplay greedy --exit-at-end`"
 )
-
-
-def _seed(text: str) -> int:
-    if not text.isdigit() or int(text) > MAX_SEED:
-        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED}")
-    return int(text)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="resume the autosaved game instead of starting one",
     )
     parser.add_argument(
-        "--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)"
+        "--seed", type=parse_seed, default=0, metavar="N", help="random seed (default 0)"
     )
     parser.add_argument(
         "--autoplay",

@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from game import ENGINE_VERSION
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from game.cli.numbers import parse_seed, whole_number
 from game.cli.safe_text import is_unsafe, json_text, printable, printable_lines, printable_values
 from game.core.engine import play
 from game.core.rules import Rules, prepare
@@ -56,7 +55,6 @@ from game.session.report import game_report
 
 DEFAULT_POLICY = "greedy"
 DEFAULT_PLAYER = "anonymous"
-MAX_SEED = 2**63 - 1
 MAX_RUNS = 10_000_000
 MAX_ACTION_ERRORS = 20
 
@@ -86,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     parser.add_argument(
-        "--seed", type=_seed, default=0, metavar="N", help="random seed (default 0)"
+        "--seed", type=parse_seed, default=0, metavar="N", help="random seed (default 0)"
     )
     who = parser.add_mutually_exclusive_group()
     who.add_argument(
@@ -121,26 +119,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def _whole_number(what: str, low: int, high: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from low to high, in plain ASCII digits only."""
-
-    def parse(text: str) -> int:
-        if not _DIGITS.fullmatch(text) or len(text) > len(str(high)):
-            raise argparse.ArgumentTypeError(
-                f"{what} is between {low} and {high:,}, written in the digits 0-9; "
-                f"got {printable(repr(text[:40]))}"
-            )
-        value = int(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} is between {low} and {high:,}; got {value}")
-        return value
-
-    return parse
-
-
-_DIGITS = re.compile(r"[0-9]+")
-_seed = _whole_number("a seed", 0, MAX_SEED)
-_runs = _whole_number("runs", 1, MAX_RUNS)
+_runs = whole_number("runs", 1, MAX_RUNS)
 
 
 def _player(text: str) -> str:
