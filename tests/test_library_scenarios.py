@@ -8,7 +8,7 @@ least five quiz questions, each answer explained, and only lessons tied to a con
 on the player's own game. Every event must fire in some game played here. Each
 scenario's costliest mistakes, played as the reference plan with that one mistake in it,
 cost points and show their lesson. The two-day scenario also has greedy look at the board
-at the final boundary of a game (seed 4 once ran it off its table of hours left).
+at the final boundary of a game, where a policy must not run off the end of the day.
 """
 
 from __future__ import annotations
