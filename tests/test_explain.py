@@ -553,7 +553,7 @@ def bad_input_cases(folder: Path) -> list[tuple[list[str], int, str]]:
         ),
         ([str(run), "--scenario", str(folder / "nope.yaml")], 2, "nope.yaml"),
         ([str(run), "--seeds", "0"], 2, "seeds is between 1 and 1,000; got 0"),
-        ([str(run), "--seeds", "many"], 2, "not a whole number: 'many'"),
+        ([str(run), "--seeds", "many"], 2, "written in the digits 0-9; got 'many'"),
     ]
 
 
