@@ -19,6 +19,7 @@ from game.balance import balance
 from game.balance.page import report_page
 from game.balance.run import MAX_JOBS
 from game.balance.text import report_text
+from game.cli.errors import CommandError
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import json_text, printable, printable_lines, printable_values
 from game.replay.runfile import write_atomic
@@ -32,15 +33,6 @@ BAR = 30
 """Characters of the progress bar."""
 
 _DIGITS = re.compile(r"[0-9]+")
-
-
-class _RefusedError(Exception):
-    """A problem to print as one line, with the exit code to return."""
-
-    def __init__(self, line: str, code: int) -> None:
-        super().__init__(line)
-        self.line = line
-        self.code = code
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
             print(json_text(document))
         else:
             print(printable_lines(report_text(printable_values(document))))
-    except _RefusedError as exc:
-        print(printable(exc.line), file=sys.stderr)
+    except CommandError as exc:
+        print(printable(str(exc)), file=sys.stderr)
         return exc.code
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -123,14 +115,14 @@ def run(args: argparse.Namespace) -> int:
 def _number(option: str, text: str, low: int, high: int) -> int:
     if not _DIGITS.fullmatch(text) or len(text) > len(str(high)):
         shown = printable(repr(text[:40]))
-        raise _RefusedError(
+        raise CommandError(
             f"mlday balance: error: {option} is a whole number from {low} to {high:,}, "
             f"written in the digits 0-9; got {shown}",
             EXIT_USAGE,
         )
     value = int(text)
     if not low <= value <= high:
-        raise _RefusedError(
+        raise CommandError(
             f"mlday balance: error: {option} is from {low} to {high:,}; got {value:,}", EXIT_USAGE
         )
     return value
@@ -149,15 +141,15 @@ def _check_page(args: argparse.Namespace) -> None:
     """Refuse a page path before any game is played, not after."""
     if args.html is None:
         if args.force:
-            raise _RefusedError("mlday balance: error: --force only goes with --html", EXIT_USAGE)
+            raise CommandError("mlday balance: error: --force only goes with --html", EXIT_USAGE)
         return
     try:
         check_replaceable(args.html)
     except OSError as exc:
         line = f"{args.html}: cannot write the page: {exc.strerror}"
-        raise _RefusedError(line, EXIT_USAGE) from None
+        raise CommandError(line, EXIT_USAGE) from None
     if os.path.lexists(args.html) and not args.force:
-        raise _RefusedError(
+        raise CommandError(
             f"mlday balance: error: {args.html} exists; use --force to replace it", EXIT_USAGE
         )
 
@@ -168,7 +160,7 @@ def _write_page(args: argparse.Namespace, document: dict[str, object]) -> None:
         write_atomic(Path(args.html), data, force=args.force)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise _RefusedError(f"{args.html}: cannot write the page: {reason}", EXIT_FAILED) from None
+        raise CommandError(f"{args.html}: cannot write the page: {reason}", EXIT_FAILED) from None
     print(printable(f"wrote {args.html}"), file=sys.stderr)
 
 

@@ -16,6 +16,7 @@ import argparse
 import sys
 from typing import Any
 
+from game.cli.errors import CommandError
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.numbers import whole_number
 from game.cli.safe_text import json_text, printable, printable_lines
@@ -25,15 +26,6 @@ from game.replay.verify import Prepared, Verifier, VerifyError
 
 MAX_SKIPPED_SHOWN = 3
 """How many refused actions the text names."""
-
-
-class CommandError(Exception):
-    """A problem to print as one line, with the exit code to return."""
-
-    def __init__(self, line: str, code: int) -> None:
-        super().__init__(line)
-        self.line = line
-        self.code = code
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             prepared.rules, run_file.seed, list(run_file.actions), seeds=args.seeds
         )
     except CommandError as exc:
-        print(printable(exc.line), file=sys.stderr)
+        print(printable(str(exc)), file=sys.stderr)
         return exc.code
     except BrokenPipeError:
         raise

@@ -13,18 +13,10 @@ import argparse
 import sys
 from dataclasses import dataclass
 
+from game.cli.errors import CommandError
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.replay.runfile import RunFile, RunFileError, read_run
 from game.replay.verify import Prepared, Verifier, VerifyError
-
-
-class ReplayCommandError(Exception):
-    """A one-line problem and the exit code that goes with it."""
-
-    def __init__(self, line: str, code: int) -> None:
-        super().__init__(line)
-        self.line = line
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -55,17 +47,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def check_run(path: str, scenario: str | None = None) -> CheckedRun:
     """Verify a run file as ``mlday verify`` does, then read it and its scenario;
-    :class:`ReplayCommandError` when it does not hold."""
+    :class:`CommandError` when it does not hold."""
     verifier = Verifier()
     verdict = verifier.verify(path, scenario)
     if not verdict.ok:
         code = EXIT_USAGE if verdict.unreadable else EXIT_FAILED
-        raise ReplayCommandError(f"{path}: error: {verdict.reason}", code)
+        raise CommandError(f"{path}: error: {verdict.reason}", code)
     try:
         run_file = read_run(path)
         prepared = verifier.find_scenario(run_file, scenario)
     except (RunFileError, VerifyError) as exc:  # the file changed since it was verified
-        raise ReplayCommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
+        raise CommandError(f"{path}: error: {exc}", EXIT_FAILED) from None
     return CheckedRun(run_file, prepared)
 
 
@@ -73,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
     """Verify the run file, then open the viewer on it; returns the exit code."""
     try:
         checked = check_run(args.file, args.scenario)
-    except ReplayCommandError as exc:
-        print(f"mlday replay: {exc.line}", file=sys.stderr)
+    except CommandError as exc:
+        print(f"mlday replay: {exc}", file=sys.stderr)
         return exc.code
     return open_viewer(checked)
 

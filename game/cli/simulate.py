@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game import ENGINE_VERSION
+from game.cli.errors import CommandError
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.numbers import parse_seed, whole_number
 from game.cli.safe_text import is_unsafe, json_text, printable, printable_lines, printable_values
@@ -57,15 +58,6 @@ DEFAULT_POLICY = "greedy"
 DEFAULT_PLAYER = "anonymous"
 MAX_RUNS = 10_000_000
 MAX_ACTION_ERRORS = 20
-
-
-class CommandError(Exception):
-    """A problem to print as one or more lines, with the exit code to return."""
-
-    def __init__(self, lines: list[str], code: int) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
-        self.code = code
 
 
 # --- the parser --------------------------------------------------------------------------
