@@ -104,12 +104,14 @@ class WhatIf:
     """The first tick where the changed game's actions differ from the player's."""
 
 
-def what_ifs(session: Session, limit: int = MAX_WHAT_IFS) -> list[WhatIf]:
-    """The best one-decision changes to the session's game (the core's explain)."""
-    played = session.actions
+def what_ifs(
+    report: GameReport, played: Sequence[TimedAction], limit: int = MAX_WHAT_IFS
+) -> list[WhatIf]:
+    """The best one-decision changes of an explained report, with where each departs from
+    the played actions."""
     return [
         WhatIf(c.change, c.gain, c.moved_text(), c.actions, _first_difference(played, c))
-        for c in session.report(explained=True).counterfactuals[:limit]
+        for c in report.counterfactuals[:limit]
     ]
 
 
@@ -147,9 +149,9 @@ class DebriefScene(Scene):
     ) -> None:
         super().__init__(app)
         self.session = session
-        self.report: GameReport = session.report()
+        self.report: GameReport = session.report(explained=changes is None)
         self.run_file = run_file
-        self.changes = what_ifs(session) if changes is None else changes
+        self.changes = what_ifs(self.report, session.actions) if changes is None else changes
         self.section = SECTION_KEYS[0]
         self.lesson = 0
         self.question = 0
