@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import printable
-from game.scenario.lint import Notice, lint, place
+from game.scenario.lint import lint, place
 from game.scenario.load import (
     Problem,
     ScenarioError,
@@ -114,6 +114,6 @@ def _warnings_note(count: int) -> str:
     return f" ({count} warning{'s' if count > 1 else ''})"
 
 
-def _print_problems(problems: list[Problem] | list[Notice]) -> None:
+def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         print(printable(str(problem)))

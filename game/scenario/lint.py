@@ -45,6 +45,7 @@ from game.scenario.intervals import (
     leaf,
     number_text,
 )
+from game.scenario.load import Problem
 from game.scenario.model import MAX_LEVEL, Effect, Scenario, TrainingJob
 from game.scenario.yaml_source import Document
 
@@ -66,45 +67,31 @@ class Finding:
     col: int | None = None
 
 
-@dataclass(frozen=True, order=True)
-class Notice:
-    """A finding placed in a file; ``line`` and ``col`` are 1-based."""
-
-    file: str
-    line: int
-    col: int
-    severity: Severity
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
-
-
 def lint(scenario: Scenario) -> list[Finding]:
     """Every meaning problem of a scenario that loaded, in no particular order."""
     return _Linter(scenario).run()
 
 
-def place(findings: list[Finding], document: Document, name: str) -> list[Notice]:
+def place(findings: list[Finding], document: Document, name: str) -> list[Problem]:
     """The findings at their lines and columns in the file, sorted by place."""
     notices = {_placed(finding, document, name) for finding in findings}
     return sorted(notices)
 
 
-def _placed(finding: Finding, document: Document, name: str) -> Notice:
+def _placed(finding: Finding, document: Document, name: str) -> Problem:
     path = finding.path
     pos = document.values.get(path)
     while pos is None and path:
         path = path[:-1]
         pos = document.values.get(path)
     if pos is None:
-        return Notice(name, 1, 1, finding.severity, finding.message)
+        return Problem(name, 1, 1, finding.message, finding.severity)
     col = pos.col
     if finding.col is not None and pos.inner is not None and path == finding.path:
         value = _value_at(document, path)
         lead = len(value) - len(value.lstrip()) if isinstance(value, str) else 0
         col += pos.inner + lead + finding.col
-    return Notice(name, pos.line, col, finding.severity, finding.message)
+    return Problem(name, pos.line, col, finding.message, finding.severity)
 
 
 def _value_at(document: Document, path: Path) -> object:

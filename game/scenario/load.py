@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -38,17 +39,22 @@ EMPTY_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in a file; ``line`` and ``col`` are 1-based."""
+    """One problem in a file; ``line`` and ``col`` are 1-based.
+
+    An ``error`` makes the file invalid; a ``warning`` (from the meaning checks of
+    :mod:`game.scenario.lint`) is worth a look but does not.
+    """
 
     file: str
     line: int
     col: int
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: error: {self.message}"
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
 
 class ScenarioError(Exception):
