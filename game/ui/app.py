@@ -12,16 +12,20 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
 
-from game.scenario.load import LoadedScenario
 from game.ui.audio import Audio
-from game.ui.autoplay import PlayOptions
+from game.ui.options import PlayOptions
+from game.ui.preload import Preloader
 from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
 from game.ui.theme import make_manager, switch_theme
+
+if TYPE_CHECKING:
+    from game.scenario.load import LoadedScenario
 
 MIN_SIZE = (1024, 600)
 MAX_SIZE = (2560, 1440)
@@ -29,6 +33,17 @@ DEFAULT_SIZE = (1280, 720)
 FPS = 60
 TITLE = "mlday: a machine-learning engineer's day"
 NOTICE_SECONDS = 3.0
+INPUT_EVENTS = frozenset(
+    {
+        pygame.KEYDOWN,
+        pygame.KEYUP,
+        pygame.TEXTINPUT,
+        pygame.MOUSEBUTTONDOWN,
+        pygame.MOUSEBUTTONUP,
+        pygame.MOUSEWHEEL,
+    }
+)
+"""The player's doings: handling one may open a screen that imports what is preloading."""
 
 
 class NoDisplayError(Exception):
@@ -59,11 +74,14 @@ class App:
         *,
         options: PlayOptions | None = None,
         size: tuple[int, int] = DEFAULT_SIZE,
+        preload: Preloader | None = None,
     ) -> None:
         self.store = store
         self.data = store.folder
         self.settings = settings
         self.options = options if options is not None else PlayOptions()
+        self.preload = preload if preload is not None else Preloader(())
+        """Imports begun once the first frame is shown (see :mod:`game.ui.preload`)."""
         self.screenshots = self.data / "screenshots"
         try:
             pygame.display.init()
@@ -196,6 +214,7 @@ class App:
         self._notice_left = max(0.0, self._notice_left - dt)
         self.draw()
         self.frames += 1
+        self.preload.start()
         self._after_draw()
         for hook in list(self.after_frame):
             hook(self)
@@ -219,10 +238,13 @@ class App:
             self.quit()
             return
         if self.options.autoplay is not None:
+            self.preload.wait()
             top.autoplay_step()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Send one event: the window's own keys first, then down the scene stack."""
+        if event.type in INPUT_EVENTS:
+            self.preload.wait()
         if event.type == pygame.QUIT:
             self.quit()
             return
@@ -314,5 +336,6 @@ class App:
 
     def quit(self) -> None:
         """Close every scene and stop the loop."""
+        self.preload.wait()
         self.stack.clear()
         self.running = False
