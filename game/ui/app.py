@@ -9,6 +9,7 @@ window; the managers are told so, and mouse positions follow.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,11 +19,13 @@ import pygame
 import pygame_gui
 
 from game.ui.audio import Audio
+from game.ui.notice import Notice
 from game.ui.options import PlayOptions
 from game.ui.preload import Preloader
 from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
 from game.ui.theme import make_manager, switch_theme
+from game.ui.widgets.onscreen import ACTIONABLE, READABLE, shown_rects
 
 if TYPE_CHECKING:
     from game.scenario.load import LoadedScenario
@@ -32,7 +35,6 @@ MAX_SIZE = (2560, 1440)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
 TITLE = "mlday: a machine-learning engineer's day"
-NOTICE_SECONDS = 3.0
 INPUT_EVENTS = frozenset(
     {
         pygame.KEYDOWN,
@@ -99,9 +101,7 @@ class App:
         self.stack = SceneStack(self.logical_size)
         self.running = True
         self.frames = 0
-        self._notice = ""
-        self._notice_left = 0.0
-        self._notice_font = pygame.font.Font(None, 24)
+        self.notice = Notice()
         self.after_frame: list[Callable[[App], None]] = []
         """Called after each frame is drawn."""
         self.audio = Audio.start(settings.volume, settings.muted)
@@ -211,7 +211,7 @@ class App:
         for event in events:
             self.dispatch(event)
         self.stack.update(dt)
-        self._notice_left = max(0.0, self._notice_left - dt)
+        self.notice.tick(dt)
         self.draw()
         self.frames += 1
         self.preload.start()
@@ -265,21 +265,25 @@ class App:
         self.stack.draw(self.canvas)
         if self.canvas is not self.screen:
             pygame.transform.smoothscale(self.canvas, self._window_size, self.screen)
-        if self._notice_left > 0:
-            self._draw_notice()
+        if self.notice.showing:
+            self.notice.draw(self.screen, self.shown(ACTIONABLE), self.shown(READABLE))
         pygame.display.flip()
 
-    def _draw_notice(self) -> None:
-        text = self._notice_font.render(self._notice, True, (240, 240, 240))
-        box = text.get_rect()
-        box.midbottom = (self._window_size[0] // 2, self._window_size[1] - 12)
-        pygame.draw.rect(self.screen, (40, 44, 56), box.inflate(20, 10), border_radius=6)
-        self.screen.blit(text, box)
+    def shown(self, kinds: tuple[type, ...]) -> list[pygame.Rect]:
+        """What shows of the visible scenes' widgets of these kinds, in window pixels."""
+        (width, height), (logical_width, logical_height) = self._window_size, self.logical_size()
+        across, down = width / logical_width, height / logical_height
+        found = []
+        for scene in self.stack.visible():
+            for rect in shown_rects(scene.ui, kinds):
+                left, top = math.floor(rect.left * across), math.floor(rect.top * down)
+                right, bottom = math.ceil(rect.right * across), math.ceil(rect.bottom * down)
+                found.append(pygame.Rect(left, top, right - left, bottom - top))
+        return found
 
     def notify(self, text: str) -> None:
-        """Show a short message at the foot of the window for a few seconds."""
-        self._notice = text
-        self._notice_left = NOTICE_SECONDS
+        """Show a short message for a few seconds, where it covers no button."""
+        self.notice.show(text)
 
     def screenshot(self, path: Path | None = None) -> Path:
         """Save the window as a PNG (F12); returns where it went."""
