@@ -263,6 +263,9 @@ class App:
         """Draw the visible scenes and any notice, then show the frame."""
         self.canvas.fill((20, 22, 28))
         self.stack.draw(self.canvas)
+        top = self.stack.top
+        if top is not None:
+            top.focus.draw(top.ui, self.canvas)
         if self.canvas is not self.screen:
             pygame.transform.smoothscale(self.canvas, self._window_size, self.screen)
         if self.notice.showing:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
+from game.ui.focus import FocusRing
+
 if TYPE_CHECKING:
     from game.ui.app import App
 
@@ -43,6 +45,8 @@ class Scene:
         """Object id (the last part, as '#pause') to the command its button runs."""
         self.laid_out: tuple[int, int] | None = None
         """The size the widgets were last built for."""
+        self.focus = FocusRing()
+        """Where Tab has put the keyboard (see :mod:`game.ui.focus`)."""
 
     # --- the lifecycle -------------------------------------------------------------------
 
@@ -60,6 +64,8 @@ class Scene:
 
     def handle(self, event: pygame.event.Event) -> bool:
         """Offer an event to the scene; True when the scene keeps it."""
+        if self.focus.handle(self.ui, event):
+            return True
         if self.ui.process_events(event):
             return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED:

@@ -221,6 +221,7 @@ class Palette:
     chart_axis: pygame.Color
     chart_grid: pygame.Color
     bar_track: pygame.Color
+    focus_ring: pygame.Color
 
     @classmethod
     def from_manager(cls, manager: pygame_gui.UIManager) -> Palette:
