@@ -34,7 +34,13 @@ from game.ui.scene import Command, Scene
 from game.ui.theme import Palette
 from game.ui.widgets import allocation as alloc
 from game.ui.widgets.build import button, escape, label, panel, text_box
-from game.ui.widgets.cards import CARD_HEIGHT, card_details, task_button_id, task_card
+from game.ui.widgets.cards import (
+    CARD_HEIGHT,
+    card_details,
+    done_summary,
+    task_button_id,
+    task_card,
+)
 from game.ui.widgets.charts import draw_sparkline
 from game.ui.widgets.text import set_fitted
 
@@ -580,14 +586,34 @@ class PlayScene(Scene):
         return [(t.id, t.status, t.blocked, self._refused(self._task_action(t))) for t in tasks]
 
     def _build_backlog(self, rect: pygame.Rect) -> None:
-        tasks = [t for t in self.view.tasks if t.status != "queued"]
-        tasks.sort(key=lambda t: t.status == "done")
-        self._cards("backlog", tasks, rect)
+        tasks = [t for t in self.view.tasks if t.status == "open"]
+        done = [t for t in self.view.tasks if t.status == "done"]
+        bottom = self._cards("backlog", tasks, rect, keep_empty=bool(done))
+        if done:
+            scroll = self._scrolls["backlog"]
+            width = rect.width - 8 - 20
+            text, tooltip = done_summary(done)
+            label(
+                self.ui,
+                pygame.Rect(6, bottom, width - 6, 22),
+                text,
+                container=scroll,
+                object_id="#backlog_done",
+                class_id="@small",
+                tooltip=tooltip,
+            )
+            scroll.set_scrollable_area_dimensions((width, bottom + 22))
 
-    def _cards(self, key: str, tasks: list[TaskView], rect: pygame.Rect) -> None:
+    def _cards(
+        self, key: str, tasks: list[TaskView], rect: pygame.Rect, keep_empty: bool = False
+    ) -> int:
+        """One card per task in the panel's list; returns the height they take. An empty
+        list says "Nothing here." unless something else will fill it (``keep_empty``)."""
         scroll = self._scrolls[key]
         width = rect.width - 8 - 20
         if not tasks:
+            if keep_empty:
+                return 0
             label(
                 self.ui,
                 pygame.Rect(6, 0, width, 22),
@@ -596,7 +622,7 @@ class PlayScene(Scene):
                 class_id="@small",
             )
             scroll.set_scrollable_area_dimensions((width, 22))
-            return
+            return 22
         assert self.palette is not None
         for n, task in enumerate(tasks):
             action = self._task_action(task)
@@ -608,9 +634,11 @@ class PlayScene(Scene):
                 task,
                 self.descriptions.get(task.id, ""),
                 self.palette,
-                self._refused(action) if task.status != "done" else "done",
+                self._refused(action),
             )
-        scroll.set_scrollable_area_dimensions((width, len(tasks) * (CARD_HEIGHT + 4)))
+        height = len(tasks) * (CARD_HEIGHT + 4)
+        scroll.set_scrollable_area_dimensions((width, height))
+        return height
 
     def _queued(self) -> list[TaskView]:
         by_id = {t.id: t for t in self.view.tasks}
@@ -707,6 +735,8 @@ class PlayScene(Scene):
                 tooltip="Restart from the last checkpoint, when there is one.",
                 blocked=self._refused(action),
             )
+        if status in ("finished", "stopped"):
+            return y + 26  # its line says it all: no bar to fill
         bar = pygame_gui.elements.UIStatusBar(
             pygame.Rect(0, y + 23, width, 5), self.ui, container=scroll
         )

@@ -46,6 +46,13 @@ def card_tooltip(task: TaskView, description: str) -> str:
     return head + ".\nClick to put it at the end of its category's queue."
 
 
+def done_summary(done: list[TaskView]) -> tuple[str, str]:
+    """The backlog's one line for the finished tasks, and its tooltip listing them."""
+    names = ", ".join(task.name for task in done)
+    listing = "\n".join(f"{task.name} ({task.category}, {task.hours:g} h)" for task in done)
+    return f"Done ({len(done)}): {names}", f"Tasks done today:\n{listing}"
+
+
 def task_card(
     manager: pygame_gui.UIManager,
     container: Container,
