@@ -623,7 +623,6 @@ class PlayScene(Scene):
             )
             scroll.set_scrollable_area_dimensions((width, 22))
             return 22
-        assert self.palette is not None
         for n, task in enumerate(tasks):
             action = self._task_action(task)
             self._register(key, task_button_id(task.id), self._applier(action))
@@ -633,7 +632,6 @@ class PlayScene(Scene):
                 pygame.Rect(2, n * (CARD_HEIGHT + 4), width, CARD_HEIGHT),
                 task,
                 self.descriptions.get(task.id, ""),
-                self.palette,
                 self._refused(action),
             )
         height = len(tasks) * (CARD_HEIGHT + 4)
