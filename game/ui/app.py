@@ -24,7 +24,7 @@ from game.ui.options import PlayOptions
 from game.ui.preload import Preloader
 from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
-from game.ui.theme import make_manager, switch_theme
+from game.ui.theme import BACKDROP, make_manager, switch_theme
 from game.ui.widgets.onscreen import ACTIONABLE, READABLE, shown_rects
 
 if TYPE_CHECKING:
@@ -261,7 +261,9 @@ class App:
 
     def draw(self) -> None:
         """Draw the visible scenes and any notice, then show the frame."""
-        self.canvas.fill((20, 22, 28))
+        visible = self.stack.visible()
+        if not (visible and visible[0].paints_backdrop):
+            self.canvas.fill(BACKDROP)
         self.stack.draw(self.canvas)
         top = self.stack.top
         if top is not None:

@@ -37,6 +37,9 @@ class Scene:
     """False for modals: the scenes beneath stay visible."""
     name: str = "scene"
     """A short name, used for the screenshots that ``--screenshots`` saves."""
+    paints_backdrop: bool = False
+    """True for a scene whose :meth:`draw` covers the whole window (the window then
+    does not clear it first)."""
 
     def __init__(self, app: App) -> None:
         self.app = app

@@ -29,6 +29,8 @@ LOCALE = "en"
 FONT_NAME = "mlday_sans"
 RICH_TEXT_SIZES = (14,)
 FONT_PATH_KEYS = ("regular_path", "bold_path", "italic_path", "bold_italic_path")
+BACKDROP = (20, 22, 28)
+"""The colour behind every scene."""
 
 
 def asset_path(*parts: str) -> Path:

@@ -31,9 +31,16 @@ from game.scenario.types import CATEGORIES
 from game.session import LegalActions
 from game.ui.game import Game
 from game.ui.scene import Command, Scene
-from game.ui.theme import Palette
+from game.ui.theme import BACKDROP, Palette
 from game.ui.widgets import allocation as alloc
-from game.ui.widgets.build import button, escape, label, panel, text_box
+from game.ui.widgets.build import (
+    bare_panel,
+    button,
+    draw_panel_frames,
+    escape,
+    label,
+    text_box,
+)
 from game.ui.widgets.cards import (
     CARD_HEIGHT,
     card_details,
@@ -167,6 +174,7 @@ class PlayScene(Scene):
     """The game being played."""
 
     name = "play"
+    paints_backdrop = True
 
     def __init__(self, app: App, game: Game) -> None:
         super().__init__(app)
@@ -195,7 +203,9 @@ class PlayScene(Scene):
         }
         self._dynamic: dict[str, Command] = {}
         self._signatures: dict[str, Any] = {}
-        self._panels: dict[str, pygame_gui.elements.UIPanel] = {}
+        self._panels: dict[str, pygame_gui.core.UIContainer] = {}
+        self._backdrop: pygame.Surface | None = None
+        """The window's background and the panels' frames, drawn once per layout."""
         self._headers: dict[str, pygame_gui.elements.UILabel] = {}
         self._scrolls: dict[str, pygame_gui.elements.UIScrollingContainer] = {}
         self._card_widgets: dict[
@@ -238,12 +248,29 @@ class PlayScene(Scene):
             self._frame(key, title, tip)
         self._build_production(self.geometry.production)
         self._log_box = None
+        self._paint_backdrop(size)
         self.refresh()
+
+    def _paint_backdrop(self, size: tuple[int, int]) -> None:
+        backdrop = pygame.Surface(size).convert()
+        backdrop.fill(BACKDROP)
+        g = self.geometry
+        frames = [g.top, g.hours, g.backlog, g.queues, g.jobs, g.models, g.production]
+        draw_panel_frames(self.ui, backdrop, frames)
+        self._backdrop = backdrop
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The backdrop with the panels' frames, then the widgets."""
+        if self._backdrop is None:
+            surface.fill(BACKDROP)
+        else:
+            surface.blit(self._backdrop, (0, 0))
+        super().draw(surface)
 
     def _frame(self, key: str, title: str, tooltip: str) -> None:
         """A panel with a header; list panels get a scrolling area under it."""
         rect: pygame.Rect = getattr(self.geometry, key)
-        box = panel(self.ui, rect, object_id=f"#{key}_panel")
+        box = bare_panel(self.ui, rect, object_id=f"#{key}_panel")
         self._panels[key] = box
         self._headers[key] = label(
             self.ui,
@@ -336,7 +363,7 @@ class PlayScene(Scene):
 
     def _build_top(self) -> None:
         g = self.geometry.top
-        bar = panel(self.ui, g, object_id="#top_bar")
+        bar = bare_panel(self.ui, g, object_id="#top_bar")
         self._top = {"bar": bar}
         x = 8
         self._top["clock"] = label(self.ui, pygame.Rect(x, 8, 150, 28), "", container=bar)
@@ -465,7 +492,7 @@ class PlayScene(Scene):
 
     def _build_hours(self) -> None:
         rect = self.geometry.hours
-        box = panel(self.ui, rect, object_id="#hours_panel")
+        box = bare_panel(self.ui, rect, object_id="#hours_panel")
         inner = rect.width - 12
         label(
             self.ui,

@@ -80,6 +80,33 @@ def panel(
     )
 
 
+PANEL_BORDER = 1
+"""The width of a panel's border (the theme's ``panel`` block)."""
+
+
+def bare_panel(
+    manager: pygame_gui.UIManager, rect: pygame.Rect, *, object_id: str
+) -> pygame_gui.core.UIContainer:
+    """The inside of a panel without a picture of its own: widgets sit in it as in a
+    :func:`panel`, and the scene draws the frame once on its backdrop
+    (:func:`draw_panel_frames`) instead of blending it into every frame."""
+    inside = rect.inflate(-2 * PANEL_BORDER, -2 * PANEL_BORDER)
+    return pygame_gui.core.UIContainer(inside, manager, object_id=object_id)
+
+
+def draw_panel_frames(
+    manager: pygame_gui.UIManager, surface: pygame.Surface, rects: list[pygame.Rect]
+) -> None:
+    """Draw panels' backgrounds and borders in the theme's colours."""
+    theme = manager.get_theme()
+    fill = theme.get_colour("dark_bg", ["panel"])
+    edge = theme.get_colour("normal_border", ["panel"])
+    radius = int(str(theme.get_misc_data("shape_corner_radius", ["panel"]) or 0))
+    for rect in rects:
+        pygame.draw.rect(surface, fill, rect, border_radius=radius)
+        pygame.draw.rect(surface, edge, rect, width=PANEL_BORDER, border_radius=radius)
+
+
 def escape(text: str) -> str:
     """Text made safe for pygame_gui's HTML text boxes."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
