@@ -5,7 +5,8 @@ at most twice the median of a bare pygame_gui scene with the same number of elem
 (measured in the same run), a 99th percentile under 5 ms; under 0.5 s from start to the
 first drawn frame; under 120 MB resident while playing.
 
-    uv run python benchmarks/bench_ui.py [--frames N] [--seed S]
+    uv run python benchmarks/bench_ui.py [--frames N] [--seed S] [--clock wall|cpu]
+    uv run python benchmarks/bench_ui.py --start-up
 
 The busiest play screen is Ravi's Tuesday played by the greedy policy, stopped at the
 boundary whose play screen holds the most elements. Every frame handles a mouse move
@@ -17,9 +18,15 @@ changed), from the busiest boundary or early enough for eight ticks to be left.
 The bare scene is pygame_gui with its default theme and the same number of elements:
 small labels and buttons in a grid (as the design's reference figures were measured),
 and also one plain label or button at each place the play screen's elements occupy (the
-same pixels to draw). Start-up and memory are measured in fresh processes that open the
-window as ``mlday`` does: the start-up from the interpreter's first line, and the memory
-after playing the busiest screen for the same frames.
+same pixels to draw). ``--clock cpu`` times frames by this process's processor time, for
+a machine busy with other work.
+
+Start-up is measured as a player starts the game: a fresh process runs the ``mlday``
+console script's entry point with no command (the title screen), timed from the
+interpreter's first line of this file (and from the moment the process was spawned) to
+the first drawn frame, with Python's compiled modules cached as after a first start
+(that first start, compiling every module, is shown too). Memory is the peak resident
+size of a fresh process after playing the busiest screen for the same frames.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 
 import pygame
 
+from game.ui.theme import chart_font
+
 NOTICE_SECONDS = 3.0
 MARGIN = 12
 """Pixels between the box and the window's edges."""
@@ -26,12 +28,12 @@ EDGE = (120, 128, 150)
 class Notice:
     """One line of text with a time left to show it."""
 
-    def __init__(self, font_size: int = 24) -> None:
+    def __init__(self, font_size: int = 15) -> None:
         self.text = ""
         self.left = 0.0
         self.box: pygame.Rect | None = None
         """Where the notice was last drawn, in window pixels (None when not shown)."""
-        self._font = pygame.font.Font(None, font_size)
+        self._font = chart_font(font_size, bold=True)
 
     def show(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         """Show ``text`` for ``seconds`` (in place of any notice showing)."""
