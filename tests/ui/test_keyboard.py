@@ -248,3 +248,20 @@ def test_the_debriefs_sections_quiz_and_buttons_by_keyboard(app: App, session: S
     tab_to(app, "#debrief_codex")
     key(app, pygame.K_RETURN)
     assert top_name(app) == "codex"
+
+
+def test_from_the_title_to_the_play_screen_by_keyboard(app: App) -> None:
+    from game.ui.scenes.title import TitleScene
+
+    app.stack.push(TitleScene(app))
+    run_frames(app, 1)
+    order = ring_order(app)
+    assert order == ["#new_game", "#scenarios", "#replays", "#codex", "#settings", "#quit"], (
+        "Continue is disabled with nothing saved, so the ring skips it"
+    )
+    tab_to(app, "#new_game")
+    key(app, pygame.K_RETURN)
+    assert top_name(app) == "briefing"
+    tab_to(app, "#start")
+    key(app, pygame.K_SPACE)
+    assert top_name(app) == "play"
