@@ -265,3 +265,17 @@ def test_from_the_title_to_the_play_screen_by_keyboard(app: App) -> None:
     tab_to(app, "#start")
     key(app, pygame.K_SPACE)
     assert top_name(app) == "play"
+
+
+def test_the_settings_volume_by_keyboard(app: App) -> None:
+    from game.ui.scenes.settings import SettingsScene
+
+    app.settings.volume = 0.5
+    app.stack.push(SettingsScene(app))
+    run_frames(app, 1)
+    tab_to(app, "#volume")
+    key(app, pygame.K_RIGHT)
+    assert app.settings.volume == pytest.approx(0.55)
+    key(app, pygame.K_LEFT)
+    key(app, pygame.K_LEFT)
+    assert app.settings.volume == pytest.approx(0.45)

@@ -71,6 +71,21 @@ def session() -> Session:
     return finished_session()
 
 
+def test_a_notice_leaves_the_buttons_clear_at_a_ui_scale_of_2(
+    data_dir: Path, session: Session
+) -> None:
+    app = App(Store(data_dir), Settings(ui_scale=2.0), size=(2560, 1440))
+    try:
+        assert app.logical_size() == (1280, 720)
+        app.stack.push(DebriefScene(app, session))
+        run_frames(app, 2)
+        app.notify(LONG_NOTICE)
+        run_frames(app, 1)
+        assert_notice_covers_nothing_actionable(app)
+    finally:
+        app.quit()
+
+
 def test_a_notice_on_the_play_screen_leaves_every_button_clear(app: App) -> None:
     start_game(app, TUTORIAL)
     app.notify("Run lora_es-1 failed: crashed at hour 0.5 of the run (loss spike, node failure)")
