@@ -38,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 START = time.perf_counter()
@@ -52,10 +53,9 @@ DT = 1.0 / 60.0
 RUNNING_TICKS = 8
 FRAMES_PER_TICK_AT_4X = 30
 """At 4x a tick lasts half a second of game clock: 30 frames of 1/60 s."""
-CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 """Frames are timed by the wall clock, or (``--clock cpu``, on a machine busy with other
 work) by the processor time this process used."""
-clock = CLOCKS["wall"]
 
 
 def _mouse_path(frames: int) -> list[tuple[int, int]]:
@@ -169,7 +169,12 @@ def _elements(scene: object) -> int:
     )
 
 
-def time_frames(app: object, frames: int, only: object | None = None) -> list[float]:
+def time_frames(
+    app: object,
+    frames: int,
+    only: object | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
     """Milliseconds per frame of the app's loop (events, update, draw, flip); with `only`,
     the frames stop once that scene is no longer on top (the game ended)."""
     from game.ui.app import App
@@ -219,7 +224,9 @@ def mirror_layout(scene: object) -> list[tuple[str, tuple[int, int, int, int]]]:
 
 
 def bare_scene_frames(
-    layout: list[tuple[str, tuple[int, int, int, int]]], frames: int
+    layout: list[tuple[str, tuple[int, int, int, int]]],
+    frames: int,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> list[float]:
     """The same loop on a bare pygame_gui manager (its default theme) holding `layout`."""
     import pygame
@@ -398,7 +405,6 @@ def main() -> int:
             f"{start['first_ever_s']:.3f} s"
         )
         return 0
-    global clock
     clock = CLOCKS[args.clock]
 
     import tempfile
@@ -412,7 +418,7 @@ def main() -> int:
         scene = open_play_screen(app, args.seed, tick)
         mirror = mirror_layout(scene)
         time_frames(app, 100)  # warm-up: fonts and shapes cached
-        paused = time_frames(app, args.frames)
+        paused = time_frames(app, args.frames, clock=clock)
         from game.ui.scenes.play import PlayScene
 
         assert isinstance(scene, PlayScene)
@@ -424,11 +430,13 @@ def main() -> int:
         running_scene.set_speed("4")
         if running_scene.paused:
             running_scene.toggle_pause()
-        running = time_frames(app, RUNNING_TICKS * FRAMES_PER_TICK_AT_4X, running_scene)
+        running = time_frames(
+            app, RUNNING_TICKS * FRAMES_PER_TICK_AT_4X, running_scene, clock=clock
+        )
         app.quit()
     bare_scene_frames(grid_layout(elements), 100)
-    bare = bare_scene_frames(grid_layout(elements), args.frames)
-    same_places = bare_scene_frames(mirror, args.frames)
+    bare = bare_scene_frames(grid_layout(elements), args.frames, clock)
+    same_places = bare_scene_frames(mirror, args.frames, clock)
     start = start_up()
     memory = _child(
         "--child",

@@ -46,6 +46,7 @@ INPUT_EVENTS = frozenset(
     }
 )
 """The player's doings: handling one may open a screen that imports what is preloading."""
+NOTICE_RECHECK_FRAMES = 10
 
 
 class NoDisplayError(Exception):
@@ -102,6 +103,8 @@ class App:
         self.running = True
         self.frames = 0
         self.notice = Notice()
+        self._notice_avoid: tuple[object, list[pygame.Rect], list[pygame.Rect]] | None = None
+        """The widgets' rectangles the notice keeps clear of, and what they were found for."""
         self.after_frame: list[Callable[[App], None]] = []
         """Called after each frame is drawn."""
         self.audio = Audio.start(settings.volume, settings.muted)
@@ -271,8 +274,25 @@ class App:
         if self.canvas is not self.screen:
             pygame.transform.smoothscale(self.canvas, self._window_size, self.screen)
         if self.notice.showing:
-            self.notice.draw(self.screen, self.shown(ACTIONABLE), self.shown(READABLE))
+            self._draw_notice()
         pygame.display.flip()
+
+    def _draw_notice(self) -> None:
+        """Draw the notice clear of the widgets, found again when the scenes or their
+        widgets change, and every few frames besides."""
+        widgets = [
+            (id(scene), len(scene.ui.get_sprite_group().sprites()))
+            for scene in self.stack.visible()
+        ]
+        signature = (self.notice.text, self._window_size, widgets)
+        if (
+            self._notice_avoid is None
+            or self._notice_avoid[0] != signature
+            or (self.frames % NOTICE_RECHECK_FRAMES == 0)
+        ):
+            self._notice_avoid = (signature, self.shown(ACTIONABLE), self.shown(READABLE))
+        _, actionable, readable = self._notice_avoid
+        self.notice.draw(self.screen, actionable, readable)
 
     def shown(self, kinds: tuple[type, ...]) -> list[pygame.Rect]:
         """What shows of the visible scenes' widgets of these kinds, in window pixels."""

@@ -9,6 +9,7 @@ preferred to one that covers only text.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 import pygame
 
@@ -20,6 +21,9 @@ MARGIN = 12
 PADDING = (20, 10)
 STEP = (16, 8)
 """How far apart the places tried are, across and down."""
+CLEAR_TRIES = 200
+"""How many of the best places are tried for one that covers no text either (a busy
+screen has none, and the notice is placed every frame)."""
 TEXT = (240, 240, 240)
 BOX = (40, 44, 56)
 EDGE = (120, 128, 150)
@@ -80,13 +84,16 @@ def place(
     actionable: Sequence[pygame.Rect],
     text: Sequence[pygame.Rect] = (),
 ) -> pygame.Rect:
-    """A box of ``size`` inside ``area``: the first place tried that overlaps nothing,
-    else the first that overlaps no ``actionable`` rectangle (else the foot's centre)."""
+    """A box of ``size`` inside ``area``: the first of the best places that overlaps
+    nothing, else the first place that overlaps no ``actionable`` rectangle (else the
+    foot's centre)."""
     clear = [*actionable, *text]
-    for rects in (clear, actionable):
-        for box in _places(size, area):
-            if box.collidelist(rects) == -1:
-                return box
+    for box in islice(_places(size, area), CLEAR_TRIES):
+        if box.collidelist(clear) == -1:
+            return box
+    for box in _places(size, area):
+        if box.collidelist(actionable) == -1:
+            return box
     return next(_places(size, area))
 
 
