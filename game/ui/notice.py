@@ -9,7 +9,6 @@ preferred to one that covers only text.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import islice
 
 import pygame
 
@@ -21,9 +20,6 @@ MARGIN = 12
 PADDING = (20, 10)
 STEP = (16, 8)
 """How far apart the places tried are, across and down."""
-CLEAR_TRIES = 200
-"""How many of the best places are tried for one that covers no text either (a busy
-screen has none, and the notice is placed every frame)."""
 TEXT = (240, 240, 240)
 BOX = (40, 44, 56)
 EDGE = (120, 128, 150)
@@ -84,30 +80,34 @@ def place(
     actionable: Sequence[pygame.Rect],
     text: Sequence[pygame.Rect] = (),
 ) -> pygame.Rect:
-    """A box of ``size`` inside ``area``: the first of the best places that overlaps
-    nothing, else the first place that overlaps no ``actionable`` rectangle (else the
-    foot's centre)."""
+    """A box of ``size`` inside ``area``: the first place tried that overlaps nothing
+    (centred, or at either side), else the first place that overlaps no ``actionable``
+    rectangle, else the foot's centre."""
     clear = [*actionable, *text]
-    for box in islice(_places(size, area), CLEAR_TRIES):
+    for box in _places(size, area, every_column=False):
         if box.collidelist(clear) == -1:
             return box
-    for box in _places(size, area):
+    for box in _places(size, area, every_column=True):
         if box.collidelist(actionable) == -1:
             return box
-    return next(_places(size, area))
+    return next(_places(size, area, every_column=False))
 
 
-def _places(size: tuple[int, int], area: pygame.Rect) -> Iterator[pygame.Rect]:
+def _places(size: tuple[int, int], area: pygame.Rect, every_column: bool) -> Iterator[pygame.Rect]:
     """Places for the box, best first: the foot's centre, the top's centre, then row by
-    row from the foot upward, each row from its centre outward."""
+    row from the foot upward, each row from its centre outward (or only its centre and
+    its two ends)."""
     inner = area.inflate(-2 * MARGIN, -2 * MARGIN)
     width, height = min(size[0], inner.width), min(size[1], inner.height)
     centre_x = inner.centerx - width // 2
     box = pygame.Rect(centre_x, inner.bottom - height, width, height)
     yield box
     yield box.move(0, inner.top - box.top)
-    lefts = range(inner.left, inner.right - width + 1, STEP[0])
-    xs = [*sorted(lefts, key=lambda x: abs(x - centre_x)), inner.right - width]
+    if every_column:
+        lefts = range(inner.left, inner.right - width + 1, STEP[0])
+        xs = [*sorted(lefts, key=lambda x: abs(x - centre_x)), inner.right - width]
+    else:
+        xs = [centre_x, inner.left, inner.right - width]
     for y in range(inner.bottom - height, inner.top - 1, -STEP[1]):
         for x in xs:
             yield pygame.Rect(x, y, width, height)
