@@ -22,7 +22,7 @@ from game.core.scoring import lessons, score
 from game.core.state import DONE, State
 from game.policies import make_policy
 from game.replay.replay import replay_lenient, timed
-from game.scenario.actions import AtChoose, AtQueueTask, AtShip, ReferenceStep
+from game.scenario.actions import AtChoose, AtQueueTask, AtShip, AtStartJob, ReferenceStep
 from game.scenario.load import load_scenario
 from game.scenario.model import Scenario
 
@@ -177,7 +177,46 @@ def test_buy_buying_blind_costs_on_the_days_the_api_does_not_fit() -> None:
         assert lesson in titles(blind, rules)
 
 
+def test_buy_building_on_every_day_costs() -> None:
+    """Labeling claims and auditing the old labels whatever the pilot said: on the days the
+    hosted LLM fits, the afternoon and $300 buy a router no better than the one live."""
+
+    def change(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+        changed: list[ReferenceStep] = []
+        for step in steps:
+            if isinstance(step, AtChoose) and step.event == "new_paper":
+                if step.choice == "audit":
+                    changed.append(step.model_copy(update={"when": None}))
+            elif isinstance(step, AtStartJob) and step.job == "label_claims":
+                changed.append(step.model_copy(update={"when": None}))
+            else:
+                changed.append(step)
+        return changed
+
+    rules, states = variant(BUY, change)
+    assert mean(rules, states) <= mean(rules_of(BUY), reference_games(BUY)) - 20
+
+
 # -- The week ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("job", ["label_subs", "label_es"])
+def test_week_guessing_which_segment_grows_costs(job: str) -> None:
+    """The vendor labels one batch a week: spent on Tuesday morning on a guess, it misses
+    the segment that grew in about half the weeks."""
+
+    def change(steps: list[ReferenceStep]) -> list[ReferenceStep]:
+        changed: list[ReferenceStep] = []
+        for step in steps:
+            if isinstance(step, AtStartJob) and step.job.startswith("label_"):
+                if step.job == job:
+                    changed.append(step.model_copy(update={"when": None}))
+            else:
+                changed.append(step)
+        return changed
+
+    rules, states = variant(WEEK, change)
+    assert mean(rules, states) <= mean(rules_of(WEEK), reference_games(WEEK)) - EVIDENCE_MARGIN
 
 
 def test_week_drift_seen_is_answered_by_labeling_the_segment_that_grew() -> None:
