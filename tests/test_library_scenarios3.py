@@ -19,7 +19,7 @@ import pytest
 from game.core.engine import play
 from game.core.rules import Rules, prepare
 from game.core.scoring import lessons, score
-from game.core.state import DONE, State
+from game.core.state import State, TaskStatus
 from game.policies import make_policy
 from game.replay.replay import replay_lenient, timed
 from game.scenario.actions import AtChoose, AtQueueTask, AtShip, AtStartJob, ReferenceStep
@@ -122,9 +122,9 @@ def test_buy_the_pilot_decides_the_road() -> None:
     weak = rules.event_index["api_weak_on_claims"]
     kinds = {True: 0, False: 0}
     for state in reference_games(BUY):
-        weak_day = state.fired[weak] > 0
+        weak_day = state.events.fired[weak] > 0
         kinds[weak_day] += 1
-        live = state.models[state.prod].id
+        live = state.models[state.production.model_index].id
         assert live.startswith("lora_router" if weak_day else "api_router"), live
     assert min(kinds.values()) >= 10
 
@@ -134,11 +134,12 @@ def test_buy_relabeling_is_taken_only_where_the_audit_found_noise() -> None:
     noisy = rules.event_index["noisy_old_labels"]
     relabel = rules.task_index["relabel"]
     weak = rules.event_index["api_weak_on_claims"]
-    built = [state for state in reference_games(BUY) if state.fired[weak]]
-    assert any(state.fired[noisy] for state in built)
-    assert any(not state.fired[noisy] for state in built)
+    built = [state for state in reference_games(BUY) if state.events.fired[weak]]
+    assert any(state.events.fired[noisy] for state in built)
+    assert any(not state.events.fired[noisy] for state in built)
     for state in built:
-        assert (state.task_status[relabel] == DONE) == bool(state.fired[noisy])
+        relabeled = state.team.task_status[relabel] == TaskStatus.DONE
+        assert relabeled == bool(state.events.fired[noisy])
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def test_buy_buying_blind_costs_on_the_days_the_api_does_not_fit() -> None:
     pairs = [
         (blind, planned)
         for blind, planned in zip(states, reference_games(BUY), strict=True)
-        if blind.fired[weak]
+        if blind.events.fired[weak]
     ]
     assert len(pairs) >= 10
     lesson = "You bought a model that did not know your claims"
@@ -227,9 +228,9 @@ def test_week_drift_seen_is_answered_by_labeling_the_segment_that_grew() -> None
     for state in reference_games(WEEK):
         for drift, job in grew.items():
             other = next(j for j in grew.values() if j != job)
-            if state.fired[rules.event_index[drift]]:
-                assert state.run_counts[jobs[other]] == 0
-                retrained += state.run_counts[jobs[job]] > 0
+            if state.events.fired[rules.event_index[drift]]:
+                assert state.jobs.started[jobs[other]] == 0
+                retrained += state.jobs.started[jobs[job]] > 0
     assert retrained >= 0.9 * len(SEEDS)
 
 
