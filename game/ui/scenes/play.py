@@ -957,20 +957,29 @@ class PlayScene(Scene):
     # --- the log -------------------------------------------------------------------------
 
     def _log_html(self, start: int) -> str:
+        """The log's lines from ``start``; in a game of several days, each day's first
+        line comes under the day's name."""
         lines = []
-        for entry in self.view.log[start:]:
-            clock, _ = clock_text(
-                self.start_clock,
-                entry.tick * self.game.session.rules.tick_hours,
-                self.hours_per_day,
-            )
-            stamp = clock.split("· ")[-1]
+        log = self.view.log
+        several_days = self.game.loaded.scenario.time.days > 1
+        for n in range(start, len(log)):
+            entry = log[n]
+            day, stamp = self._log_clock(entry.tick)
+            if several_days and (n == 0 or self._log_clock(log[n - 1].tick)[0] != day):
+                lines.append(f"<b>{day}</b>")
             colour = KIND_COLOURS.get(entry.kind)
             text = escape(entry.text)
             if colour is not None:
                 text = f'<font color="{colour}">{text}</font>'
             lines.append(f"<b>{stamp}</b> {text}")
         return "<br>".join(lines)
+
+    def _log_clock(self, tick: int) -> tuple[str, str]:
+        """('Day 2', '09:30') at a tick."""
+        hour = tick * self.game.session.rules.tick_hours
+        clock, _ = clock_text(self.start_clock, hour, self.hours_per_day)
+        day, _, stamp = clock.partition(" · ")
+        return day, stamp
 
     def _update_log(self) -> None:
         count = len(self.view.log)
