@@ -40,12 +40,14 @@ def button(
     class_id: str | None = None,
     tooltip: str | None = None,
     blocked: str | None = None,
+    tail: str = "",
 ) -> pygame_gui.elements.UIButton:
-    """A button; ``blocked`` disables it and its tooltip says why."""
+    """A button; ``blocked`` disables it and its tooltip says why. A ``tail`` after the
+    text stays whole when the text is shortened to fit."""
     widget = pygame_gui.elements.UIButton(
         rect, "", manager, container=container, object_id=ObjectID(object_id, class_id)
     )
-    set_fitted(widget, text, blocked if blocked is not None else tooltip)
+    set_fitted(widget, text, blocked if blocked is not None else tooltip, tail=tail)
     if blocked is not None:
         widget.disable()
     return widget
