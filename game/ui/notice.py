@@ -34,6 +34,8 @@ class Notice:
         self.box: pygame.Rect | None = None
         """Where the notice was last drawn, in window pixels (None when not shown)."""
         self._font = chart_font(font_size, bold=True)
+        self._image: tuple[tuple[str, int], pygame.Surface] | None = None
+        """The text rendered, and for which text and window width."""
 
     def show(self, text: str, seconds: float = NOTICE_SECONDS) -> None:
         """Show ``text`` for ``seconds`` (in place of any notice showing)."""
@@ -57,13 +59,20 @@ class Notice:
         """Draw the notice on ``screen`` clear of the ``actionable`` rectangles, and of the
         ``text`` ones where it can be."""
         area = screen.get_rect()
-        image = self._font.render(self._fitted(area.width), True, TEXT)
+        image = self._rendered(area.width)
         size = (image.get_width() + 2 * PADDING[0], image.get_height() + 2 * PADDING[1])
         box = place(size, area, actionable, text)
         pygame.draw.rect(screen, BOX, box, border_radius=6)
         pygame.draw.rect(screen, EDGE, box, width=1, border_radius=6)
         screen.blit(image, image.get_rect(center=box.center))
         self.box = box
+
+    def _rendered(self, width: int) -> pygame.Surface:
+        """The text as an image, made again only when the text or the window changes."""
+        key = (self.text, width)
+        if self._image is None or self._image[0] != key:
+            self._image = (key, self._font.render(self._fitted(width), True, TEXT))
+        return self._image[1]
 
     def _fitted(self, width: int) -> str:
         """The text, shortened with an ellipsis until it fits the window."""
