@@ -1,10 +1,10 @@
 """The keyboard's focus ring: Tab and Shift+Tab move it through what can be acted on.
 
 Each scene has a ring over its own widgets: the enabled buttons and sliders and the text
-fields, in reading order (by panel, row by row; within a panel, row by row). Enter or
-Space presses the focused button (as a click does, through pygame_gui's own event);
-the arrow keys move a focused slider by a twentieth of its range (5 points of 100); Enter
-on a text field lets the player type in it. A widget scrolled out of its list is
+fields, in reading order (the panels row by row, then each panel's widgets row by row).
+Enter or Space presses the focused button (as a click does, through pygame_gui's own
+event); the arrow keys move a focused slider by a twentieth of its range (5 points of
+100); a focused text field takes the typing. A widget scrolled out of its list is
 scrolled into view when focused. The ring shows only once Tab has been pressed, and a
 mouse click puts it away.
 """
