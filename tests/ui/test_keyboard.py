@@ -3,6 +3,7 @@ Enter or Space presses, the arrow keys move a focused slider by 5 points."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -279,3 +280,48 @@ def test_the_settings_volume_by_keyboard(app: App) -> None:
     key(app, pygame.K_LEFT)
     key(app, pygame.K_LEFT)
     assert app.settings.volume == pytest.approx(0.45)
+
+
+def advance_until(app: App, done: Callable[[], bool], limit: int = 16) -> None:
+    """Move the clock a tick at a time (events answered later) until ``done()``."""
+    play = play_scene(app)
+    for _ in range(limit):
+        answer_events_by_keyboard(app)
+        if done():
+            return
+        play.advance()
+        run_frames(app, 1)
+    answer_events_by_keyboard(app)
+    assert done(), "the clock ran out"
+
+
+def test_a_run_is_restarted_and_its_model_measured_tested_and_shipped_by_keyboard(
+    app: App,
+) -> None:
+    start_game(app, RAVI, seed=3)
+    answer_events_by_keyboard(app)
+    session = play_scene(app).game.session
+
+    def run_of(job: str) -> str | None:
+        runs = [r for r in session.view().runs if r.job == job]
+        return runs[-1].status if runs else None
+
+    tab_to(app, "#start_lora_es")
+    key(app, pygame.K_RETURN)
+    advance_until(app, lambda: run_of("lora_es") != "running")
+    assert run_of("lora_es") == "failed", "with seed 3 the first run crashes: pick another seed"
+    tab_to(app, "#restart_lora_es-1")
+    key(app, pygame.K_RETURN)
+    assert run_of("lora_es") == "running"
+    advance_until(app, lambda: run_of("lora_es") == "finished")
+    model = next(r.model for r in session.view().runs if r.job == "lora_es")
+    assert model is not None
+    tab_to(app, f"#start_eval_golden_{model}")
+    key(app, pygame.K_RETURN)
+    advance_until(app, lambda: run_of("eval_golden") == "finished")
+    tab_to(app, f"#start_ab_test_{model}")
+    key(app, pygame.K_RETURN)
+    advance_until(app, lambda: run_of("ab_test") == "finished")
+    tab_to(app, f"#ship_{model}")
+    key(app, pygame.K_RETURN)
+    assert session.view().production_model == model
