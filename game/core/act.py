@@ -139,7 +139,7 @@ def ship(state: State, model_index: int) -> None:
         state.record.shipped_untested += 1
     if worse:
         state.record.shipped_worse += 1
-    note(state, "ship", f"Shipped {record.id} to production.")
+    note(state, "ship", "model.shipped", model=record.id)
 
 
 HANDLERS: dict[type[Any], Handler] = {

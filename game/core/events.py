@@ -56,7 +56,7 @@ def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
     state.events.fired[index] += 1
     state.events.last_fired[index] = state.clock.tick
     if not event.hidden:
-        state.log.append((state.clock.tick, "event", event.title))  # note(), written out
+        note(state, "event", "event.fired", event=event.id, title=event.title)
     if event.effects:
         apply_effects(state, rules, event.effects, ledger.EVENTS)
     if event.choices:
@@ -84,7 +84,15 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
     rule = rules.events[event].choices[choice]
     if rule.cost:
         ledger.spend(state, ledger.EVENTS, rule.cost)
-    state.log.append((state.clock.tick, "choice", rule.log_text))  # note(), written out
+    note(
+        state,
+        "choice",
+        "event.chosen",
+        event=rules.events[event].id,
+        choice=rule.spec.id,
+        title=rules.events[event].title,
+        choice_text=rule.spec.text,
+    )
     if rule.owes:
         owed = state.team.owed
         for category, hours in rule.owes:
@@ -104,7 +112,14 @@ def settle(state: State, rules: Rules, event: int, choice: int) -> None:
         outcome = _pick(state.luck.uniform("event outcome", *key), rule.outcome_weights)
         picked = rule.spec.outcomes[outcome]
         if picked.text:
-            note(state, "outcome", picked.text)
+            note(
+                state,
+                "outcome",
+                "event.outcome",
+                event=rules.events[event].id,
+                choice=rule.spec.id,
+                text=picked.text,
+            )
         apply_effects(state, rules, picked.effects, ledger.EVENTS)
 
 
@@ -142,6 +157,7 @@ def resolve_unanswered(state: State, rules: Rules) -> None:
         choice = default_choice(state, rules, event)
         if choice is None:
             state.events.pending.pop(0)
-            note(state, "choice", f"{rules.events[event].title}: no answer was possible.")
+            rule = rules.events[event]
+            note(state, "choice", "event.unanswerable", event=rule.id, title=rule.title)
         else:
             choose(state, rules, event, choice)

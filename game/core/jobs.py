@@ -11,6 +11,7 @@ from bisect import insort
 
 from game.core import evals, ledger
 from game.core.log import note
+from game.core.messages import RUN_FAILURES
 from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
 from game.core.state import Capability, JobRun, RunStatus, State
 from game.core.training import collapse_time, train_model
@@ -103,9 +104,28 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
         _arm_collapse(state, run, spec)
     elif isinstance(spec, ABTestJob):
         jobs.ab_test = index
-    started, hours = rules.job_started[job_index]
-    what = f" on {state.models[model_index].id}" if model_index is not None else ""
-    note(state, "job", f"{started}{what} ({run.id}{hours}")
+    if model_index is None:
+        note(
+            state,
+            "job",
+            "job.started",
+            job=spec.id,
+            job_name=spec.name,
+            run=run.id,
+            hours=spec.hours,
+        )
+    else:
+        model = state.models[model_index].id
+        note(
+            state,
+            "job",
+            "job.started_on",
+            job=spec.id,
+            job_name=spec.name,
+            model=model,
+            run=run.id,
+            hours=spec.hours,
+        )
     return run
 
 
@@ -143,14 +163,16 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
     # The runs in progress are kept in the order they were started.
     insort(state.jobs.in_progress, state.jobs.by_id[run.id])
     _arm_collapse(state, run, spec)
-    lost = "from zero" if run.checkpoint == 0 else f"from its checkpoint at {run.checkpoint:g} h"
-    note(state, "job", f"Restarted {run.id} {lost}.")
+    if run.checkpoint == 0:
+        note(state, "job", "run.restarted", run=run.id)
+    else:
+        note(state, "job", "run.restarted_from_checkpoint", run=run.id, checkpoint=run.checkpoint)
 
 
 def stop(state: State, run: JobRun) -> None:
     """Stop a running job; it produces nothing."""
     _end(state, run, RunStatus.STOPPED)
-    note(state, "job", f"Stopped {run.id}.")
+    note(state, "job", "run.stopped", run=run.id)
 
 
 def stop_at_the_end(state: State) -> None:
@@ -209,16 +231,10 @@ def _training_checks(
         detect = detection_time(state, run, duration)
         if not run.silent and before <= collapse < end:
             end = collapse
-            _fail(
-                state, run, f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)"
-            )
+            _fail(state, run, "run.crashed", collapse)
         elif detect is not None and before <= max(detect, before) < end:
             end = max(detect, before)
-            _fail(
-                state,
-                run,
-                f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}",
-            )
+            _fail(state, run, "run.collapse_caught", collapse)
     if interval > 0.0:
         saved = int(end / interval) * interval
         if collapse is not None:
@@ -227,11 +243,13 @@ def _training_checks(
     return end
 
 
-def _fail(state: State, run: JobRun, why: str) -> None:
+def _fail(state: State, run: JobRun, code: str, hour: float) -> None:
+    """The run failed at an hour of the run, for the reason the code names
+    (:data:`game.core.messages.RUN_FAILURES`)."""
     _end(state, run, RunStatus.FAILED)
-    run.failure = why
+    run.failure = RUN_FAILURES[code].format(hour=hour)
     run.collapses += 1
-    note(state, "alert", f"Training run {run.id} failed: {why}.")
+    note(state, "alert", code, run=run.id, hour=hour)
 
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
@@ -240,25 +258,28 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         model = train_model(state, rules, run, spec)
         state.models.append(model)
         run.model_index = len(state.models) - 1
-        note(state, "job", f"{spec.name} finished: model {model.id} is ready.")
+        note(state, "job", "training.finished", job_name=spec.name, model=model.id)
     elif isinstance(spec, EvalJob):
         result = evals.measure(state, rules, run, spec)
         state.results.evals.append(result)
         state.record.evals_run += 1
-        note(
-            state,
-            "eval",
-            f"Eval {run.id} of {result.model_id} finished: F1 {result.f1_mix:.3f}.",
-        )
+        note(state, "eval", "eval.finished", run=run.id, model=result.model_id, f1=result.f1_mix)
     elif isinstance(spec, LabelingJob):
         segment = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
         state.data.golden[segment] += golden
         state.data.labels[segment] += spec.items - golden
-        note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
+        note(
+            state,
+            "job",
+            "labeling.delivered",
+            job_name=spec.name,
+            items=spec.items,
+            segment=spec.segment,
+        )
     elif isinstance(spec, ABTestJob):
         if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
+            note(state, "eval", "ab_test.no_result", run=run.id)
             return
         ab = evals.ab_compare(state, rules, run, spec)
         state.results.ab_tests.append(ab)
@@ -266,6 +287,8 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         note(
             state,
             "eval",
-            f"A/B test {run.id}: escalations {ab.diff:+.1f} points "
-            f"(95% interval +-{ab.half_width:.1f}).",
+            "ab_test.finished",
+            run=run.id,
+            diff=ab.diff,
+            half_width=ab.half_width,
         )

@@ -91,7 +91,7 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         if production.spike_left == 0.0:
             production.spike = 1.0
             production.latency_factor = 1.0
-            note(state, "ops", "Traffic is back to normal.")
+            note(state, "ops", "traffic.normal")
 
 
 def outage_answered(state: State) -> float:

@@ -16,6 +16,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from game.core.luck import Luck
+from game.core.messages import LogLine
 
 CACHE: dict[str, Any] = {"cache": True}
 """Field metadata of a cache: left out of the digest, rebuilt from the rest of the state."""
@@ -174,10 +175,6 @@ class Obligation:
     """The tick it was taken at."""
     owed: list[float]
     """Hours still owed per category (research, data, infra, writing)."""
-
-
-LogLine = tuple[int, str, str]
-"""A line of the player's log: the tick it was written at, its kind and its text."""
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from game.core import act, backlog, events, jobs
 from game.core.evals import Z95
+from game.core.messages import Value
 from game.core.rules import Rules
 from game.core.state import ABResult, Measurement, State, TaskStatus
 from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
@@ -25,6 +26,12 @@ class LogEntry:
     tick: int
     kind: str
     text: str
+    """The message in English."""
+    code: str
+    """The message's stable code (:data:`game.core.messages.TEMPLATES`): a front end may
+    choose an icon by it, or a translation its own text."""
+    values: dict[str, Value]
+    """The values the message speaks of, by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +262,10 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         spike=state.production.spike,
         event=waiting[0] if waiting else None,
         events=waiting,
-        log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
+        log=[
+            LogEntry(line.tick, line.kind, line.text, line.code, dict(line.values))
+            for line in state.log
+        ],
         over=state.clock.over,
     )
 

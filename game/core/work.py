@@ -6,6 +6,7 @@ from math import fsum
 
 from game.core import events, ledger
 from game.core.effects import apply_effects, gain_insight
+from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import Obligation, State, TaskStatus
 
@@ -132,6 +133,6 @@ def _complete(state: State, rules: Rules, task: int) -> None:
     state.team.task_status[task] = TaskStatus.DONE
     if rule.cost:
         ledger.spend(state, ledger.TASKS, rule.cost)
-    state.log.append((state.clock.tick, "task", rule.done_text))  # note(), written out
+    note(state, "task", "task.done", task=rule.id, task_name=rule.name)
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.TASKS)
