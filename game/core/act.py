@@ -13,7 +13,7 @@ from typing import Any
 from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
-from game.core.state import RunStatus, State
+from game.core.state import RUNNING, State
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -81,7 +81,7 @@ def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str 
     run = jobs.find_run(state, action.run)
     if run is None:
         return f"there is no run '{action.run}'"
-    if run.status != RunStatus.RUNNING:
+    if run.status != RUNNING:
         return f"{run.id} is not running"
     if commit:
         jobs.stop(state, run)

@@ -14,7 +14,7 @@ from game.core import backlog, jobs
 from game.core.ledger import spend
 from game.core.log import note
 from game.core.rules import PreparedEffect, Rules
-from game.core.state import Capability, State, TaskStatus
+from game.core.state import DONE, FALLBACK, MONITORING, QUEUED, Capability, State
 from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
 
 
@@ -86,7 +86,7 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
                 s.production.traffic[i] / old if old > 0 else 1.0 / len(others)
             )
     s.production.mix_changes += 1
-    if s.infra[Capability.MONITORING] >= 1:
+    if s.infra[MONITORING] >= 1:
         notice_drift(s, r)
 
 
@@ -107,7 +107,7 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
     for name, delta in value.items():
         capability = Capability(name)
         s.infra[capability] = int(_clamp(s.infra[capability] + delta, 0, MAX_LEVEL))
-    if s.infra[Capability.MONITORING] >= 1:
+    if s.infra[MONITORING] >= 1:
         notice_drift(s, r)
 
 
@@ -126,14 +126,14 @@ def _start_job(s: State, r: Rules, value: str, item: str) -> None:
 
 def _queue(s: State, r: Rules, value: str, item: str) -> None:
     task = r.task_index[value]
-    if s.team.task_status[task] not in (TaskStatus.DONE, TaskStatus.QUEUED):
+    if s.team.task_status[task] not in (DONE, QUEUED):
         backlog.enqueue(s, r, task)
         note(s, "task", "task.queued_by_event", task=value, task_name=r.tasks[task].name)
 
 
 def _outage(s: State, r: Rules, value: float, item: str) -> None:
     s.production.outage_left = max(s.production.outage_left, value)
-    if s.infra[Capability.FALLBACK] == 0:
+    if s.infra[FALLBACK] == 0:
         record_incident(s, r, "upstream API outage with no fallback path")
 
 

@@ -13,7 +13,17 @@ from game.core import evals, ledger
 from game.core.log import note
 from game.core.messages import RUN_FAILURES
 from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
-from game.core.state import Capability, JobRun, RunStatus, State
+from game.core.state import (
+    CHECKPOINTING,
+    FAILED,
+    FINISHED,
+    MONITORING,
+    RUNNING,
+    STOPPED,
+    JobRun,
+    RunStatus,
+    State,
+)
 from game.core.training import collapse_time, train_model
 from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
 
@@ -90,7 +100,7 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
         run_id,
         job_index,
         rules.job_kinds[job_index],
-        RunStatus.RUNNING,
+        RUNNING,
         state.clock.tick,
         model_index,
     )
@@ -146,7 +156,7 @@ def restart_refusal(state: State, run: JobRun) -> str | None:
     """Why the run cannot be restarted, or None."""
     if run.kind != "training":
         return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
-    if run.status != RunStatus.FAILED:
+    if run.status != FAILED:
         return f"{run.id} has not failed"
     if is_running(state, run.job_index):
         return f"another run of {run.id.rsplit('-', 1)[0]} is running"
@@ -158,7 +168,7 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
     spec = rules.jobs[run.job_index]
     assert isinstance(spec, TrainingJob)
     run.progress = run.checkpoint
-    run.status = RunStatus.RUNNING
+    run.status = RUNNING
     run.failure = ""
     # The runs in progress are kept in the order they were started.
     insort(state.jobs.in_progress, state.jobs.by_id[run.id])
@@ -171,14 +181,14 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
 
 def stop(state: State, run: JobRun) -> None:
     """Stop a running job; it produces nothing."""
-    _end(state, run, RunStatus.STOPPED)
+    _end(state, run, STOPPED)
     note(state, "job", "run.stopped", run=run.id)
 
 
 def stop_at_the_end(state: State) -> None:
     """The scenario is over: every run still in progress stops, unfinished."""
     for run in running_runs(state):
-        _end(state, run, RunStatus.STOPPED)
+        _end(state, run, STOPPED)
         run.failure = "still running when the scenario ended"
 
 
@@ -203,7 +213,7 @@ def progress(state: State, rules: Rules, hours: float) -> None:
             dollars = rules.job_cost_per_hour[run.job_index] * (end - before)
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
-        if end >= duration - 1e-9 and run.status == RunStatus.RUNNING:
+        if end >= duration - 1e-9 and run.status == RUNNING:
             _finish(state, rules, run, rules.jobs[run.job_index])
 
 
@@ -214,7 +224,7 @@ def detection_time(state: State, run: JobRun, duration: float) -> float | None:
     run still catches a later collapse. Monitoring reads the run's final metrics before it
     reports success, so a collapse late in the run is caught just before the end.
     """
-    delay = DETECT_HOURS[state.infra[Capability.MONITORING]]
+    delay = DETECT_HOURS[state.infra[MONITORING]]
     if not run.silent or run.collapse_at is None or delay is None:
         return None
     return min(run.collapse_at + delay, duration - DETECT_BEFORE_END)
@@ -224,7 +234,7 @@ def _training_checks(
     state: State, run: JobRun, before: float, end: float, duration: float
 ) -> float:
     """Checkpoints, loud collapse and detected silent collapse within a tick."""
-    interval = CHECKPOINT_HOURS[state.infra[Capability.CHECKPOINTING]]
+    interval = CHECKPOINT_HOURS[state.infra[CHECKPOINTING]]
     collapse = run.collapse_at
     if collapse is not None:
         # A run that does not collapse can neither crash nor be caught.
@@ -246,14 +256,14 @@ def _training_checks(
 def _fail(state: State, run: JobRun, code: str, hour: float) -> None:
     """The run failed at an hour of the run, for the reason the code names
     (:data:`game.core.messages.RUN_FAILURES`)."""
-    _end(state, run, RunStatus.FAILED)
+    _end(state, run, FAILED)
     run.failure = RUN_FAILURES[code].format(hour=hour)
     run.collapses += 1
     note(state, "alert", code, run=run.id, hour=hour)
 
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
-    _end(state, run, RunStatus.FINISHED)
+    _end(state, run, FINISHED)
     if isinstance(spec, TrainingJob):
         model = train_model(state, rules, run, spec)
         state.models.append(model)

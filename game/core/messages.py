@@ -1,8 +1,8 @@
 """What the game tells the player: a stable code and its values, made into English here.
 
-Every line the core writes to the player's log is a :class:`Message`: a code that never
-changes meaning (``run.crashed``), and the values it speaks of (the run, the hour). The
-English text is made from them by one table, :data:`TEMPLATES`, so a front end can choose
+Every line the core writes to the player's log (:class:`LogLine`) is a message: a code
+that never changes meaning (``run.crashed``), and the values it speaks of (the run, the
+hour). The English text is made from them by one table, :data:`TEMPLATES`, so a front end can choose
 an icon by the code and a translation can bring its own table. Texts a scenario's author
 wrote (event titles, choice texts, outcomes, messages) are values too, under codes such as
 ``event.fired``. ``docs/messages.md`` lists every code.
@@ -69,40 +69,26 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A line for the player: a stable code and the values it speaks of."""
-
-    code: str
-    values: dict[str, Value] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        """The message in English."""
-        return TEMPLATES[self.code].format(**self.values)
+def text(code: str, values: dict[str, Value]) -> str:
+    """A message in English: the code's template filled with the values."""
+    return TEMPLATES[code].format(**values)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LogLine:
-    """A line of the player's log: the tick it was written at, its kind and its message."""
+    """A line of the player's log: the tick it was written at, its kind, and its message
+    (a code and its values). A line never changes once written."""
 
     tick: int
     kind: str
     """What it is about, for the log's colours: ship, job, alert, eval, task, event,
     choice, outcome, message, incident, monitoring or ops."""
-    message: Message
-
-    @property
-    def code(self) -> str:
-        """The message's code."""
-        return self.message.code
-
-    @property
-    def values(self) -> dict[str, Value]:
-        """The message's values."""
-        return self.message.values
+    code: str
+    """The message's code: a key of :data:`TEMPLATES`."""
+    values: dict[str, Value] = field(default_factory=dict)
+    """The values the message speaks of, by the names its template reads."""
 
     @property
     def text(self) -> str:
         """The message in English."""
-        return self.message.text
+        return text(self.code, self.values)

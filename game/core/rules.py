@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.core.conditions import Compiler, Predicate
-from game.core.state import Capability
+from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
@@ -354,10 +354,10 @@ def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
         golden=tuple(float(scenario.data.golden.get(s, 0)) for s in segments),
         traffic=tuple(s.traffic for s in scenario.segments),
         infra={
-            Capability.CHECKPOINTING: infra.checkpointing,
-            Capability.MONITORING: infra.monitoring,
-            Capability.FALLBACK: infra.fallback,
-            Capability.AUTOSCALING: infra.autoscaling,
+            CHECKPOINTING: infra.checkpointing,
+            MONITORING: infra.monitoring,
+            FALLBACK: infra.fallback,
+            AUTOSCALING: infra.autoscaling,
         },
         variables=tuple(scenario.variables.values()),
         model_id=model.id,

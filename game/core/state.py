@@ -53,6 +53,13 @@ class Capability(StrEnum):
     AUTOSCALING = "autoscaling"
 
 
+# Each member is a module name too: the engine reads them every tick, and reading a member
+# through its class costs ten times reading a module name on Python 3.11
+# (benchmarks/bench_enum.py).
+RUNNING, FINISHED, FAILED, STOPPED = RunStatus
+NOT_QUEUED, QUEUED, DONE = TaskStatus
+CHECKPOINTING, MONITORING, FALLBACK, AUTOSCALING = Capability
+
 InfraLevels = dict[Capability, int]
 """The level (0 to 3) of every infrastructure capability."""
 

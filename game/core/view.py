@@ -14,7 +14,7 @@ from game.core import act, backlog, events, jobs
 from game.core.evals import Z95
 from game.core.messages import Value
 from game.core.rules import Rules
-from game.core.state import ABResult, Measurement, State, TaskStatus
+from game.core.state import DONE, QUEUED, ABResult, Measurement, State
 from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
 from game.scenario.types import CATEGORIES
 
@@ -212,9 +212,7 @@ class PlayerView:
 
 
 def _task_status(status: int) -> str:
-    return (
-        "done" if status == TaskStatus.DONE else "queued" if status == TaskStatus.QUEUED else "open"
-    )
+    return "done" if status == DONE else "queued" if status == QUEUED else "open"
 
 
 def player_view(state: State, rules: Rules) -> PlayerView:
