@@ -81,7 +81,7 @@ def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str 
     run = jobs.find_run(state, action.run)
     if run is None:
         return f"there is no run '{action.run}'"
-    if run.status != RUNNING:
+    if run.status is not RUNNING:
         return f"{run.id} is not running"
     if commit:
         jobs.stop(state, run)

@@ -44,7 +44,7 @@ def _running(s: State, job: int) -> bool:
 
 
 def _completed(s: State, job: int) -> int:
-    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status == FINISHED)
+    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status is FINISHED)
 
 
 def _started(s: State, job: int) -> int:

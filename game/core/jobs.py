@@ -156,7 +156,7 @@ def restart_refusal(state: State, run: JobRun) -> str | None:
     """Why the run cannot be restarted, or None."""
     if run.kind != "training":
         return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
-    if run.status != FAILED:
+    if run.status is not FAILED:
         return f"{run.id} has not failed"
     if is_running(state, run.job_index):
         return f"another run of {run.id.rsplit('-', 1)[0]} is running"
@@ -213,7 +213,7 @@ def progress(state: State, rules: Rules, hours: float) -> None:
             dollars = rules.job_cost_per_hour[run.job_index] * (end - before)
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
-        if end >= duration - 1e-9 and run.status == RUNNING:
+        if end >= duration - 1e-9 and run.status is RUNNING:
             _finish(state, rules, run, rules.jobs[run.job_index])
 
 

@@ -111,7 +111,7 @@ def collect_row(state: State, rules: Rules) -> HistoryRow:
         ),
         owed=(state.team.owed[0], state.team.owed[1], state.team.owed[2], state.team.owed[3]),
         waiting_events=len(state.events.pending),
-        running_jobs=sum(1 for run in state.jobs.runs if run.status == RUNNING),
+        running_jobs=sum(1 for run in state.jobs.runs if run.status is RUNNING),
     )
 
 
