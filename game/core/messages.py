@@ -10,7 +10,7 @@ wrote (event titles, choice texts, outcomes, messages) are values too, under cod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from string import Formatter
 
 Value = str | int | float
@@ -85,7 +85,7 @@ class LogLine:
     choice, outcome, message, incident, monitoring or ops."""
     code: str
     """The message's code: a key of :data:`TEMPLATES`."""
-    values: dict[str, Value] = field(default_factory=dict)
+    values: dict[str, Value]
     """The values the message speaks of, by the names its template reads."""
 
     @property
