@@ -60,7 +60,10 @@ def find_run(state: State, run_id: str) -> JobRun | None:
 def is_running(state: State, job_index: int) -> bool:
     """Whether a run of the job is in progress."""
     runs = state.jobs.runs
-    return any(runs[index].job_index == job_index for index in state.jobs.in_progress)
+    for index in state.jobs.in_progress:
+        if runs[index].job_index == job_index:
+            return True
+    return False
 
 
 def running_runs(state: State) -> list[JobRun]:
