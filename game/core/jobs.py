@@ -60,10 +60,7 @@ def find_run(state: State, run_id: str) -> JobRun | None:
 def is_running(state: State, job_index: int) -> bool:
     """Whether a run of the job is in progress."""
     runs = state.jobs.runs
-    for index in state.jobs.in_progress:
-        if runs[index].job_index == job_index:
-            return True
-    return False
+    return any(runs[index].job_index == job_index for index in state.jobs.in_progress)
 
 
 def running_runs(state: State) -> list[JobRun]:
