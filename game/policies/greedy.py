@@ -15,14 +15,14 @@ may take, and looks at the rest of the board every hour of the day. At each look
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from math import floor, fsum
 from operator import attrgetter
 
 from game.core.engine import Decide
-from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import DONE, FAILED, RUNNING, JobRun, Measurement, State
+from game.core.state import DONE, FAILED, RUNNING, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
 LOOK_HOURS = 1.0
@@ -55,20 +55,71 @@ def start_on(job: str, model: str) -> StartJob:
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
+def restart(run: str) -> RestartJob:
+    """The action that restarts the run."""
+    return RestartJob(run=run)
+
+
+@lru_cache(maxsize=ACTIONS_KEPT)
 def ship(model: str) -> Ship:
     """The action that ships the model."""
     return Ship(model=model)
 
 
-def cheapest_choice(state: State, event: EventRule) -> ChoiceRule | None:
-    """The choice with the lowest cost, then the fewest hours, whose requirement holds.
+def answer_order(event: EventRule) -> list[ChoiceRule]:
+    """The event's choices from the cheapest: lowest cost, then fewest hours, then file
+    order. The first whose requirement holds is the cheapest possible answer."""
+    return sorted(event.choices, key=lambda choice: (choice.cost, fsum(choice.hours)))
 
-    Of equal choices, the first; None when no choice may be taken.
-    """
-    allowed = [
-        choice for choice in event.choices if choice.requires is None or choice.requires(state)
-    ]
-    return min(allowed, key=lambda choice: (choice.cost, fsum(choice.hours)), default=None)
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the greedy player knows of a scenario before its game starts: the same for
+    every game on it (:func:`plan_for`)."""
+
+    rules: Rules
+    look_ticks: int
+    """Ticks between looks at the board."""
+    answers: tuple[tuple[ChoiceRule, ...], ...]
+    """Per event, its choices from the cheapest (:func:`answer_order`)."""
+    jobs_to_run: tuple[int, ...]
+    """The labeling and training jobs, in file order."""
+    labeling_jobs: tuple[int, ...]
+    evals: tuple[int, ...]
+    ab_test: int | None
+    """The first A/B test job, if the scenario has one."""
+    start_allocation: Shares
+    """The scenario's shares, which it keeps while no work is waiting."""
+
+
+def make_plan(rules: Rules) -> Plan:
+    """The greedy player's plan for a scenario."""
+    kinds = rules.job_kinds
+    start = rules.scenario.allocation
+    return Plan(
+        rules=rules,
+        look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
+        answers=tuple(tuple(answer_order(event)) for event in rules.events),
+        jobs_to_run=tuple(
+            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
+        ),
+        labeling_jobs=tuple(job for job, kind in enumerate(kinds) if kind == "labeling"),
+        evals=tuple(job for job, kind in enumerate(kinds) if kind == "eval"),
+        ab_test=next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None),
+        start_allocation=(start.research, start.data, start.infra, start.writing),
+    )
+
+
+_last_plan: list[Plan] = []
+"""The plan made last (games come in long series on one scenario)."""
+
+
+def plan_for(rules: Rules) -> Plan:
+    """The plan for these rules: the one made last when it was for them, else a new one
+    (rules are never changed, so a plan holds as long as they exist)."""
+    if not _last_plan or _last_plan[0].rules is not rules:
+        _last_plan[:] = [make_plan(rules)]
+    return _last_plan[0]
 
 
 def shares_for(hours: list[float]) -> Shares | None:
@@ -98,14 +149,10 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
     )
 
 
-def latest_reports(state: State) -> dict[str, Measurement]:
-    """Each measured model's latest eval report, by model id."""
-    return {report.model: report for report in state.measurements}
-
-
-def best_candidate(state: State, reports: dict[str, Measurement]) -> Measurement | None:
-    """The report of the best-measured model other than production (the first of equals),
-    if it beats production's measured F1 by more than MARGIN."""
+def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None:
+    """Of the latest eval reports by model id, that of the best-measured model other than
+    production (the first of equals), if it beats production's measured F1 by more than
+    MARGIN."""
     prod_id = state.models[state.prod].id
     production = reports.get(prod_id)
     if production is None:
@@ -119,23 +166,37 @@ def best_candidate(state: State, reports: dict[str, Measurement]) -> Measurement
 
 class Greedy:
     """A greedy player for one game: called with the state at each boundary, it returns
-    the actions to take there."""
+    the actions to take there.
 
-    def __init__(self, rules: Rules) -> None:
+    It is the only player of its game, so it remembers what it has read instead of reading
+    it all again at each look: the runs and eval reports it has seen (both lists only
+    grow), the tasks it has not yet seen queued or done (nothing takes a task out of its
+    queue but the player, and this one never does), and the best candidate, which changes
+    only with a new report or a new model in production.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        rules = plan.rules
         self.rules = rules
-        self.look_ticks = max(1, round(LOOK_HOURS / rules.tick_hours))
-        kinds = rules.job_kinds
-        self.jobs_to_run = [
-            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
-        ]
+        self.plan = plan
+        self.jobs_to_run = list(plan.jobs_to_run)
         """The labeling and training jobs it may yet start or restart, in file order."""
-        self.evals = [job for job, kind in enumerate(kinds) if kind == "eval"]
-        self.ab_test = next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None)
-        start = rules.scenario.allocation
-        self.start_allocation: Shares = (start.research, start.data, start.infra, start.writing)
-        """The scenario's shares, which it keeps while no work is waiting."""
-        self.allocation = self.start_allocation
+        self.allocation = plan.start_allocation
         """The shares it last set."""
+        self.to_queue = list(range(len(rules.tasks)))
+        """The tasks it has not yet seen queued or done, in file order."""
+        self.last_run: list[int | None] = [None] * len(rules.jobs)
+        """Per job, the index in the state's runs of its newest run (None: it never ran)."""
+        self.runs_read = 0
+        """How many of the state's runs it has read into ``last_run``."""
+        self.reports: dict[str, Measurement] = {}
+        """Each measured model's latest eval report, by model id."""
+        self.reports_read = 0
+        """How many of the state's eval reports it has read into ``reports``."""
+        self.best: Measurement | None = None
+        """The best candidate's report, as of ``best_as_of``."""
+        self.best_as_of = (-1, -1)
+        """The reports read and the production model when ``best`` was chosen."""
         # It re-plans its hours only when its work changes: hours owed to its answers,
         # a task queued (by anyone) or finished. What it last knew of that:
         self.answers_owe_hours = True  # (so that the first look plans)
@@ -144,19 +205,19 @@ class Greedy:
 
     def __call__(self, state: State) -> list[Action]:
         actions, owe_hours = self.answer_events(state)
-        if state.tick % self.look_ticks:
+        plan = self.plan
+        if state.tick % plan.look_ticks:
             self.answers_owe_hours = self.answers_owe_hours or owe_hours
             return actions
         hours_owed = self.answers_owe_hours
         self.answers_owe_hours = owe_hours  # owed from the next tick: planned at the next look
+        self.read_news(state)
         queuing = self.queue_tasks(state, actions)
-        running = running_runs(state)
         if self.jobs_to_run:
-            self.start_jobs(state, running, actions)
-        if self.evals:
-            reports = latest_reports(state)
-            self.evaluate(state, running, reports, actions)
-            best = best_candidate(state, reports)
+            self.start_jobs(state, actions)
+        if plan.evals:
+            self.evaluate(state, actions)
+            best = self.best_candidate(state)
             if best is not None:
                 self.ship_or_test(state, best, actions)
         else:
@@ -173,23 +234,44 @@ class Greedy:
         """The cheapest possible answer to each waiting event, and whether any owes hours."""
         actions: list[Action] = []
         owe_hours = False
+        answers = self.plan.answers
         for event in state.pending:
-            choice = cheapest_choice(state, self.rules.events[event])
-            if choice is not None:
-                actions.append(choice.action)
-                owe_hours = owe_hours or bool(choice.owes)
+            for choice in answers[event]:
+                if choice.requires is None or choice.requires(state):
+                    actions.append(choice.action)
+                    owe_hours = owe_hours or bool(choice.owes)
+                    break
         return actions, owe_hours
+
+    def read_news(self, state: State) -> None:
+        """Read the runs and the eval reports that are new since the last look."""
+        runs = state.runs
+        for index in range(self.runs_read, len(runs)):
+            self.last_run[runs[index].job] = index
+        self.runs_read = len(runs)
+        measurements = state.measurements
+        for report in measurements[self.reports_read :]:
+            self.reports[report.model] = report
+        self.reports_read = len(measurements)
 
     def queue_tasks(self, state: State, actions: list[Action]) -> list[int]:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
+        status = state.task_status
+        tasks = self.rules.tasks
         queuing = []
-        for index, task in enumerate(self.rules.tasks):
-            if state.task_status[index] == 0 and (task.requires is None or task.requires(state)):
+        not_seen_queued = []
+        for index in self.to_queue:
+            if status[index]:
+                continue
+            not_seen_queued.append(index)
+            task = tasks[index]
+            if task.requires is None or task.requires(state):
                 actions.append(task.queue_action)
                 queuing.append(index)
+        self.to_queue = not_seen_queued
         return queuing
 
-    def start_jobs(self, state: State, running: list[JobRun], actions: list[Action]) -> None:
+    def start_jobs(self, state: State, actions: list[Action]) -> None:
         """Start each labeling and training job that never ran; restart a failed training
         run. Training waits while a labeling job runs. A job that cannot finish before the
         scenario ends is neither started nor restarted.
@@ -199,17 +281,17 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        last_runs = {run.job: run for run in state.runs}
-        running_jobs = [run.job for run in running]
-        labeling = any(run.kind == "labeling" for run in running)
+        running = state.running
+        labeling = any(running[job] is not None for job in self.plan.labeling_jobs)
         hours_left = (rules.total_ticks - state.tick) * rules.tick_hours
         still_to_run = []
         for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
-            last = last_runs.get(job)
+            last_index = self.last_run[job]
+            last = None if last_index is None else state.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
-            if job in running_jobs:
+            if running[job] is not None:
                 still_to_run.append(job)
                 continue
             hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
@@ -220,40 +302,52 @@ class Greedy:
                 continue
             requires = rules.job_requires[job]
             if requires is None or requires(state):
-                actions.append(
-                    rules.start_actions[job] if last is None else RestartJob(run=last.id)
-                )
+                actions.append(rules.start_actions[job] if last is None else restart(last.id))
         self.jobs_to_run = still_to_run
 
-    def evaluate(
-        self,
-        state: State,
-        running: list[JobRun],
-        reports: dict[str, Measurement],
-        actions: list[Action],
-    ) -> None:
+    def evaluate(self, state: State, actions: list[Action]) -> None:
         """Start the free evals on the models neither measured nor being measured:
         production first, then the others in order."""
         models = state.models
-        if all(model.id in reports for model in models):  # nothing left to measure
+        reports = self.reports
+        if len(reports) == len(models):  # every model measured: nothing left to do
             return
-        measuring = [models[run.model].id for run in running if run.kind == "eval"]
-        production_first = dict.fromkeys([models[state.prod].id, *(model.id for model in models)])
+        running = state.running
+        runs = state.runs
+        free = []
+        measuring = []
+        for job in self.plan.evals:
+            run = running[job]
+            if run is None:
+                free.append(job)
+            else:
+                measuring.append(models[runs[run].model].id)
+        if not free:
+            return
+        order = [state.prod, *(model for model in range(len(models)) if model != state.prod)]
         unmeasured = [
-            model for model in production_first if model not in reports and model not in measuring
+            models[model].id
+            for model in order
+            if models[model].id not in reports and models[model].id not in measuring
         ]
-        if not unmeasured:
-            return
-        busy = [run.job for run in running]
-        free = [job for job in self.evals if job not in busy]
-        for job, model in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job], model))
+        for job, model_id in zip(free, unmeasured, strict=False):
+            actions.append(start_on(self.rules.job_ids[job], model_id))
+
+    def best_candidate(self, state: State) -> Measurement | None:
+        """The report of the best-measured model other than production (the first of
+        equals), if it beats production's measured F1 by more than MARGIN."""
+        as_of = (self.reports_read, state.prod)
+        if as_of != self.best_as_of:
+            self.best_as_of = as_of
+            self.best = best_of(state, self.reports)
+        return self.best
 
     def ship_or_test(self, state: State, best: Measurement, actions: list[Action]) -> None:
         """Ship the best candidate, after an A/B test against production when there is one:
         the latest verdict on the pair decides; without one, it starts the test when no
         other runs."""
-        if self.ab_test is None:
+        ab_test = self.plan.ab_test
+        if ab_test is None:
             actions.append(ship(best.model))
             return
         prod_id = state.models[state.prod].id
@@ -263,7 +357,7 @@ class Greedy:
                     actions.append(ship(best.model))
                 return
         if state.ab_run < 0:
-            actions.append(start_on(self.rules.job_ids[self.ab_test], best.model))
+            actions.append(start_on(self.rules.job_ids[ab_test], best.model))
 
     def ship_newest(self, state: State, actions: list[Action]) -> None:
         """With no eval to measure by, ship the newest model once it exists."""
@@ -284,7 +378,7 @@ class Greedy:
             hours[category] += state.owed[category]
         for task in queuing:
             hours[tasks[task].category] += tasks[task].hours - spent[task]
-        wanted = shares_for(hours) or self.start_allocation
+        wanted = shares_for(hours) or self.plan.start_allocation
         if wanted != self.allocation and worth_moving(self.allocation, wanted):
             self.allocation = wanted
             actions.append(allocate(wanted))
@@ -292,4 +386,4 @@ class Greedy:
 
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game (it needs no luck: the seed is not used)."""
-    return Greedy(rules)
+    return Greedy(plan_for(rules))
