@@ -77,6 +77,7 @@ def new_game(rules: Rules, seed: int) -> State:
     state.fired = [0] * n_events
     state.live_events = []
     state.last_fired = [0] * n_events
+    state.chance_wait = [None] * n_events
     state.pending = []
     state.chosen = [[] for _ in range(n_events)]
     state.traffic_counts = Traffic()

@@ -1,9 +1,10 @@
 """Events: scenario-authored triggers, texts and choices.
 
 At each tick boundary every event is checked in file order: its earliest hour, its
-cooldown, its condition, then its chance (a draw keyed by the event and the tick). A fired
-event applies its effects at once and, when it has choices, waits for an answer. A choice
-is paid for when it is taken, and takes effect when the hours it owes have been worked.
+cooldown, its condition, then its chance (drawn ahead, as a wait counted in the boundaries
+where the rest of its trigger holds: :func:`_chance_comes_up`). A fired event applies its
+effects at once and, when it has choices, waits for an answer. A choice is paid for when it
+is taken, and takes effect when the hours it owes have been worked.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ def check(state: State, rules: Rules) -> None:
         when = event.when
         if when is not None and not when(state):
             continue
-        chance = event.chance_per_tick
-        if chance < 1.0 and state.luck.uniform("event chance", event.id, tick) >= chance:
+        if event.chance_per_tick < 1.0 and not _chance_comes_up(state, index, event):
             continue
         _fire(state, rules, index, event)
         if not event.repeat:
@@ -50,6 +50,24 @@ def check(state: State, rules: Rules) -> None:
     if spent:  # the events that fired for the only time they may leave
         for index in spent:
             live.remove(index)
+
+
+def _chance_comes_up(state: State, index: int, event: EventRule) -> bool:
+    """Whether the event's chance comes up at this boundary, where the rest of its trigger
+    holds.
+
+    Rather than a draw at each such boundary, the number of them to pass before the chance
+    comes up is drawn once (a geometric number, keyed by the event and the times it has
+    fired), and counted down: the same law, for a draw per firing.
+    """
+    wait = state.chance_wait[index]
+    if wait is None:
+        chance = event.chance_per_tick
+        if chance <= 0.0:
+            return False
+        wait = state.luck.failures(chance, "event chance", event.id, state.fired[index])
+    state.chance_wait[index] = wait - 1 if wait else None
+    return wait == 0
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:

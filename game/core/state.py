@@ -202,6 +202,9 @@ class State:
     """Indices, in file order, of the events whose earliest tick has come and that may
     still fire: an event that fires only once leaves the list when it fires."""
     last_fired: list[int]
+    chance_wait: list[int | None]
+    """Per event with a chance below 1: how many more boundaries where the rest of its
+    trigger holds must pass before its chance comes up (None: not drawn yet)."""
     pending: list[int]
     chosen: list[list[int]]
     """Per event, the indices of the choices taken."""
