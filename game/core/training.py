@@ -21,20 +21,22 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
     return curve.ceiling + lift - gap
 
 
-def collapse_time(state: State, run_id: str, attempt: int, job: TrainingJob, hours: float) -> float:
-    """Hours into the next ``hours`` of running when the run collapses, or -1 for never.
+def collapse_time(
+    state: State, run_id: str, attempt: int, job: TrainingJob, hours: float
+) -> float | None:
+    """Hours into the next ``hours`` of running when the run collapses; None for never.
 
     The run collapses at a constant hazard: ``per_hour`` is the chance per hour. The wait
     is drawn for the run and its attempt (0 when it starts, k at its k-th restart).
     """
     p = job.collapse.per_hour
     if p <= 0.0:
-        return -1.0
+        return None
     if p >= 1.0:
         return 0.0
     rate = -math.log1p(-p)
     when = state.luck.exponential(1.0 / rate, "collapse", run_id, attempt)
-    return when if when < hours else -1.0
+    return when if when < hours else None
 
 
 def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
@@ -43,8 +45,9 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     Each segment's noise is drawn for the run and the segment, so it does not depend on
     anything else the player did.
     """
-    base = state.models[run.base]
-    lifts = state.ceiling_lift[run.job]
+    assert run.base_model_index is not None
+    base = state.models[run.base_model_index]
+    lifts = state.research.ceiling_lift[run.job_index]
     f1: list[float] = []
     for i, segment in enumerate(rules.segments):
         curve = job.learning_curve.get(segment)
@@ -56,8 +59,8 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
                 value += job.noise * state.luck.normal("training noise", run.id, segment)
         f1.append(min(max(value, 0.0), MAX_F1))
     hallucination = job.hallucination if job.hallucination is not None else base.hallucination
-    hallucination = max(0.0, hallucination + state.hallucination_shift[run.job])
-    collapsed = run.collapse_at >= 0.0 and run.silent
+    hallucination = max(0.0, hallucination + state.research.hallucination_shift[run.job_index])
+    collapsed = run.collapse_at is not None and run.silent
     if collapsed:
         keep = 1.0 - job.collapse.damage / 100.0
         f1 = [value * keep for value in f1]
@@ -65,5 +68,12 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     latency_ms = job.latency_ms if job.latency_ms is not None else base.latency_ms
     cost = job.cost_per_request if job.cost_per_request is not None else base.cost_per_request
     return ModelRecord(
-        run.id, run.job, f1, hallucination, latency_ms, cost, state.tick + 1, collapsed
+        id=run.id,
+        source_job_index=run.job_index,
+        f1=f1,
+        hallucination=hallucination,
+        latency_ms=latency_ms,
+        cost_per_request=cost,
+        created_tick=state.clock.tick + 1,
+        collapsed=collapsed,
     )

@@ -21,8 +21,9 @@ from math import floor, fsum
 from operator import attrgetter
 
 from game.core.engine import Decide
+from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import DONE, FAILED, RUNNING, Measurement, State
+from game.core.state import JobRun, Measurement, RunStatus, State, TaskStatus
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
 LOOK_HOURS = 1.0
@@ -153,7 +154,7 @@ def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None
     """Of the latest eval reports by model id, that of the best-measured model other than
     production (the first of equals), if it beats production's measured F1 by more than
     MARGIN."""
-    prod_id = state.models[state.prod].id
+    prod_id = state.models[state.production.model_index].id
     production = reports.get(prod_id)
     if production is None:
         return None
@@ -206,24 +207,26 @@ class Greedy:
     def __call__(self, state: State) -> list[Action]:
         actions, owe_hours = self.answer_events(state)
         plan = self.plan
-        if state.tick % plan.look_ticks:
+        if state.clock.tick % plan.look_ticks:
             self.answers_owe_hours = self.answers_owe_hours or owe_hours
             return actions
         hours_owed = self.answers_owe_hours
         self.answers_owe_hours = owe_hours  # owed from the next tick: planned at the next look
         self.read_news(state)
         queuing = self.queue_tasks(state, actions)
+        running = running_runs(state)
+        busy = [run.job_index for run in running]
         if self.jobs_to_run:
-            self.start_jobs(state, actions)
+            self.start_jobs(state, busy, actions)
         if plan.evals:
-            self.evaluate(state, actions)
+            self.evaluate(state, running, busy, actions)
             best = self.best_candidate(state)
             if best is not None:
                 self.ship_or_test(state, best, actions)
         else:
             self.ship_newest(state, actions)
-        unqueued = state.task_status.count(0)
-        finished = state.task_status.count(DONE)
+        unqueued = state.team.task_status.count(TaskStatus.NOT_QUEUED)
+        finished = state.team.task_status.count(TaskStatus.DONE)
         if hours_owed or queuing or finished != self.finished or unqueued != self.unqueued:
             self.reallocate(state, queuing, actions)
         self.finished = finished
@@ -235,7 +238,7 @@ class Greedy:
         actions: list[Action] = []
         owe_hours = False
         answers = self.plan.answers
-        for event in state.pending:
+        for event in state.events.pending:
             for choice in answers[event]:
                 if choice.requires is None or choice.requires(state):
                     actions.append(choice.action)
@@ -245,18 +248,18 @@ class Greedy:
 
     def read_news(self, state: State) -> None:
         """Read the runs and the eval reports that are new since the last look."""
-        runs = state.runs
+        runs = state.jobs.runs
         for index in range(self.runs_read, len(runs)):
-            self.last_run[runs[index].job] = index
+            self.last_run[runs[index].job_index] = index
         self.runs_read = len(runs)
-        measurements = state.measurements
+        measurements = state.results.evals
         for report in measurements[self.reports_read :]:
-            self.reports[report.model] = report
+            self.reports[report.model_id] = report
         self.reports_read = len(measurements)
 
     def queue_tasks(self, state: State, actions: list[Action]) -> list[int]:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
-        status = state.task_status
+        status = state.team.task_status
         tasks = self.rules.tasks
         queuing = []
         not_seen_queued = []
@@ -271,7 +274,7 @@ class Greedy:
         self.to_queue = not_seen_queued
         return queuing
 
-    def start_jobs(self, state: State, actions: list[Action]) -> None:
+    def start_jobs(self, state: State, busy: list[int], actions: list[Action]) -> None:
         """Start each labeling and training job that never ran; restart a failed training
         run. Training waits while a labeling job runs. A job that cannot finish before the
         scenario ends is neither started nor restarted.
@@ -281,17 +284,18 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        running = state.running
-        labeling = any(running[job] is not None for job in self.plan.labeling_jobs)
-        hours_left = (rules.total_ticks - state.tick) * rules.tick_hours
+        labeling = any(job in busy for job in self.plan.labeling_jobs)
+        hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
         still_to_run = []
         for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
             last_index = self.last_run[job]
-            last = None if last_index is None else state.runs[last_index]
-            if last is not None and not (training and last.status in (RUNNING, FAILED)):
+            last = None if last_index is None else state.jobs.runs[last_index]
+            if last is not None and not (
+                training and last.status in (RunStatus.RUNNING, RunStatus.FAILED)
+            ):
                 continue
-            if running[job] is not None:
+            if job in busy:
                 still_to_run.append(job)
                 continue
             hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
@@ -305,26 +309,25 @@ class Greedy:
                 actions.append(rules.start_actions[job] if last is None else restart(last.id))
         self.jobs_to_run = still_to_run
 
-    def evaluate(self, state: State, actions: list[Action]) -> None:
+    def evaluate(
+        self, state: State, running: list[JobRun], busy: list[int], actions: list[Action]
+    ) -> None:
         """Start the free evals on the models neither measured nor being measured:
         production first, then the others in order."""
         models = state.models
         reports = self.reports
         if len(reports) == len(models):  # every model measured: nothing left to do
             return
-        running = state.running
-        runs = state.runs
-        free = []
-        measuring = []
-        for job in self.plan.evals:
-            run = running[job]
-            if run is None:
-                free.append(job)
-            else:
-                measuring.append(models[runs[run].model].id)
+        free = [job for job in self.plan.evals if job not in busy]
         if not free:
             return
-        order = [state.prod, *(model for model in range(len(models)) if model != state.prod)]
+        measuring = [
+            models[run.model_index].id
+            for run in running
+            if run.kind == "eval" and run.model_index is not None
+        ]
+        prod = state.production.model_index
+        order = [prod, *(model for model in range(len(models)) if model != prod)]
         unmeasured = [
             models[model].id
             for model in order
@@ -336,7 +339,7 @@ class Greedy:
     def best_candidate(self, state: State) -> Measurement | None:
         """The report of the best-measured model other than production (the first of
         equals), if it beats production's measured F1 by more than MARGIN."""
-        as_of = (self.reports_read, state.prod)
+        as_of = (self.reports_read, state.production.model_index)
         if as_of != self.best_as_of:
             self.best_as_of = as_of
             self.best = best_of(state, self.reports)
@@ -348,21 +351,22 @@ class Greedy:
         other runs."""
         ab_test = self.plan.ab_test
         if ab_test is None:
-            actions.append(ship(best.model))
+            actions.append(ship(best.model_id))
             return
-        prod_id = state.models[state.prod].id
-        for verdict in reversed(state.ab_results):
-            if verdict.model == best.model and verdict.control == prod_id:
+        prod_id = state.models[state.production.model_index].id
+        for verdict in reversed(state.results.ab_tests):
+            if verdict.model_id == best.model_id and verdict.control_id == prod_id:
                 if verdict.diff < 0.0:
-                    actions.append(ship(best.model))
+                    actions.append(ship(best.model_id))
                 return
-        if state.ab_run < 0:
-            actions.append(start_on(self.rules.job_ids[ab_test], best.model))
+        if state.jobs.ab_test is None:
+            actions.append(start_on(self.rules.job_ids[ab_test], best.model_id))
 
     def ship_newest(self, state: State, actions: list[Action]) -> None:
         """With no eval to measure by, ship the newest model once it exists."""
         newest = state.models[-1]
-        if newest.id != state.models[state.prod].id and newest.created_tick <= state.tick:
+        production = state.models[state.production.model_index]
+        if newest.id != production.id and newest.created_tick <= state.clock.tick:
             actions.append(ship(newest.id))
 
     def reallocate(self, state: State, queuing: list[int], actions: list[Action]) -> None:
@@ -370,12 +374,13 @@ class Greedy:
         queued tasks, the tasks being queued now and the hours owed), when they differ
         enough from the current ones."""
         tasks = self.rules.tasks
-        spent = state.task_spent
+        team = state.team
+        spent = team.task_spent
         hours = [0.0, 0.0, 0.0, 0.0]
-        for category, queue in enumerate(state.queues):
+        for category, queue in enumerate(team.queues):
             for task in queue:
                 hours[category] += tasks[task].hours - spent[task]
-            hours[category] += state.owed[category]
+            hours[category] += team.owed[category]
         for task in queuing:
             hours[tasks[task].category] += tasks[task].hours - spent[task]
         wanted = shares_for(hours) or self.plan.start_allocation

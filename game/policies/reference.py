@@ -30,7 +30,7 @@ class Reference:
                 self.waiting.append(index)
 
     def __call__(self, state: State) -> list[Action]:
-        tick = state.tick
+        tick = state.clock.tick
         steps = self.steps
         due = self.at_tick.get(tick, [])
         if self.waiting:

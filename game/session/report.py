@@ -275,13 +275,14 @@ def game_report(
             for goal, reached in rules.goals
         ),
         budget=rules.scenario.budget,
-        spent=fsum(state.ledger.values()),
-        money_left=state.money,
-        ledger=tuple(sorted(state.ledger.items())),
-        production_model=state.models[state.prod].id,
+        spent=fsum(state.money.ledger.values()),
+        money_left=state.money.balance,
+        ledger=tuple(sorted(state.money.ledger.items())),
+        production_model=state.models[state.production.model_index].id,
         reveal=reveal(state, rules),
         measurements=tuple(
-            measurement_view(m, rules.segments, state.traffic_seen) for m in state.measurements
+            measurement_view(m, rules.segments, state.production.traffic_seen)
+            for m in state.results.evals
         ),
         lessons=tuple(
             LessonReport(rules.lessons[i][0].title, rules.lessons[i][0].text)
@@ -303,10 +304,10 @@ def game_report(
 
 def reveal(state: State, rules: Rules) -> tuple[SegmentReveal, ...]:
     """Per segment, the production model's true F1 next to its latest measurement there."""
-    prod = state.models[state.prod]
+    prod = state.models[state.production.model_index]
     latest: list[tuple[float, int] | None] = [None] * len(rules.segments)
-    for measurement in state.measurements:
-        if measurement.model == prod.id:
+    for measurement in state.results.evals:
+        if measurement.model_id == prod.id:
             _keep_measured(latest, measurement)
     found: list[SegmentReveal] = []
     for segment, true_f1, seen in zip(rules.segments, prod.f1, latest, strict=True):
