@@ -54,8 +54,8 @@ class StepsWatched:
             number = self.step_of.get(id(action), 0)
             self.offered.add(number)
             reason = apply(state, self.rules, action)
-            if reason is not None and number:
-                self.refused.append((number, reason))
+            if reason is not None and number:  # worded as a lenient replay words it
+                self.refused.append((number, f"{action.do} was refused: {reason}"))
         return []
 
     def count(self, tally: Tally) -> None:
