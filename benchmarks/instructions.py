@@ -28,11 +28,11 @@ from game.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 50
+"""Games played before the measured ones, so that shared caches are warm in both runs."""
 INSTRUCTIONS_PER_SECOND = 3.6e9
 """What one core runs of this code in a second, measured on the project's build machine."""
 FLOOR = 3000
 """Games per second on one core that the core must reach."""
-"""Games played before the measured ones, so that shared caches are warm in both runs."""
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
