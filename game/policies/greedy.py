@@ -23,7 +23,7 @@ from operator import attrgetter
 from game.core.engine import Decide
 from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import JobRun, Measurement, RunStatus, State, TaskStatus
+from game.core.state import DONE, FAILED, NOT_QUEUED, RUNNING, JobRun, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
 LOOK_HOURS = 1.0
@@ -225,8 +225,8 @@ class Greedy:
                 self.ship_or_test(state, best, actions)
         else:
             self.ship_newest(state, actions)
-        unqueued = state.team.task_status.count(TaskStatus.NOT_QUEUED)
-        finished = state.team.task_status.count(TaskStatus.DONE)
+        unqueued = state.team.task_status.count(NOT_QUEUED)
+        finished = state.team.task_status.count(DONE)
         if hours_owed or queuing or finished != self.finished or unqueued != self.unqueued:
             self.reallocate(state, queuing, actions)
         self.finished = finished
@@ -264,7 +264,7 @@ class Greedy:
         queuing = []
         not_seen_queued = []
         for index in self.to_queue:
-            if status[index]:
+            if status[index] != NOT_QUEUED:
                 continue
             not_seen_queued.append(index)
             task = tasks[index]
@@ -291,9 +291,7 @@ class Greedy:
             training = rules.job_kinds[job] == "training"
             last_index = self.last_run[job]
             last = None if last_index is None else state.jobs.runs[last_index]
-            if last is not None and not (
-                training and last.status in (RunStatus.RUNNING, RunStatus.FAILED)
-            ):
+            if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
             if job in busy:
                 still_to_run.append(job)
