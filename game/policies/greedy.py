@@ -264,7 +264,7 @@ class Greedy:
         queuing = []
         not_seen_queued = []
         for index in self.to_queue:
-            if status[index] != NOT_QUEUED:
+            if status[index] is not NOT_QUEUED:
                 continue
             not_seen_queued.append(index)
             task = tasks[index]
