@@ -24,6 +24,7 @@ from game.scenario.model import (
     Scenario,
     TrainingJob,
 )
+from game.scenario.moments import DayClock
 from game.scenario.types import CATEGORIES, Category
 
 JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
@@ -220,6 +221,10 @@ def cost_per_hour(job: JobSpec) -> float:
     return job.cost / job.hours
 
 
+def _hour(scenario: Scenario, moment: float | DayClock | None) -> float:
+    return 0.0 if moment is None else scenario.hour_of(moment)
+
+
 def _chance_per_tick(event: Event, tick_hours: float) -> float:
     trig = event.trigger
     if trig.chance_per_hour is not None:
@@ -291,7 +296,7 @@ def prepare(scenario: Scenario) -> Rules:
                 title=event.title,
                 hidden=event.hidden,
                 effects=prepared(event.effects),
-                at_tick=math.ceil((trig.at or 0.0) / tick_hours - 1e-9),
+                at_tick=math.ceil(_hour(scenario, trig.at) / tick_hours - 1e-9),
                 when=maybe(trig.when),
                 chance_per_tick=_chance_per_tick(event, tick_hours),
                 repeat=trig.repeat,
@@ -384,7 +389,7 @@ def _reference_steps(
 ) -> tuple[ReferenceRule, ...]:
     return tuple(
         ReferenceRule(
-            tick=round(step.at / tick_hours),
+            tick=round(scenario.hour_of(step.at) / tick_hours),
             action=without_time(step),
             when=None if step.when is None else compiler.compile(step.when),
         )

@@ -47,6 +47,7 @@ from game.scenario.intervals import (
 )
 from game.scenario.load import Problem
 from game.scenario.model import MAX_LEVEL, Effect, Scenario, TrainingJob
+from game.scenario.moments import DayClock
 from game.scenario.yaml_source import Document
 
 Severity = Literal["error", "warning"]
@@ -369,8 +370,9 @@ class _Linter:
     def _end(self) -> Moment:
         return Moment(self.total_ticks, self.total_ticks, at_end=True)
 
-    def _trigger_moment(self, at: float | None) -> Moment:
-        first = 0 if at is None else math.ceil(at / self.tick_hours - 1e-9)
+    def _trigger_moment(self, at: float | DayClock | None) -> Moment:
+        hour = 0.0 if at is None else self.s.hour_of(at)
+        first = math.ceil(hour / self.tick_hours - 1e-9)
         return Moment(min(first, self.total_ticks), self.total_ticks)
 
     def _subjects(self) -> Iterator[Subject]:
@@ -432,7 +434,7 @@ class _Linter:
         for k, step in enumerate(s.reference):
             when = getattr(step, "when", None)
             if isinstance(when, Expr):
-                first = math.ceil(step.at / self.tick_hours - 1e-9)
+                first = math.ceil(self.s.hour_of(step.at) / self.tick_hours - 1e-9)
                 yield Subject(
                     ("reference", k, "when"),
                     when,
@@ -602,12 +604,13 @@ class _Linter:
 
     def _check_jobs(self) -> None:
         for j, job in enumerate(self.s.jobs):
-            if job.hours > self.total_hours + 1e-9:
+            if job.hours > self.total_hours + 1e-9 and not job.unfinishable:
                 self.add(
                     ("jobs", j, "hours"),
                     "warning",
                     f"job '{job.id}' takes {job.hours:g} hours, but the scenario lasts "
-                    f"{self.total_hours:g}: a run can never finish",
+                    f"{self.total_hours:g}: a run can never finish (if that is the "
+                    "lesson, add unfinishable: true)",
                 )
 
     # --- the reference solution
@@ -617,14 +620,16 @@ class _Linter:
         pushed = {e.start_job for _, _, e in self.effects if e.start_job}
         events = {event.id: event for event in self.s.events}
         starts: dict[str, list[float]] = {}
-        for step in sorted(self.s.reference, key=lambda step: step.at):
+        hour_of = self.s.hour_of
+        for step in sorted(self.s.reference, key=lambda step: hour_of(step.at)):
             if isinstance(step, AtStartJob):
-                starts.setdefault(step.job, []).append(step.at)
+                starts.setdefault(step.job, []).append(hour_of(step.at))
         for k, step in enumerate(self.s.reference):
             path: Path = ("reference", k)
             # A step with a condition waits from its hour until the condition holds: when
             # it is taken is not known, only that it is not sooner.
             waits = getattr(step, "when", None) is not None
+            at = hour_of(step.at)
             if isinstance(step, AtQueueTask) and step.task not in self.reach.tasks:
                 self.add(
                     (*path, "task"),
@@ -649,18 +654,18 @@ class _Linter:
                         "such as model: JOB-1",
                     )
                 if step.model is not None:
-                    self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
-                finish = step.at + job.hours
-                if finish > self.total_hours + 1e-9:
+                    self._check_model(path, at, step.model, starts, jobs, pushed, waits)
+                finish = at + job.hours
+                if finish > self.total_hours + 1e-9 and not job.unfinishable:
                     self.add(
                         (*path, "at"),
                         "warning",
-                        f"a run of '{step.job}' started at hour {step.at:g} takes "
+                        f"a run of '{step.job}' started at hour {at:g} takes "
                         f"{job.hours:g} hours and cannot finish before the end "
                         f"(hour {self.total_hours:g})",
                     )
             elif isinstance(step, AtShip):
-                self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
+                self._check_model(path, at, step.model, starts, jobs, pushed, waits)
             elif isinstance(step, AtStopJob | AtRestartJob):
                 self._check_run(path, step, starts, jobs, pushed, waits)
             elif isinstance(step, AtChoose):
@@ -679,14 +684,16 @@ class _Linter:
                         "taken (see its requires)",
                     )
                 elif (
-                    not waits and event.trigger.at is not None and step.at < event.trigger.at - 1e-9
+                    not waits
+                    and event.trigger.at is not None
+                    and at < hour_of(event.trigger.at) - 1e-9
                 ):
                     self.add(
                         (*path, "at"),
                         "error",
-                        f"this step can never be taken: at hour {step.at:g} event "
+                        f"this step can never be taken: at hour {at:g} event "
                         f"'{step.event}' has not fired yet (it fires from hour "
-                        f"{event.trigger.at:g})",
+                        f"{hour_of(event.trigger.at):g})",
                     )
 
     def _check_model(
@@ -741,7 +748,9 @@ class _Linter:
                 where, "error", f"only training runs restart, and '{job_id}' is not a training job"
             )
             return
-        self._check_number(where, step.at, step.run, job_id, number, starts, pushed, None, waits)
+        self._check_number(
+            where, self.s.hour_of(step.at), step.run, job_id, number, starts, pushed, None, waits
+        )
 
     def _check_number(
         self,

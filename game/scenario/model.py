@@ -22,6 +22,7 @@ from pydantic import (
 
 from game.scenario.actions import ReferenceStep
 from game.scenario.expr import INFRA_CAPABILITIES, NameTable
+from game.scenario.moments import DayClock, Moment, hour_of, moment_problem
 from game.scenario.types import (
     F1,
     Category,
@@ -381,6 +382,9 @@ class JobBase(Strict):
     requires: Condition | None = None
     """Condition to start the job; unmet, it is shown disabled with this condition."""
     description: str = ""
+    unfinishable: bool = False
+    """Says that a run is not meant to finish before the scenario ends (the lesson is that
+    it cannot), so that `mlday validate` does not warn that it is too long."""
 
 
 class TrainingJob(JobBase):
@@ -442,8 +446,9 @@ Job = Annotated[TrainingJob | EvalJob | LabelingJob | ABTestJob, Field(discrimin
 class Trigger(Strict):
     """When an event fires: every condition given must hold."""
 
-    at: Hours | None = None
-    """Earliest hour (since the start) it may fire."""
+    at: Moment | None = None
+    """Earliest moment it may fire: hours since the start, or a day and a clock such as
+    {day: 2, clock: "10:00"}."""
     when: Condition | None = None
     """Condition that must hold."""
     chance_per_hour: Probability | None = None
@@ -669,6 +674,10 @@ class Scenario(Strict):
                     ]
         return found
 
+    def hour_of(self, moment: float | DayClock) -> float:
+        """Hours since the start of a moment written in the scenario."""
+        return hour_of(moment, self.time)
+
     def names(self) -> NameTable:
         """The ids this scenario defines, for validating actions and conditions against it."""
         return NameTable(
@@ -711,28 +720,39 @@ class Scenario(Strict):
         end_hour = self.time.days * self.time.hours_per_day
         last_hour = end_hour - self.time.tick_hours
         for step_index, step in enumerate(self.reference):
-            ticks = step.at / self.time.tick_hours
-            final = step.do == "choose" and abs(step.at - end_hour) <= 1e-9
-            if step.at > last_hour + 1e-9 and not final:
+            problem = moment_problem(step.at, self.time)
+            if problem is not None:
+                raise refusal(problem, "reference", step_index, "at")
+            at = self.hour_of(step.at)
+            ticks = at / self.time.tick_hours
+            final = step.do == "choose" and abs(at - end_hour) <= 1e-9
+            if at > last_hour + 1e-9 and not final:
                 raise refusal(
-                    f"the step at hour {step.at:g} is after the last tick (hour {last_hour:g}); "
-                    f"only answers to events are taken at the end (hour {end_hour:g})",
+                    f"the step at {_moment_text(step.at, at)} is after the last tick "
+                    f"(hour {last_hour:g}); only answers to events are taken at the end "
+                    f"(hour {end_hour:g})",
                     "reference",
                     step_index,
                     "at",
                 )
             if abs(ticks - round(ticks)) > 1e-6:
                 raise refusal(
-                    f"hour {step.at:g} is not on a tick; ticks are "
+                    f"hour {at:g} is not on a tick; ticks are "
                     f"{self.time.tick_minutes} minutes long",
                     "reference",
                     step_index,
                     "at",
                 )
         for index, event in enumerate(self.events):
-            if event.trigger.at is not None and event.trigger.at > end_hour + 1e-9:
+            if event.trigger.at is None:
+                continue
+            problem = moment_problem(event.trigger.at, self.time)
+            if problem is not None:
+                raise refusal(problem, "events", index, "trigger", "at")
+            at = self.hour_of(event.trigger.at)
+            if at > end_hour + 1e-9:
                 raise refusal(
-                    f"the event is timed at hour {event.trigger.at:g}, but events fire at tick "
+                    f"the event is timed at hour {at:g}, but events fire at tick "
                     f"boundaries and the last one is at hour {end_hour:g}, the end",
                     "events",
                     index,
@@ -757,6 +777,13 @@ class Scenario(Strict):
                 "goals",
             )
         return self
+
+
+def _moment_text(moment: float | DayClock, hour: float) -> str:
+    """``hour 9``, or ``day 2 10:00 (hour 9)`` for a moment written as a day and a clock."""
+    if isinstance(moment, DayClock):
+        return f"{moment} (hour {hour:g})"
+    return f"hour {hour:g}"
 
 
 SegmentCurves = Annotated[dict[str, Curve], Field(min_length=1), AfterValidator(check_segment_keys)]
