@@ -71,7 +71,7 @@ def test_the_clock_counts_from_the_start_clock() -> None:
         ('{day: 0, clock: "10:00"}', "the day is a whole number from 1 (the first day); got 0"),
         (
             "{day: 1, clock: 25}",
-            "the clock is a time of day as HH:MM in quotes, such as \"10:00\"; got 25",
+            'the clock is a time of day as HH:MM in quotes, such as "10:00"; got 25',
         ),
         ("{day: 1}", 'missing key clock: write a day and a clock as {day: 2, clock: "10:00"}'),
         (
@@ -135,5 +135,6 @@ def test_a_job_too_long_is_warned_about() -> None:
 
 
 def test_a_job_meant_not_to_finish_is_not_warned_about() -> None:
-    text = LONG_JOB + "    unfinishable: true\nreference:\n  - {at: 0, do: start_job, job: full_ft}\n"
+    steps = "reference:\n  - {at: 0, do: start_job, job: full_ft}\n"
+    text = LONG_JOB + "    unfinishable: true\n" + steps
     assert lint(scenario_with(text)) == []
