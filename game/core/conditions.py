@@ -39,6 +39,11 @@ def _latency(s: State) -> float:
     return s.models[s.prod].latency_ms * s.latency_factor
 
 
+def _outage(s: State) -> float:
+    """Hours left of the longest outage now: of all traffic, or of some segments."""
+    return max([s.outage_left, *s.segment_outage_left])
+
+
 def _running(s: State, job: int) -> bool:
     return s.running[job] is not None
 
@@ -88,6 +93,7 @@ CALL_SOURCES: dict[str, str] = {
     "eval_worse": "_eval_worse(s, {first})",
     "ab_tested": "_ab_tested(s, {first})",
     "ab_worse": "_ab_worse(s, {first})",
+    "struck": "(s.models[s.prod].source_job == {first} and s.models[s.prod].risks != [])",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
@@ -98,6 +104,7 @@ HELPERS: dict[str, Any] = {
     "true_quality": true_quality,
     "_latency": _latency,
     "_running": _running,
+    "_outage": _outage,
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
@@ -163,7 +170,7 @@ class Compiler:
             "reliability": "s.reliability",
             "escalation_rate": "s.traffic_counts.last_rate_seen",
             "incidents": "_len(s.incidents)",
-            "outage": "s.outage_left",
+            "outage": "_outage(s)",
             "spike": "s.spike",
             "shipped": "s.shipped",
             "shipped_unevaluated": "s.shipped_unevaluated",

@@ -16,7 +16,7 @@ from game.core.log import note
 from game.core.rules import PreparedEffect, Rules
 from game.core.state import DONE, QUEUED, State
 from game.scenario.expr import INFRA_CAPABILITIES
-from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
+from game.scenario.model import MAX_LEVEL, Effect, Improvement, Outage, Spike
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -127,14 +127,47 @@ def _queue(s: State, r: Rules, value: str, item: str) -> None:
         note(s, "task", f"Added to your queue: {r.tasks[task].name}.")
 
 
-def _outage(s: State, r: Rules, value: float, item: str) -> None:
+def _outage(s: State, r: Rules, value: float | Outage, item: str) -> None:
+    if isinstance(value, Outage):
+        _segment_outage(s, r, value)
+        return
     s.outage_left = max(s.outage_left, value)
     if s.infra[2] == 0:
         record_incident(s, r, "upstream API outage with no fallback path")
 
 
+def _segment_outage(s: State, r: Rules, value: Outage) -> None:
+    """An outage of some segments' traffic: each of them is down for the longer of this
+    outage and any it is already in."""
+    left = s.segment_outage_left
+    for seg in value.segments:
+        i = r.segment_index[seg]
+        left[i] = max(left[i], value.hours)
+    names = segment_names(r, value.segments)
+    unit = r.words.unit_many
+    note(s, "ops", f"Upstream API down for {names} {unit} ({value.hours:g} h).")
+    if s.infra[2] == 0:
+        record_incident(s, r, f"upstream API outage for {names} {unit} with no fallback path")
+
+
+def segment_names(r: Rules, segments: Iterable[str]) -> str:
+    """The player-facing names of some segments, as "A, B and C"."""
+    names = [r.segment_names[r.segment_index[seg]] for seg in segments]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _spike(s: State, r: Rules, value: Spike, item: str) -> None:
-    s.spike = max(s.spike, value.multiplier)
+    multiplier = value.multiplier
+    scope = ""
+    if value.segments is not None:
+        # The named segments' traffic multiplies; the fleet sees the whole load grow by
+        # their share of it.
+        share = fsum(s.traffic[r.segment_index[seg]] for seg in value.segments) / 100.0
+        multiplier = 1.0 + (value.multiplier - 1.0) * share
+        scope = segment_names(r, value.segments)
+    if multiplier >= s.spike:
+        s.spike_scope = scope
+    s.spike = max(s.spike, multiplier)
     s.spike_left = max(s.spike_left, value.hours)
     s.overload_reported = False
 

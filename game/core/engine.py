@@ -96,6 +96,8 @@ def new_game(rules: Rules, seed: int) -> State:
     state.latency_factor = 1.0
     state.overload_reported = False
     state.over = False
+    state.segment_outage_left = [0.0] * n_segments
+    state.spike_scope = ""
     events.check(state, rules)
     return state
 

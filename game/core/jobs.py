@@ -226,7 +226,12 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         result = evals.measure(state, rules, run, spec)
         state.measurements.append(result)
         state.evals_run += 1
-        note(state, "eval", f"Eval {run.id} of {result.model} finished: F1 {result.f1_mix:.3f}.")
+        metric = rules.words.metric_short
+        note(
+            state,
+            "eval",
+            f"Eval {run.id} of {result.model} finished: {metric} {result.f1_mix:.3f}.",
+        )
     elif isinstance(spec, LabelingJob):
         seg = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
@@ -235,7 +240,8 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
     elif isinstance(spec, ABTestJob):
         if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
+            unit = rules.words.unit_many
+            note(state, "eval", f"A/B test {run.id} saw no {unit}: there is no result.")
             return
         ab = evals.ab_compare(state, rules, run, spec)
         state.ab_results.append(ab)

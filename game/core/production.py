@@ -10,15 +10,14 @@ conversation (:func:`service_hours`), so a spike cannot pad it.
 from __future__ import annotations
 
 import math
+from math import fsum
 
-from game.core.effects import record_incident
+from game.core.effects import record_incident, segment_names
 from game.core.evals import escalation_rate
 from game.core.ledger import API, SERVING
 from game.core.log import note
 from game.core.rules import (
     AUTOSCALE_MAX,
-    FALLBACK_SHARE,
-    MAX_OUTAGE_ANSWERED,
     RELIABILITY_BASELINE,
     Rules,
 )
@@ -57,7 +56,7 @@ def serve(state: State, rules: Rules, hours: float) -> None:
     counts = state.traffic_counts
     serving = rules.serving
     ledger = state.ledger
-    if state.spike > 1.0 or state.outage_left > 0.0:
+    if state.spike > 1.0 or state.outage_left > 0.0 or max(state.segment_outage_left) > 0.0:
         answered = _serve_troubled(state, rules, hours)
     else:  # a calm tick: the formulas below with no spike and no outage, which give these
         answered = serving.conversations_per_hour * hours
@@ -117,15 +116,17 @@ def serve(state: State, rules: Rules, hours: float) -> None:
             note(state, "ops", "Traffic is back to normal.")
 
 
-def outage_answered(state: State) -> float:
+def outage_answered(state: State, rules: Rules) -> float:
     """Share (0-1) of the conversations an upstream outage would fail that still get an
     answer: the fallback path's share, plus one percent per reliability point above 50
-    (retries, timeouts and a warm cache), at most 99%."""
-    share = FALLBACK_SHARE[state.infra[2]]
+    (retries, timeouts and a warm cache), at most 99% (or the best fallback's share, when
+    the scenario gives one that serves more)."""
+    outage = rules.outage
+    share = outage.fallback_shares[state.infra[2]]
     extra = (state.reliability - RELIABILITY_BASELINE) / 100.0
     if extra > 0.0:
         share += extra
-    return share if share < MAX_OUTAGE_ANSWERED else MAX_OUTAGE_ANSWERED
+    return min(share, outage.most_answered)
 
 
 def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
@@ -157,6 +158,11 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
             if not state.overload_reported:
                 state.overload_reported = True
                 what = f"a {state.spike:g}x traffic spike timed requests out"
+                if state.spike_scope:
+                    what = (
+                        f"a {state.spike:g}x traffic spike ({state.spike_scope} "
+                        f"{rules.words.unit_many}) timed requests out"
+                    )
                 record_incident(state, rules, what)
         else:
             state.latency_factor = 1.0
@@ -173,6 +179,7 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         state.money -= dollars
         ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
     answered = demand - failed
+    reached = answered
 
     down = 0.0
     outage_level = 1.0
@@ -180,7 +187,7 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         outage_left = state.outage_left
         down = outage_left if outage_left < hours else hours  # min(hours, outage_left)
         affected = answered * down / hours
-        share = outage_answered(state)
+        share = outage_answered(state, rules)
         degraded = affected * share
         outage_level = 0.5 * share
         failed += affected - degraded
@@ -188,11 +195,56 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         answered -= affected
         outage_left -= hours
         state.outage_left = outage_left if outage_left > 0.0 else 0.0  # max(0.0, ...)
+    if max(state.segment_outage_left) > 0.0:
+        # Some segments are down on their own: their conversations beyond the outage of
+        # all traffic fail or fall back, and the service level weighs each by its share.
+        lost, fell_back, weighted = _segment_outages(state, rules, hours, reached, down)
+        failed += lost
+        counts.degraded += fell_back
+        answered -= lost + fell_back
+        counts.service_hours += fsum(
+            weight * service_hours(hours, spiked_hours, spike_level, segment_down, level)
+            for weight, segment_down, level in weighted
+        )
+    else:
+        counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
     counts.failed += failed
     counts.served += answered
     counts.hours += hours
-    counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
     return answered
+
+
+def _segment_outages(
+    state: State, rules: Rules, hours: float, reached: float, down: float
+) -> tuple[float, float, list[tuple[float, float, float]]]:
+    """The conversations failed and fallen back in the segments down on their own, beyond
+    the ``down`` hours of an outage of all traffic, out of the ``reached`` conversations
+    the fleet answered; and each segment's (weight, hours down, service level while down).
+    """
+    share = outage_answered(state, rules)
+    level = 0.5 * share
+    lost = 0.0
+    fell_back = 0.0
+    weighted: list[tuple[float, float, float]] = []
+    left = state.segment_outage_left
+    back: list[str] = []
+    for i, segment_left in enumerate(left):
+        weight = state.traffic[i] / 100.0
+        if segment_left <= 0.0:
+            weighted.append((weight, down, level))
+            continue
+        segment_down = max(min(segment_left, hours), down)
+        affected = reached * weight * (segment_down - down) / hours
+        fell_back += affected * share
+        lost += affected * (1.0 - share)
+        left[i] = max(segment_left - hours, 0.0)
+        if left[i] == 0.0:
+            back.append(rules.segments[i])
+        weighted.append((weight, segment_down, level))
+    if back:
+        names = segment_names(rules, back)
+        note(state, "ops", f"The upstream API is back for {names} {rules.words.unit_many}.")
+    return lost, fell_back, weighted
 
 
 def service_hours(

@@ -34,13 +34,15 @@ CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
 DETECT_HOURS = (-1.0, 2.0, 1.0, 0.0)
 """Delay before monitoring notices a silent collapse, per level (-1: never; 0: at once)."""
 FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
-"""Share of outage traffic the fallback path serves, per fallback level."""
+"""Share of outage traffic the fallback path serves, per fallback level, unless the
+scenario gives its own ``infra.fallback_shares``."""
 AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
 """Traffic multiple the fleet can scale to, per autoscaling level."""
 RELIABILITY_BASELINE = 50.0
 """Reliability above this answers one percent more of outage traffic per point."""
 MAX_OUTAGE_ANSWERED = 0.99
-"""The most of outage traffic that fallbacks and reliability together answer."""
+"""The most of outage traffic that fallbacks and reliability together answer, unless the
+scenario's best fallback serves more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +144,31 @@ class ServingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class OutageRule:
+    """How much of an outage's traffic still gets an answer."""
+
+    fallback_shares: tuple[float, ...]
+    """Share (0-1) of outage traffic the fallback path serves, per fallback level."""
+    most_answered: float
+    """The most of it that fallbacks and reliability together answer: 99%, or the best
+    fallback's share when that is more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The scenario's own names for what the player reads."""
+
+    metric: str
+    """The quality measure in sentences, such as F1 or accuracy."""
+    metric_short: str
+    """Its short label, such as F1 or Acc."""
+    unit_one: str
+    """One unit of traffic, such as conversation or note."""
+    unit_many: str
+    """Many units of traffic, such as conversations or notes."""
+
+
+@dataclass(frozen=True, slots=True)
 class StartRule:
     """The values every new game starts from, read once per game."""
 
@@ -172,6 +199,8 @@ class Rules:
     total_ticks: int
     ticks_per_day: int
     segments: tuple[str, ...]
+    segment_names: tuple[str, ...]
+    """Each segment's name, as the player reads it."""
     tasks: tuple[TaskRule, ...]
     task_index: dict[str, int]
     jobs: tuple[JobSpec, ...]
@@ -210,6 +239,8 @@ class Rules:
     """F1 each insight point adds to every training job's learning curves."""
     training_jobs: tuple[int, ...]
     """Indices of the training jobs."""
+    outage: OutageRule
+    words: Words
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -312,6 +343,7 @@ def prepare(scenario: Scenario) -> Rules:
         total_ticks=time.total_ticks,
         ticks_per_day=ticks_per_day,
         segments=segments,
+        segment_names=tuple(s.name for s in scenario.segments),
         tasks=tasks,
         task_index={t.id: i for i, t in enumerate(tasks)},
         jobs=tuple(scenario.jobs),
@@ -342,7 +374,19 @@ def prepare(scenario: Scenario) -> Rules:
         ),
         insight_lift=scenario.background.insight_lift,
         training_jobs=tuple(i for i, job in enumerate(scenario.jobs) if job.kind == "training"),
+        outage=_outage_rule(scenario),
+        words=Words(
+            metric=scenario.metric.name,
+            metric_short=scenario.metric.short,
+            unit_one=scenario.traffic_unit.one,
+            unit_many=scenario.traffic_unit.many,
+        ),
     )
+
+
+def _outage_rule(scenario: Scenario) -> OutageRule:
+    shares = tuple(share / 100.0 for share in scenario.infra.fallback_shares)
+    return OutageRule(fallback_shares=shares, most_answered=max(MAX_OUTAGE_ANSWERED, *shares))
 
 
 def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:

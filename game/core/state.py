@@ -42,6 +42,9 @@ class ModelRecord:
     ``escalation_mix``: :func:`game.core.evals.escalation_rate`, kept while the mix holds."""
     escalation_mix: int = -1
     """The :attr:`State.traffic_mix` that ``escalation`` was worked out for (-1: none)."""
+    risks: list[int] = field(default_factory=list)
+    """Indices of the training job's risks that struck the run that made it (the truth:
+    only the debrief says so)."""
 
 
 @dataclass(slots=True)
@@ -227,3 +230,7 @@ class State:
     """Latency multiple under load (1 when the fleet keeps up)."""
     overload_reported: bool = False
     over: bool = False
+    segment_outage_left: list[float] = field(default_factory=list)
+    """Per segment, hours left of an outage of that segment's traffic alone."""
+    spike_scope: str = ""
+    """The names of the segments whose traffic the current spike multiplies ("" for all)."""

@@ -46,7 +46,7 @@ from game.scenario.intervals import (
     number_text,
 )
 from game.scenario.load import Problem
-from game.scenario.model import MAX_LEVEL, Effect, Scenario, TrainingJob
+from game.scenario.model import MAX_LEVEL, Effect, Outage, Scenario, TrainingJob
 from game.scenario.moments import DayClock
 from game.scenario.yaml_source import Document
 
@@ -111,6 +111,7 @@ JOB_COUNTS = ("running", "completed", "started", "collapsed")
 """Functions of a job that count or test its runs."""
 MODEL_READINGS = (
     "shipped_from",
+    "struck",
     "evaluated",
     "eval_drop",
     "eval_worse",
@@ -242,7 +243,11 @@ class _Linter:
         day_clock = f"the scenario has {days} day" + ("s" if days > 1 else "")
         income = any(e.money is not None and e.money > 0 for _, _, e in self.effects)
         spikes = [e.spike.multiplier for _, _, e in self.effects if e.spike is not None]
-        outages = [e.outage for _, _, e in self.effects if e.outage is not None]
+        outages = [
+            e.outage.hours if isinstance(e.outage, Outage) else e.outage
+            for _, _, e in self.effects
+            if e.outage is not None
+        ]
         f1 = "an F1 score"
         names: dict[str, Range] = {
             "hour": Range(first * th, last * th, clock),
@@ -324,6 +329,7 @@ class _Linter:
             "waiting": BOOL,
             "chose": BOOL,
             "shipped_from": BOOL,
+            "struck": BOOL,
             "evaluated": BOOL,
             "eval_drop": COUNT,
             "eval_worse": BOOL,

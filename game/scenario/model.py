@@ -14,7 +14,9 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -46,6 +48,9 @@ from game.scenario.types import (
 
 FORMAT_VERSION = 1
 MAX_LEVEL = 3
+DEFAULT_FALLBACK_SHARES = [0.0, 60.0, 90.0, 99.0]
+"""Percent of outage traffic the fallback path serves at levels 0 to 3, unless a scenario
+gives its own."""
 
 
 class Strict(BaseModel):
@@ -212,11 +217,29 @@ class Infra(Strict):
     """Level 0: silent collapse goes unseen; 1-3: detected 2 hours, 1 hour, 0 hours after it
     happens (always before the run reports success); drift is noticed from level 1."""
     fallback: int = Field(0, ge=0, le=MAX_LEVEL)
-    """Share of outage traffic a fallback path serves, degraded: 0%, 60%, 90%, 99%."""
+    """Share of outage traffic a fallback path serves, degraded: by level, the percent of
+    fallback_shares (0%, 60%, 90%, 99% unless the scenario says otherwise)."""
+    fallback_shares: Annotated[list[Percent], Field(min_length=4, max_length=4)] = (
+        DEFAULT_FALLBACK_SHARES
+    )
+    """Percent of outage traffic the fallback path serves at levels 0, 1, 2 and 3, each at
+    least the one before; 100 means a fallback that serves everything."""
     autoscaling: int = Field(0, ge=0, le=MAX_LEVEL)
     """Traffic multiple the fleet can scale to: none, 5x, 10x, 20x (billed per GPU-hour)."""
     reliability: Percent = 50
     """Starting reliability, 0 to 100."""
+
+    @field_validator("fallback_shares")
+    @classmethod
+    def _rising(cls, value: list[float]) -> list[float]:
+        for level in range(1, len(value)):
+            if value[level] < value[level - 1]:
+                raise refusal(
+                    f"level {level} serves {value[level]:g}%, less than level {level - 1}'s "
+                    f"{value[level - 1]:g}%: each level serves at least the one before",
+                    level,
+                )
+        return value
 
 
 class Trust(Strict):
@@ -252,8 +275,9 @@ class Effect(Strict):
     """Starts a run of the job (its cost is billed as it runs)."""
     queue: TaskRef | None = None
     """Puts the task at the end of its category's queue."""
-    outage: float | None = Field(None, gt=0, le=10_000)
-    """The upstream API goes down for this many hours."""
+    outage: OutageValue | None = None
+    """The upstream API goes down for this many hours, for all traffic; or, written as
+    {hours: 2, segments: [es_cs]}, only for those segments' conversations."""
     spike: Spike | None = None
     """Traffic multiplies for a while."""
     improve: Improvement | None = None
@@ -310,6 +334,30 @@ class Spike(Strict):
     """Traffic multiplies by this."""
     hours: float = Field(gt=0, le=10_000)
     """How long it lasts."""
+    segments: SegmentList | None = None
+    """Only these segments' traffic multiplies; all traffic when left out. The fleet is
+    shared, so their extra load can still time out everyone's requests."""
+
+
+class Outage(Strict):
+    """An upstream outage that hits only some segments' conversations."""
+
+    hours: float = Field(gt=0, le=10_000)
+    """How long the API is down for them."""
+    segments: SegmentList
+    """The segments whose conversations fail (or fall back); the others are served."""
+
+
+def _outage_form(value: Any) -> str:
+    return "scoped" if isinstance(value, dict | Outage) else "hours"
+
+
+OutageValue = Annotated[
+    Annotated[Annotated[float, Field(gt=0, le=10_000)], Tag("hours")]
+    | Annotated[Outage, Tag("scoped")],
+    Discriminator(_outage_form),
+]
+"""Hours of an outage of all traffic, or an :class:`Outage` of some segments."""
 
 
 class Improvement(Strict):
@@ -366,10 +414,35 @@ class Collapse(Strict):
 
     per_hour: Probability = 0.0
     """Chance per hour of running that the run collapses."""
+    chance_per_run: Probability | None = None
+    """Chance that a run collapses at all, instead of a chance per hour: decided once per
+    run (and once more at each restart), then the hour is drawn evenly over the run."""
     silent: Percent = 50
     """Percent of collapses that are silent: the run reports success with a broken model."""
     damage: Percent = 50
     """Percent of F1 a silently collapsed model loses (its hallucination rate triples)."""
+
+    @model_validator(mode="after")
+    def _one_chance(self) -> Collapse:
+        if self.chance_per_run is not None and self.per_hour > 0:
+            raise refusal("give per_hour or chance_per_run, not both", "chance_per_run")
+        return self
+
+
+class Risk(Strict):
+    """Something that may go wrong in a training run: drawn once per run, keyed by the
+    run, so when the run starts does not change whether it strikes."""
+
+    chance_per_run: Probability
+    """Chance that it strikes a run."""
+    segment: SegmentRef | None = None
+    """The segment it hurts; every segment when left out."""
+    ceiling: float = Field(0, ge=-1, le=1)
+    """F1 added to (negative: taken from) that segment's learning curve for the run."""
+    hallucination: float = Field(0, ge=-100, le=100)
+    """Percentage points added to the trained model's hallucination rate."""
+    text: str = Field("", max_length=500)
+    """What happened, for the debrief (the player is not told when it strikes)."""
 
 
 class JobBase(Strict):
@@ -404,6 +477,9 @@ class TrainingJob(JobBase):
     latency_ms: float | None = Field(None, gt=0, le=60_000)
     cost_per_request: Dollars | None = None
     collapse: Collapse = Collapse()
+    risks: list[Risk] = Field([], max_length=20)
+    """What may go wrong in a run beyond a collapse, each with its chance per run, such as
+    adapters that forget some English."""
 
 
 class EvalJob(JobBase):
@@ -623,6 +699,25 @@ class Debrief(Strict):
     quiz: list[Question] = []
 
 
+class Metric(Strict):
+    """The name of the quality measure the player reads (F1 unless the scenario says)."""
+
+    name: str = Field("F1", min_length=1, max_length=40)
+    """The measure's name in sentences, such as accuracy."""
+    short: str = Field("F1", min_length=1, max_length=8)
+    """Its short label for tables and gauges, such as Acc."""
+
+
+class TrafficUnit(Strict):
+    """What one unit of production traffic is called (a conversation unless the scenario
+    says)."""
+
+    one: str = Field("conversation", min_length=1, max_length=40)
+    """The word for one, such as note."""
+    many: str = Field("conversations", min_length=1, max_length=40)
+    """The word for many, such as notes."""
+
+
 class Scenario(Strict):
     """A scenario: one day (or week) in the life of an ML engineer."""
 
@@ -633,6 +728,11 @@ class Scenario(Strict):
     """One line for the scenario picker."""
     briefing: str = ""
     """What the player reads before the clock starts."""
+    metric: Metric = Metric()
+    """What the scenario calls its quality measure, in the player's words; the numbers are
+    still scores from 0 to 1 on learning curves."""
+    traffic_unit: TrafficUnit = TrafficUnit()
+    """What the scenario calls one unit of production traffic."""
     time: Time = Time()
     budget: Dollars
     """Dollars to spend."""
@@ -786,8 +886,22 @@ def _moment_text(moment: float | DayClock, hour: float) -> str:
     return f"hour {hour:g}"
 
 
+def _unique_segments(value: list[str]) -> list[str]:
+    for index, segment in enumerate(value):
+        if segment in value[:index]:
+            raise refusal(f"segment '{segment}' is listed twice", index)
+    return value
+
+
+SegmentList = Annotated[
+    list[SegmentRef], Field(min_length=1, max_length=20), AfterValidator(_unique_segments)
+]
+"""Some of the scenario's segments, each named once."""
+
 SegmentCurves = Annotated[dict[str, Curve], Field(min_length=1), AfterValidator(check_segment_keys)]
 
+Spike.model_rebuild()
+Outage.model_rebuild()
 Effect.model_rebuild()
 TrainingJob.model_rebuild()
 

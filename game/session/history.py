@@ -100,7 +100,7 @@ def collect_row(state: State, rules: Rules) -> HistoryRow:
         escalation_rate=state.traffic_counts.last_rate_seen,
         served_percent=served_percent(state),
         incidents=len(state.incidents),
-        outage=state.outage_left > 0,
+        outage=state.outage_left > 0 or max(state.segment_outage_left) > 0,
         spike=state.spike,
         traffic=tuple(state.traffic_seen),
         allocation=(

@@ -119,6 +119,8 @@ class GameReport:
     digest: str
     """The final-state digest, as in run files."""
     counterfactuals: tuple[Counterfactual, ...] = field(default=())
+    metric: str = "F1"
+    """The scenario's short label for its quality measure, such as F1 or Acc."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``mlday simulate --json`` object (documented in docs/run-files.md)."""
@@ -206,7 +208,8 @@ class GameReport:
     def _reveal_lines(self) -> list[str]:
         lines = [
             f"Production model: {self.production_model}",
-            f"  {'segment':<12}{'true F1':>9}{'measured F1':>14}{'95% +-':>9}",
+            f"  {'segment':<12}{'true ' + self.metric:>9}{'measured ' + self.metric:>14}"
+            f"{'95% +-':>9}",
         ]
         for reveal in self.reveal:
             true = _num(reveal.true_f1, 4)
@@ -298,6 +301,7 @@ def game_report(
         actions_applied=actions,
         digest=state_digest(state),
         counterfactuals=counterfactuals,
+        metric=rules.words.metric_short,
     )
 
 
