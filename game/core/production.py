@@ -112,6 +112,7 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         state.spike_left = left if left > 0.0 else 0.0  # max(0.0, left), spelled out
         if state.spike_left == 0.0:
             state.spike = 1.0
+            state.spike_scope = ""
             state.latency_factor = 1.0
             note(state, "ops", "Traffic is back to normal.")
 
