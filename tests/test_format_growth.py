@@ -18,6 +18,7 @@ from game.core.scoring import served_percent
 from game.core.state import FINISHED, State
 from game.core.view import player_view
 from game.scenario.actions import Choose, Ship, StartJob
+from game.scenario.lint import lint
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario_bytes
 from game.scenario.model import Outage, validate_scenario
 from game.session.report import game_report
@@ -376,3 +377,33 @@ def test_a_choice_still_works_after_the_names_change() -> None:
     state = engine.new_game(rules, 0)
     assert engine.apply(state, rules, Choose(event="ask", choice="yes")) is None
     assert state.trust == 55.0
+
+
+# --- what validate says about the new keys ------------------------------------------------
+
+
+def lint_messages(**overrides: Any) -> list[str]:
+    return [finding.message for finding in lint(validate_scenario(make_doc(**overrides)))]
+
+
+def test_a_risk_that_changes_nothing_is_warned_about() -> None:
+    risk = {"chance_per_run": 0.3, "segment": "en"}
+    assert lint_messages(jobs=[training(risks=[risk])]) == [
+        "this risk changes nothing when it strikes: give it a ceiling (F1 lost, such as -0.1) "
+        "or a hallucination"
+    ]
+
+
+def test_a_risk_that_never_strikes_is_warned_about() -> None:
+    risk = {"chance_per_run": 0, "segment": "en", "ceiling": -0.1}
+    assert lint_messages(jobs=[training(risks=[risk])]) == [
+        "this risk never strikes: its chance_per_run is 0"
+    ]
+
+
+def test_struck_of_a_job_without_risks_can_never_hold() -> None:
+    lessons = [{"title": "Forgot", "text": "t", "when": 'struck("lora")'}]
+    messages = lint_messages(jobs=[training()], debrief={"lessons": lessons})
+    assert len(messages) == 1
+    assert "job 'lora' has no risks" in messages[0]
+    assert lint_messages(jobs=[training(risks=[FORGETS])], debrief={"lessons": lessons}) == []

@@ -353,6 +353,9 @@ class _Linter:
                 why = f"'{job.id}' is a {job.kind} job: it makes no model, and never collapses"
                 for fname in ("collapsed", *MODEL_READINGS):
                     calls[(fname, job.id)] = Range(0, 0, why)
+            elif not job.risks:
+                why = f"job '{job.id}' has no risks"
+                calls[("struck", job.id)] = Range(0, 0, why)
             if moment.at_end:
                 why = "every run has stopped when the scenario ends"
                 calls[("running", job.id)] = Range(0, 0, why)
@@ -610,6 +613,20 @@ class _Linter:
 
     def _check_jobs(self) -> None:
         for j, job in enumerate(self.s.jobs):
+            for r, risk in enumerate(job.risks if isinstance(job, TrainingJob) else []):
+                if risk.ceiling == 0 and risk.hallucination == 0:
+                    self.add(
+                        ("jobs", j, "risks", r),
+                        "warning",
+                        "this risk changes nothing when it strikes: give it a ceiling (F1 "
+                        "lost, such as -0.1) or a hallucination",
+                    )
+                elif risk.chance_per_run == 0:
+                    self.add(
+                        ("jobs", j, "risks", r, "chance_per_run"),
+                        "warning",
+                        "this risk never strikes: its chance_per_run is 0",
+                    )
             if job.hours > self.total_hours + 1e-9 and not job.unfinishable:
                 self.add(
                     ("jobs", j, "hours"),
