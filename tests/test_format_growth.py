@@ -407,3 +407,15 @@ def test_struck_of_a_job_without_risks_can_never_hold() -> None:
     assert len(messages) == 1
     assert "job 'lora' has no risks" in messages[0]
     assert lint_messages(jobs=[training(risks=[FORGETS])], debrief={"lessons": lessons}) == []
+
+
+def test_the_report_reveals_what_struck_the_production_model() -> None:
+    risk = {"chance_per_run": 1.0, "segment": "en", "ceiling": -0.1, "text": "It forgot."}
+    rules = quiet_rules(jobs=[training(risks=[risk])])
+    state = started(rules, 0)
+    ticks(state, rules, 4)
+    assert engine.apply(state, rules, Ship(model="lora-1")) is None
+    loaded = LoadedScenario("s.yaml", "s", "0" * 64, rules.scenario)
+    report = game_report(loaded, rules, state, seed=0, policy=None, player="me", actions=2)
+    assert report.struck == ("It forgot.",)
+    assert "  Its run was struck: It forgot." in report.text()

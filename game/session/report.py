@@ -25,6 +25,7 @@ from game.core.view import MeasurementView, half_width, measurement_view
 from game.replay.digest import state_digest
 from game.replay.explain import Counterfactual
 from game.scenario.load import LoadedScenario
+from game.scenario.model import TrainingJob
 
 FORMAT = "mlday-simulate"
 VERSION = 1
@@ -121,6 +122,8 @@ class GameReport:
     counterfactuals: tuple[Counterfactual, ...] = field(default=())
     metric: str = "F1"
     """The scenario's short label for its quality measure, such as F1 or Acc."""
+    struck: tuple[str, ...] = ()
+    """What the risks that struck the production model's run did (the truth)."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``mlday simulate --json`` object (documented in docs/run-files.md)."""
@@ -220,6 +223,7 @@ class GameReport:
                 f"{'not measured' if seen is None else f'{seen:.3f}':>14}"
                 f"{'' if bar is None else f'{bar:.3f}':>9}"
             )
+        lines += [f"  Its run was struck: {text}" for text in self.struck]
         return [*lines, ""]
 
     def _lesson_lines(self) -> list[str]:
@@ -302,7 +306,17 @@ def game_report(
         digest=state_digest(state),
         counterfactuals=counterfactuals,
         metric=rules.words.metric_short,
+        struck=struck_texts(state, rules),
     )
+
+
+def struck_texts(state: State, rules: Rules) -> tuple[str, ...]:
+    """What the risks that struck the production model's run did, as the scenario says."""
+    model = state.models[state.prod]
+    spec = rules.jobs[model.source_job] if model.source_job >= 0 else None
+    if not isinstance(spec, TrainingJob):
+        return ()
+    return tuple(spec.risks[index].text or "a risk of the run struck" for index in model.risks)
 
 
 def reveal(state: State, rules: Rules) -> tuple[SegmentReveal, ...]:
