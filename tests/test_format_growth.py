@@ -419,3 +419,12 @@ def test_the_report_reveals_what_struck_the_production_model() -> None:
     report = game_report(loaded, rules, state, seed=0, policy=None, player="me", actions=2)
     assert report.struck == ("It forgot.",)
     assert "  Its run was struck: It forgot." in report.text()
+
+
+def test_the_play_screen_names_the_segments_that_are_down() -> None:
+    from game.ui.scenes.play import outage_label
+
+    scoped = serving_rules(events=at_start({"outage": {"hours": 1, "segments": ["es"]}}))
+    assert outage_label(player_view(engine.new_game(scoped, 0), scoped)) == " · OUTAGE: es"
+    whole = serving_rules(events=at_start({"outage": 1}))
+    assert outage_label(player_view(engine.new_game(whole, 0), whole)) == " · OUTAGE"
