@@ -13,13 +13,14 @@ from conftest import QUIET, make_doc, make_rules, quiet_rules, ticks
 
 from game.core import engine
 from game.core.luck import Luck
-from game.core.rules import Rules
+from game.core.rules import Rules, prepare
 from game.core.scoring import served_percent
 from game.core.state import FINISHED, State
 from game.core.view import player_view
+from game.policies import make_policy
 from game.scenario.actions import Choose, Ship, StartJob
 from game.scenario.lint import lint
-from game.scenario.load import LoadedScenario, ScenarioError, load_scenario_bytes
+from game.scenario.load import LoadedScenario, ScenarioError, load_scenario, load_scenario_bytes
 from game.scenario.model import Outage, validate_scenario
 from game.session.report import game_report
 
@@ -428,3 +429,40 @@ def test_the_play_screen_names_the_segments_that_are_down() -> None:
     assert outage_label(player_view(engine.new_game(scoped, 0), scoped)) == " · OUTAGE: es"
     whole = serving_rules(events=at_start({"outage": 1}))
     assert outage_label(player_view(engine.new_game(whole, 0), whole)) == " · OUTAGE"
+
+
+# --- a whole scenario that says what the clinic's brief says -------------------------------
+
+CLINIC = Path(__file__).parent / "data" / "clinic-triage.yaml"
+SCHEMA = Path(__file__).parent.parent / "scenarios" / "scenario.schema.json"
+
+
+def test_the_clinic_scenario_validates_without_a_warning_and_fits_the_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    loaded = load_scenario(CLINIC)
+    assert lint(loaded.scenario) == []
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    document = yaml.safe_load(CLINIC.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(document)) == []
+
+
+def test_the_clinic_scenario_plays_its_brief() -> None:
+    loaded = load_scenario(CLINIC)
+    rules = prepare(loaded.scenario)
+    outage = rules.events[rules.event_index["dictation_down"]]
+    assert outage.at_tick == 16 + 4  # day 2 starts at tick 16; 10:00 is two hours in
+    plan, _ = engine.play(rules, 0, make_policy("reference", rules, 0))
+    idle, _ = engine.play(rules, 0, make_policy("idle", rules, 0))
+    texts = [text for _, _, text in plan.log]
+    assert "Upstream API down for Dictated notes (2 h)." in texts
+    # The nurse queue is a fallback that reads every note: nothing fails, nothing is lost.
+    assert plan.traffic_counts.failed == 0.0
+    assert plan.traffic_counts.degraded > 0.0
+    # Without it, the dictated notes of the two hours fail (less what reliability answers).
+    assert 0.0 < idle.traffic_counts.failed <= 120 * 0.3 * 2
+    report = game_report(loaded, rules, plan, seed=0, policy="reference", player="p", actions=3)
+    assert "true Acc" in report.text()
