@@ -466,3 +466,42 @@ def test_the_clinic_scenario_plays_its_brief() -> None:
     assert 0.0 < idle.traffic_counts.failed <= 120 * 0.3 * 2
     report = game_report(loaded, rules, plan, seed=0, policy="reference", player="p", actions=3)
     assert "true Acc" in report.text()
+
+
+# --- Ravi's forgetful LoRA run ------------------------------------------------------------
+
+RAVI = Path(__file__).parent.parent / "scenarios" / "ravi-tuesday.yaml"
+
+
+def ravi_model(rules: Rules, seed: int, start_tick: int) -> list[int] | None:
+    """The risks that struck Ravi's LoRA run started at ``start_tick``; None when the run
+    did not finish (a collapse)."""
+    state = engine.new_game(rules, seed)
+    while state.tick < start_tick:
+        engine.advance(state, rules)
+    state.variables[rules.variables.index("gpu_freeze")] = 0.0  # whatever finance said
+    assert engine.apply(state, rules, StartJob(job="lora_es")) is None
+    for _ in range(4):
+        engine.advance(state, rules)
+    run = state.runs[-1]
+    return state.models[run.model].risks if run.status == FINISHED else None
+
+
+def test_ravi_forgets_in_about_three_runs_in_ten_whenever_the_run_starts() -> None:
+    rules = prepare(load_scenario(RAVI).scenario)
+    early = [ravi_model(rules, seed, 0) for seed in range(300)]
+    late = [ravi_model(rules, seed, 6) for seed in range(300)]
+    both = [(a, b) for a, b in zip(early, late, strict=True) if a is not None and b is not None]
+    assert len(both) > 100
+    assert all(a == b for a, b in both)
+    assert statistics.fmean(bool(a) for a, _ in both) == pytest.approx(0.3, abs=0.08)
+
+
+def test_ravi_has_no_hidden_event_keyed_by_the_clock_for_forgetting() -> None:
+    scenario = load_scenario(RAVI).scenario
+    assert "lora_forgets" not in [event.id for event in scenario.events]
+    lessons = [lesson for lesson in scenario.debrief.lessons if lesson.when is not None]
+    assert any(str(lesson.when) == 'struck("lora_es")' for lesson in lessons)
+    full_ft = next(job for job in scenario.jobs if job.id == "full_ft")
+    assert full_ft.unfinishable
+    assert lint(scenario) == []
