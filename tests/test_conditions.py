@@ -11,15 +11,13 @@ from game.core.conditions import HELPERS, Compiler, Predicate
 from game.core.rules import Rules
 from game.core.scoring import score
 from game.core.state import (
-    FAILED,
-    FINISHED,
-    RUNNING,
-    STOPPED,
     ABResult,
     JobRun,
     Measurement,
     ModelRecord,
+    RunStatus,
     State,
+    TaskStatus,
 )
 from game.scenario.expr import (
     FUNCTIONS,
@@ -81,47 +79,47 @@ def compile_in(rules: Rules, text: str) -> Predicate:
 def busy_state(rules: Rules) -> State:
     """A state with a distinct, known value in every field a condition can read."""
     s = engine.new_game(rules, 0)
-    s.tick = 21  # day 2 (16 ticks a day), hour 10.5
-    s.money = 1234.5
-    s.ledger = {"a": 10.0, "b": 5.5}
+    s.clock.tick = 21  # day 2 (16 ticks a day), hour 10.5
+    s.money.balance = 1234.5
+    s.money.ledger = {"a": 10.0, "b": 5.5}
     s.trust = 42.0
     s.insight = 7.0
     s.reliability = 55.0
-    s.traffic_counts.last_rate_seen = 12.5
-    s.traffic_counts.total = 1000.0
-    s.traffic_counts.failed = 30.0
-    s.traffic_counts.degraded = 20.0
-    s.traffic_counts.hallucinations = 12.0
-    s.incidents = ["x", "y"]
-    s.outage_left = 1.5
-    s.spike = 3.0
-    s.latency_factor = 2.0
-    s.shipped = 4
-    s.shipped_unevaluated = 1
-    s.shipped_untested = 2
-    s.evals_run = 3
-    s.ab_tests_run = 5
-    s.shipped_worse = 1
-    s.allocation_changes = 6
-    s.judge_calibrated = True
-    s.labels = [150.0, 60.0]
-    s.golden = [40.0, 0.0]
-    s.traffic = [70.0, 30.0]
-    s.infra = [1, 2, 3, 0]
-    s.task_status = [2, 1, 0]
-    s.fired = [2, 0]
-    s.chosen = [[1], []]
-    s.runs = [
-        JobRun("lora-1", 0, "training", FINISHED, 0, model=1),
-        JobRun("lora-2", 0, "training", FAILED, 3, collapses=1),
-        JobRun("lora-3", 0, "training", FAILED, 5, collapses=1),
-        JobRun("lora-4", 0, "training", RUNNING, 8),
-        JobRun("ev-1", 1, "eval", STOPPED, 2),
+    s.production.counts.last_rate_seen = 12.5
+    s.production.counts.total = 1000.0
+    s.production.counts.failed = 30.0
+    s.production.counts.degraded = 20.0
+    s.production.counts.hallucinations = 12.0
+    s.production.incidents = ["x", "y"]
+    s.production.outage_left = 1.5
+    s.production.spike = 3.0
+    s.production.latency_factor = 2.0
+    s.record.shipped = 4
+    s.record.shipped_unevaluated = 1
+    s.record.shipped_untested = 2
+    s.record.evals_run = 3
+    s.record.ab_tests_run = 5
+    s.record.shipped_worse = 1
+    s.record.allocation_changes = 6
+    s.data.judge_calibrated = True
+    s.data.labels = [150.0, 60.0]
+    s.data.golden = [40.0, 0.0]
+    s.production.traffic = [70.0, 30.0]
+    s.infra = {"checkpointing": 1, "monitoring": 2, "fallback": 3, "autoscaling": 0}
+    s.team.task_status = [TaskStatus.DONE, TaskStatus.QUEUED, TaskStatus.NOT_QUEUED]
+    s.events.fired = [2, 0]
+    s.events.chosen = [[1], []]
+    s.jobs.runs = [
+        JobRun("lora-1", 0, "training", RunStatus.FINISHED, 0, model_index=1),
+        JobRun("lora-2", 0, "training", RunStatus.FAILED, 3, collapses=1),
+        JobRun("lora-3", 0, "training", RunStatus.FAILED, 5, collapses=1),
+        JobRun("lora-4", 0, "training", RunStatus.RUNNING, 8),
+        JobRun("ev-1", 1, "eval", RunStatus.STOPPED, 2),
     ]
-    s.run_index = {run.id: index for index, run in enumerate(s.runs)}
-    s.running = [3, None]  # lora-4
+    s.jobs.by_id = {run.id: index for index, run in enumerate(s.jobs.runs)}
+    s.jobs.in_progress = [3]  # lora-4
     s.models.append(ModelRecord("lora-1", 0, [0.95, 0.8], 1.0, 400.0, 0.001, 4))
-    s.prod = 1
+    s.production.model_index = 1
     return s
 
 
@@ -376,11 +374,11 @@ def test_day_at_the_end_of_a_one_day_scenario_is_still_day_one() -> None:
     check = rules.goals[0][1]
     for _ in range(rules.total_ticks):
         engine.advance(state, rules)
-    assert state.tick == rules.total_ticks  # the final boundary: not over yet
-    assert not state.over
+    assert state.clock.tick == rules.total_ticks  # the final boundary: not over yet
+    assert not state.clock.over
     assert check(state) is True
     engine.advance(state, rules)
-    assert state.over
+    assert state.clock.over
     assert check(state) is True
 
 
@@ -388,16 +386,16 @@ def measured_state(rules: Rules) -> State:
     """Production (lora-1) measured twice, the newer lora-5 once, and two A/B tests."""
     s = busy_state(rules)
     s.models.append(ModelRecord("lora-5", 0, [0.5, 0.5], 1.0, 400.0, 0.001, 9))
-    s.measurements = [
+    s.results.evals = [
         Measurement("ev-1", "lora-1", 3, [0.70, None], 0.70, 1.0, [40, 0]),
         Measurement("ev-2", "lora-1", 5, [0.90, 0.80], 0.87, 1.0, [40, 10]),
         Measurement("ev-3", "lora-5", 9, [0.84, 0.85], 0.84, 1.0, [40, 10]),
     ]
-    s.ab_results = [
+    s.results.ab_tests = [
         ABResult("ab-1", "lora-1", "baseline", 4, 200, 200, 30.0, 20.0, 10.0, 6.0),
         ABResult("ab-2", "lora-5", "lora-1", 10, 200, 200, 22.0, 20.0, 2.0, 6.0),
     ]
-    s.pending = [0]
+    s.events.pending = [0]
     return s
 
 
@@ -428,23 +426,23 @@ def test_ab_worse_reads_a_significant_rise_in_escalations(layout: Rules) -> None
     s = measured_state(layout)
     s.models.append(ModelRecord("lora-6", 0, [0.5, 0.5], 1.0, 400.0, 0.001, 11))
     assert compile_in(layout, 'ab_worse("lora")')(s) is False  # lora-6 is untested
-    s.ab_results.append(ABResult("ab-3", "lora-6", "lora-1", 12, 200, 200, 40, 20, 20, 6))
+    s.results.ab_tests.append(ABResult("ab-3", "lora-6", "lora-1", 12, 200, 200, 40, 20, 20, 6))
     assert compile_in(layout, 'ab_worse("lora") and ab_tested("lora")')(s) is True
 
 
 def test_eval_worse_reads_a_drop_beyond_its_error_bar(layout: Rules) -> None:
     s = measured_state(layout)
-    s.measurements[1].golden[:] = [1200, 10]
-    s.measurements[2].golden[:] = [1200, 10]
+    s.results.evals[1].golden[:] = [1200, 10]
+    s.results.evals[2].golden[:] = [1200, 10]
     # 6 points on 1,200 examples each: 1.96 standard errors is 2.6 points
     assert compile_in(layout, 'eval_worse("lora")')(s) is True
-    s.measurements[2].f1[0] = 0.88
+    s.results.evals[2].f1[0] = 0.88
     assert compile_in(layout, 'eval_worse("lora")')(s) is False
 
 
 def test_eval_drop_is_zero_until_both_models_are_measured(layout: Rules) -> None:
     s = measured_state(layout)
-    s.measurements = s.measurements[2:]  # production never measured
+    s.results.evals = s.results.evals[2:]  # production never measured
     assert compile_in(layout, 'eval_drop("lora")')(s) == 0.0
 
 
@@ -461,7 +459,7 @@ def test_a_condition_whose_arithmetic_overflows_does_not_crash(layout: Rules, te
 def test_a_product_of_whole_numbers_too_large_for_a_float_counts_as_false(layout: Rules) -> None:
     check = compile_in(layout, "tick * tick * tick / 3 > 1")
     state = busy_state(layout)
-    state.tick = 10**200  # a product of 10**600 cannot become a float
+    state.clock.tick = 10**200  # a product of 10**600 cannot become a float
     assert check(state) is False
 
 
@@ -472,6 +470,6 @@ def test_an_overflowing_goal_and_event_play_to_the_end() -> None:
         score={"weights": {"goals": 100, "trust": 150}},
     )
     state = engine.new_game(rules, 0)
-    while not state.over:
+    while not state.clock.over:
         engine.advance(state, rules)
     assert score(state, rules).goals == {"g": True}

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from game.core import engine, ledger
 from game.core.effects import APPLY, apply_effects
 from game.core.rules import Rules
-from game.core.state import QUEUED, RUNNING, State
+from game.core.state import Capability, RunStatus, State, TaskStatus
 from game.scenario.actions import Allocate, QueueTask
 from game.scenario.model import Effect, validate_scenario
 
@@ -53,12 +53,12 @@ def apply(effect: dict[str, Any], state: State | None = None) -> State:
 
 def test_money_gained_and_spent_is_booked() -> None:
     state = apply({"money": 500})
-    assert state.money == 10_500
-    assert state.ledger == {ledger.EVENTS: -500}
+    assert state.money.balance == 10_500
+    assert state.money.ledger == {ledger.EVENTS: -500}
     apply({"money": -200}, state)
-    assert state.money == 10_300
-    assert state.ledger == {ledger.EVENTS: -300}
-    assert 10_000 - sum(state.ledger.values()) == state.money
+    assert state.money.balance == 10_300
+    assert state.money.ledger == {ledger.EVENTS: -300}
+    assert 10_000 - sum(state.money.ledger.values()) == state.money.balance
 
 
 @pytest.mark.parametrize(
@@ -82,62 +82,64 @@ def test_scalar_effects_are_clamped(key: str, delta: float, expected: float) -> 
 def test_labels_and_golden_are_added_and_never_negative() -> None:
     state = apply({"labels": {"es": 500}})
     apply({"labels": {"en": -10}}, state)
-    assert state.labels == [0.0, 500.0]
+    assert state.data.labels == [0.0, 500.0]
     apply({"golden": {"en": 40, "es": 60}}, state)
     apply({"golden": {"es": -100}}, state)
-    assert state.golden == [40.0, 0.0]
+    assert state.data.golden == [40.0, 0.0]
 
 
 def test_traffic_drifts() -> None:
     state = apply({"traffic": {"en": -30}})
-    assert state.traffic == pytest.approx([50.0, 50.0])
-    assert state.traffic_seen == [80.0, 20.0]  # no monitoring
+    assert state.production.traffic == pytest.approx([50.0, 50.0])
+    assert state.production.traffic_seen == [80.0, 20.0]  # no monitoring
 
 
 def test_infra_levels_are_raised_and_clamped() -> None:
     state = apply({"infra": {"fallback": 1, "autoscaling": 2}})
-    assert state.infra == [0, 0, 2, 2]
+    assert state.infra == {"checkpointing": 0, "monitoring": 0, "fallback": 2, "autoscaling": 2}
     apply({"infra": {"fallback": 3, "checkpointing": -2}}, state)
-    assert state.infra == [0, 0, 3, 2]
+    assert state.infra == {"checkpointing": 0, "monitoring": 0, "fallback": 3, "autoscaling": 2}
 
 
 def test_start_job_starts_a_training_run() -> None:
     state = apply({"start_job": "lora"})
-    assert [(r.id, r.status) for r in state.runs] == [("lora-1", RUNNING)]
+    assert [(r.id, r.status) for r in state.jobs.runs] == [("lora-1", RunStatus.RUNNING)]
     apply({"start_job": "lora"}, state)  # already running: a note, no second run
-    assert len(state.runs) == 1
+    assert len(state.jobs.runs) == 1
     assert any("Could not start" in text for _, _, text in state.log)
 
 
 def test_start_job_of_an_eval_measures_production() -> None:
     state = apply({"start_job": "ev"})
-    assert [(r.id, r.status, r.model) for r in state.runs] == [("ev-1", RUNNING, state.prod)]
+    assert [(r.id, r.status, r.model_index) for r in state.jobs.runs] == [
+        ("ev-1", RunStatus.RUNNING, state.production.model_index)
+    ]
 
 
 def test_queue_puts_a_task_in_its_queue_even_when_its_requirement_fails() -> None:
     state = apply({"queue": "doc"})
-    assert state.queues == [[], [], [], [0]]
-    assert state.task_status == [QUEUED]
+    assert state.team.queues == [[], [], [], [0]]
+    assert state.team.task_status == [TaskStatus.QUEUED]
     apply({"queue": "doc"}, state)
-    assert state.queues == [[], [], [], [0]]
+    assert state.team.queues == [[], [], [], [0]]
 
 
 def test_outage_lasts_the_longest_and_is_an_incident_only_without_fallback() -> None:
     state = apply({"outage": 2})
     apply({"outage": 1}, state)
-    assert state.outage_left == 2.0
-    assert state.incidents == []
-    state.infra[2] = 0
+    assert state.production.outage_left == 2.0
+    assert state.production.incidents == []
+    state.infra[Capability.FALLBACK] = 0
     apply({"outage": 1}, state)
-    assert len(state.incidents) == 1
+    assert len(state.production.incidents) == 1
     assert state.trust == 42.0
 
 
 def test_spike_keeps_the_largest_multiplier_and_duration() -> None:
     state = apply({"spike": {"multiplier": 3, "hours": 1}})
     apply({"spike": {"multiplier": 2, "hours": 4}}, state)
-    assert (state.spike, state.spike_left) == (3.0, 4.0)
-    assert state.overload_reported is False
+    assert (state.production.spike, state.production.spike_left) == (3.0, 4.0)
+    assert state.production.overload_reported is False
 
 
 def test_improve_lifts_ceilings_and_cuts_hallucination() -> None:
@@ -145,13 +147,13 @@ def test_improve_lifts_ceilings_and_cuts_hallucination() -> None:
     apply(
         {"improve": {"job": "lora", "segment": "es", "ceiling": 0.03, "hallucination": -1}}, state
     )
-    assert state.ceiling_lift == [[0.02, 0.05], [0.0, 0.0]]
-    assert state.hallucination_shift == [-1.0, 0.0]
+    assert state.research.ceiling_lift == [[0.02, 0.05], [0.0, 0.0]]
+    assert state.research.hallucination_shift == [-1.0, 0.0]
 
 
 def test_calibrate_judge() -> None:
     state = apply({"calibrate_judge": True})
-    assert state.judge_calibrated is True
+    assert state.data.judge_calibrated is True
 
 
 def test_set_and_add_variables() -> None:
@@ -167,7 +169,7 @@ def test_message_goes_to_the_log() -> None:
 
 def test_incident_is_recorded_and_costs_trust() -> None:
     state = apply({"incident": "wrong refund promised"})
-    assert state.incidents == ["wrong refund promised"]
+    assert state.production.incidents == ["wrong refund promised"]
     assert state.trust == 42.0
     assert "wrong refund promised" in state.log[-1][2]
 
@@ -190,8 +192,8 @@ def test_money_from_a_task_is_booked_under_tasks() -> None:
     engine.apply(state, rules, Allocate(research=0, data=0, infra=0, writing=100))
     engine.apply(state, rules, QueueTask(task="grant"))
     ticks(state, rules, 1)
-    assert state.ledger == {ledger.TASKS: -300}
-    assert state.money == 10_300
+    assert state.money.ledger == {ledger.TASKS: -300}
+    assert state.money.balance == 10_300
 
 
 def test_an_effect_needs_exactly_one_key() -> None:

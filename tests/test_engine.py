@@ -10,7 +10,7 @@ from conftest import make_rules, rich_rules, snapshot, ticks
 from game.core import engine
 from game.core.rules import Rules
 from game.core.scoring import score
-from game.core.state import ABResult, Measurement, ModelRecord, State
+from game.core.state import ABResult, Capability, Measurement, ModelRecord, State
 from game.policies import make_policy
 from game.scenario.actions import (
     Action,
@@ -23,6 +23,7 @@ from game.scenario.actions import (
     StartJob,
     StopJob,
 )
+from game.scenario.expr import INFRA_CAPABILITIES
 
 
 def test_a_new_game_sets_every_field_of_the_state() -> None:
@@ -44,15 +45,18 @@ def test_a_new_game_starts_from_the_scenario() -> None:
         variables={"a": 1.5},
     )  # fmt: skip
     state = engine.new_game(rules, 0)
-    assert state.tick == 0 and not state.over
-    assert state.money == 1234.0 and state.ledger == {}
-    assert state.allocation == [10, 40, 40, 10]
-    assert state.labels == [0.0, 7.0] and state.golden == [3.0, 0.0]
-    assert state.infra == [1, 2, 3, 0]
+    assert state.clock.tick == 0 and not state.clock.over
+    assert state.money.balance == 1234.0 and state.money.ledger == {}
+    assert state.team.allocation == [10, 40, 40, 10]
+    assert state.data.labels == [0.0, 7.0] and state.data.golden == [3.0, 0.0]
+    assert state.infra == {"checkpointing": 1, "monitoring": 2, "fallback": 3, "autoscaling": 0}
     assert state.reliability == 61.0 and state.trust == 44.0
     assert state.variables == [1.5]
-    assert state.traffic == [80.0, 20.0] and state.traffic_seen == [80.0, 20.0]
-    assert [m.id for m in state.models] == ["baseline"] and state.prod == 0
+    assert state.production.traffic == [80.0, 20.0] and state.production.traffic_seen == [
+        80.0,
+        20.0,
+    ]
+    assert [m.id for m in state.models] == ["baseline"] and state.production.model_index == 0
     assert state.models[0].f1 == [0.9, 0.6]
 
 
@@ -71,11 +75,11 @@ def test_the_clock_moves_in_whole_ticks_to_the_end(time: dict[str, int], total: 
     assert rules.total_ticks == total
     state = engine.new_game(rules, 0)
     ticks(state, rules, total - 1)
-    assert state.tick == total - 1 and not state.over
+    assert state.clock.tick == total - 1 and not state.clock.over
     ticks(state, rules, 1)
-    assert state.tick == total and not state.over  # the final boundary
+    assert state.clock.tick == total and not state.clock.over  # the final boundary
     ticks(state, rules, 1)
-    assert state.tick == total and state.over
+    assert state.clock.tick == total and state.clock.over
     before = snapshot(state)
     engine.advance(state, rules)
     assert snapshot(state) == before
@@ -86,15 +90,15 @@ def test_play_asks_at_every_boundary_and_records_applied_actions() -> None:
     asked: list[int] = []
 
     def decide(state: State) -> list[Action]:
-        asked.append(state.tick)
-        if state.tick == 3:
+        asked.append(state.clock.tick)
+        if state.clock.tick == 3:
             return [QueueTask(task="a"), QueueTask(task="a"), Ship(model="nope")]
         return []
 
     state, applied = engine.play(rules, 0, decide)
     assert asked == list(range(16))  # the final boundary only when an event waits
     assert applied == [(3, QueueTask(task="a"))]
-    assert state.over
+    assert state.clock.over
 
 
 def test_play_asks_at_the_final_boundary_when_an_event_waits() -> None:
@@ -107,13 +111,13 @@ def test_play_asks_at_the_final_boundary_when_an_event_waits() -> None:
     asked: list[int] = []
 
     def decide(state: State) -> list[Action]:
-        asked.append(state.tick)
-        return [Choose(event="review", choice="b")] if state.pending else []
+        asked.append(state.clock.tick)
+        return [Choose(event="review", choice="b")] if state.events.pending else []
 
     state, applied = engine.play(rules, 0, decide)
     assert asked == list(range(17))
     assert applied == [(16, Choose(event="review", choice="b"))]
-    assert state.chosen == [[1]] and state.over
+    assert state.events.chosen == [[1]] and state.clock.over
 
 
 def test_at_the_final_boundary_only_answers_are_taken() -> None:
@@ -174,7 +178,7 @@ def test_refused_mid_game_actions_change_nothing() -> None:
     state = engine.new_game(rules, 4)
     engine.apply(state, rules, StartJob(job="lora"))
     ticks(state, rules, 6)
-    run = state.runs[0]
+    run = state.jobs.runs[0]
     actions: list[Action] = [
         StartJob(job="lora"),
         RestartJob(run=run.id),
@@ -193,7 +197,7 @@ def test_the_refusal_of_a_choice_with_an_unmet_requirement_changes_nothing() -> 
     rules = rich_rules(trust={"start": 30})
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    assert rules.event_index["pm"] in state.pending
+    assert rules.event_index["pm"] in state.events.pending
     before = snapshot(state)
     assert engine.apply(state, rules, Choose(event="pm", choice="promise")) == (
         "'promise' needs: trust > 60"
@@ -225,7 +229,7 @@ def test_a_second_prepare_of_the_same_scenario_plays_the_same() -> None:
 def test_different_seeds_usually_differ() -> None:
     rules = rich_rules()
     states = [snapshot(play_policy(rules, seed, "idle")) for seed in range(10)]
-    assert len({s["traffic_counts"] for s in states}) == 10
+    assert len({s["production"] for s in states}) == 10
     assert len({s["luck"] for s in states}) == 10
 
 
@@ -236,7 +240,7 @@ def test_interleaving_games_does_not_change_them() -> None:
     b = engine.new_game(rules, 6)
     decide_a = make_policy("greedy", rules, 5)
     decide_b = make_policy("greedy", rules, 6)
-    while not a.over:
+    while not a.clock.over:
         for state, decide in ((a, decide_a), (b, decide_b)):
             for action in decide(state):
                 engine.apply(state, rules, action)
@@ -249,38 +253,42 @@ def test_allocation_changes_count_only_real_changes() -> None:
     state = engine.new_game(rules, 0)
     same = Allocate(research=20, data=30, infra=30, writing=20)
     assert engine.apply(state, rules, same) is None
-    assert state.allocation_changes == 0
+    assert state.record.allocation_changes == 0
     assert engine.apply(state, rules, Allocate(research=0, data=100, infra=0, writing=0)) is None
     assert engine.apply(state, rules, same) is None
-    assert state.allocation_changes == 2
+    assert state.record.allocation_changes == 2
 
 
 def test_shipping_a_model_its_own_ab_test_called_worse_is_counted() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
     for name in ("worse", "fine"):
-        state.models.append(ModelRecord(name, -1, [0.9, 0.6], 2.0, 500.0, 0.002, 0))
-    state.ab_results = [
+        state.models.append(ModelRecord(name, None, [0.9, 0.6], 2.0, 500.0, 0.002, 0))
+    state.results.ab_tests = [
         ABResult("ab-1", "worse", "baseline", 3, 250, 250, 30.0, 18.0, 12.0, 6.0),
         ABResult("ab-2", "fine", "baseline", 5, 250, 250, 21.0, 18.0, 3.0, 6.0),
     ]
     assert engine.apply(state, rules, Ship(model="fine")) is None
-    assert state.shipped_worse == 0
+    assert state.record.shipped_worse == 0
     assert engine.apply(state, rules, Ship(model="worse")) is None
-    assert state.shipped_worse == 1
+    assert state.record.shipped_worse == 1
 
 
 def test_shipping_a_model_its_own_eval_called_worse_is_counted() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
-    state.models.append(ModelRecord("forgot", -1, [0.8, 0.7], 2.0, 500.0, 0.002, 0))
-    state.measurements = [
+    state.models.append(ModelRecord("forgot", None, [0.8, 0.7], 2.0, 500.0, 0.002, 0))
+    state.results.evals = [
         Measurement("ev-1", "baseline", 1, [0.90, None], 0.9, 2.0, [1200, 0]),
         Measurement("ev-2", "forgot", 5, [0.84, 0.70], 0.83, 2.0, [1200, 100]),
     ]
     assert engine.apply(state, rules, Ship(model="forgot")) is None
-    assert state.shipped_worse == 1
-    state.measurements[1].f1[0] = 0.89  # within the error bars
-    state.prod = 0
+    assert state.record.shipped_worse == 1
+    state.results.evals[1].f1[0] = 0.89  # within the error bars
+    state.production.model_index = 0
     assert engine.apply(state, rules, Ship(model="forgot")) is None
-    assert state.shipped_worse == 1
+    assert state.record.shipped_worse == 1
+
+
+def test_the_infra_capabilities_are_the_ones_scenarios_name() -> None:
+    assert [capability.value for capability in Capability] == list(INFRA_CAPABILITIES)

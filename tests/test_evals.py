@@ -39,11 +39,11 @@ def eval_rules(golden: dict[str, int], **job: Any) -> Rules:
 
 def measure(rules: Rules, seed: int, calibrated: bool = False) -> Measurement:
     state = engine.new_game(rules, seed)
-    state.judge_calibrated = calibrated
+    state.data.judge_calibrated = calibrated
     assert engine.apply(state, rules, StartJob(job="ev")) is None
     ticks(state, rules, 1)
-    assert state.evals_run == 1
-    return state.measurements[-1]
+    assert state.record.evals_run == 1
+    return state.results.evals[-1]
 
 
 def spread(rules: Rules, seeds: int, calibrated: bool = False) -> list[Measurement]:
@@ -86,10 +86,10 @@ def test_the_calibrate_effect_removes_the_bias() -> None:
     state = engine.new_game(rules, 0)
     state.variables[0] = 1
     ticks(state, rules, 1)  # the event fires at the next boundary
-    assert state.judge_calibrated
+    assert state.data.judge_calibrated
     engine.apply(state, rules, StartJob(job="ev"))
     ticks(state, rules, 1)
-    assert state.measurements[-1].f1[1] == pytest.approx(0.8, abs=0.002)
+    assert state.results.evals[-1].f1[1] == pytest.approx(0.8, abs=0.002)
 
 
 def test_a_segment_without_golden_examples_is_not_measured() -> None:
@@ -139,10 +139,14 @@ def test_an_evaluated_model_ships_as_evaluated() -> None:
     ticks(state, rules, 1)
     assert engine.apply(state, rules, StartJob(job="ev", model="lora-1")) is None
     ticks(state, rules, 1)
-    assert state.measurements[-1].model == "lora-1"
+    assert state.results.evals[-1].model_id == "lora-1"
     assert state.models[1].evaluated and not state.models[0].evaluated
     engine.apply(state, rules, Ship(model="lora-1"))
-    assert (state.shipped, state.shipped_unevaluated, state.shipped_untested) == (1, 0, 1)
+    assert (
+        state.record.shipped,
+        state.record.shipped_unevaluated,
+        state.record.shipped_untested,
+    ) == (1, 0, 1)
 
 
 # A/B tests --------------------------------------------------------------------------
@@ -168,9 +172,9 @@ def ab_test(rules: Rules, seed: int) -> ABResult:
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
     hours = rules.jobs[1].hours
     ticks(state, rules, round(hours / rules.tick_hours))
-    assert state.ab_tests_run == 1
+    assert state.record.ab_tests_run == 1
     assert state.models[1].ab_tested
-    return state.ab_results[-1]
+    return state.results.ab_tests[-1]
 
 
 def true_diff(rules: Rules) -> tuple[float, float, float]:
@@ -232,17 +236,17 @@ def test_one_ab_test_at_a_time_and_another_after_it_ends() -> None:
     engine.apply(state, rules, StartJob(job="lora"))
     ticks(state, rules, 1)
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
-    assert state.ab_run == 1  # the game's second run
+    assert state.jobs.ab_test == 1  # the game's second run
     assert engine.apply(state, rules, Ship(model="lora-1")) == (
         "lora-1 is in a running A/B test (ab-1): wait for it or stop it"
     )
     ticks(state, rules, 2)  # it finishes
-    assert state.ab_run == -1
+    assert state.jobs.ab_test is None
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
     assert engine.apply(state, rules, StopJob(run="ab-2")) is None
-    assert state.ab_run == -1
+    assert state.jobs.ab_test is None
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
-    assert state.runs[state.ab_run].id == "ab-3"
+    assert state.jobs.runs[state.jobs.ab_test].id == "ab-3"
 
 
 def test_escalation_shares_are_clamped_to_0_1() -> None:
@@ -257,12 +261,12 @@ def test_escalation_shares_are_clamped_to_0_1() -> None:
     assert escalation_rate(rules, [0.9, 0.6], [50.009, 50.0]) == 1.0
     assert escalation_rate(rules, [1.0, 1.0], [0.0, 0.0]) == 0.0
     state = engine.new_game(rules, 0)
-    state.traffic = [50.009, 50.0]
+    state.production.traffic = [50.009, 50.0]
     engine.apply(state, rules, StartJob(job="lora"))
     ticks(state, rules, 1)
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
     ticks(state, rules, 2)
-    (result,) = state.ab_results
+    (result,) = state.results.ab_tests
     assert result.rate_candidate == result.rate_control == 100.0
     assert result.diff == 0.0
     assert result.half_width == 0.0

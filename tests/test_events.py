@@ -24,9 +24,9 @@ def event(eid: str = "ev", trigger: dict[str, Any] | None = None, **extra: Any) 
 def first_fired(state: State, rules: Rules, index: int = 0) -> int | None:
     """Tick of the boundary where the event first fired, playing to the end."""
     while True:
-        if state.fired[index]:
-            return state.tick
-        if state.over:
+        if state.events.fired[index]:
+            return state.clock.tick
+        if state.clock.over:
             return None
         engine.advance(state, rules)
 
@@ -34,24 +34,24 @@ def first_fired(state: State, rules: Rules, index: int = 0) -> int | None:
 def test_at_fires_at_the_first_boundary_at_or_after_the_hour() -> None:
     rules = quiet_rules(events=[event(trigger={"at": 2}), event("b", trigger={"at": 1.2})])
     state = engine.new_game(rules, 0)
-    assert state.fired == [0, 0]
+    assert state.events.fired == [0, 0]
     ticks(state, rules, 3)
-    assert state.fired == [0, 1]  # hour 1.5 is the first boundary at or after 1.2
+    assert state.events.fired == [0, 1]  # hour 1.5 is the first boundary at or after 1.2
     ticks(state, rules, 1)
-    assert state.fired == [1, 1]
+    assert state.events.fired == [1, 1]
     ticks(state, rules, 10)
-    assert state.fired == [1, 1]
+    assert state.events.fired == [1, 1]
 
 
 def test_when_fires_once_the_condition_holds() -> None:
     rules = quiet_rules(variables={"x": 0}, events=[event(trigger={"when": "vars.x >= 2"})])
     state = engine.new_game(rules, 0)
     ticks(state, rules, 3)
-    assert state.fired == [0]
+    assert state.events.fired == [0]
     state.variables[0] = 2
     ticks(state, rules, 1)
-    assert state.fired == [1]
-    assert state.last_fired == [4]
+    assert state.events.fired == [1]
+    assert state.events.last_fired == [4]
 
 
 def test_at_and_when_must_both_hold() -> None:
@@ -102,12 +102,12 @@ def test_an_events_chance_does_not_depend_on_the_other_events() -> None:
             rules = quiet_rules(variables={"x": x}, events=[gated, lucky])
             state = engine.new_game(rules, seed)
             ticks_fired = []
-            while not state.over:
-                if state.fired[1] and state.last_fired[1] == state.tick:
-                    ticks_fired.append(state.tick)
+            while not state.clock.over:
+                if state.events.fired[1] and state.events.last_fired[1] == state.clock.tick:
+                    ticks_fired.append(state.clock.tick)
                 engine.advance(state, rules)
             fired_at.append(ticks_fired)
-            gated_fired += state.fired[0]
+            gated_fired += state.events.fired[0]
         assert fired_at[0] == fired_at[1]
     assert gated_fired > 0
 
@@ -130,11 +130,11 @@ def test_once_and_repeat_with_cooldown(
     )
     state = engine.new_game(rules, 0)
     seen = []
-    while not state.over:
-        if state.last_fired[0] == state.tick and state.fired[0]:
-            seen.append(state.tick)
+    while not state.clock.over:
+        if state.events.last_fired[0] == state.clock.tick and state.events.fired[0]:
+            seen.append(state.clock.tick)
         engine.advance(state, rules)
-    assert state.fired == [times]
+    assert state.events.fired == [times]
     assert state.variables == [times]
     assert seen == ticks_fired
 
@@ -144,11 +144,11 @@ def test_a_repeating_event_with_choices_waits_while_pending() -> None:
         events=[event(trigger={"at": 0, "repeat": True}, choices=[{"id": "ok", "text": "ok"}])]
     )
     state = engine.new_game(rules, 0)
-    assert state.pending == [0]
+    assert state.events.pending == [0]
     events_module.check(state, rules)
-    assert state.fired == [1] and state.pending == [0]
+    assert state.events.fired == [1] and state.events.pending == [0]
     ticks(state, rules, 1)  # the default answer, then it fires again
-    assert state.fired == [2] and state.chosen == [[0]]
+    assert state.events.fired == [2] and state.events.chosen == [[0]]
 
 
 def choice_rules(**extra: Any) -> Rules:
@@ -176,7 +176,7 @@ def choice_rules(**extra: Any) -> Rules:
 def test_event_effects_apply_when_it_fires() -> None:
     rules = choice_rules()
     state = engine.new_game(rules, 0)
-    assert state.pending == [0]
+    assert state.events.pending == [0]
     assert state.variables == [100.0]
 
 
@@ -184,11 +184,13 @@ def test_a_choice_pays_at_once_and_takes_effect_when_its_hours_are_worked() -> N
     rules = choice_rules()
     state = engine.new_game(rules, 0)
     assert engine.apply(state, rules, Choose(event="pm", choice="explain")) is None
-    assert state.pending == [] and state.chosen == [[1]]
-    assert state.ledger == {ledger.EVENTS: 25.0}  # paid now
-    assert state.owed == [0.0, 0.0, 0.0, 1.0]
+    assert state.events.pending == [] and state.events.chosen == [[1]]
+    assert state.money.ledger == {ledger.EVENTS: 25.0}  # paid now
+    assert state.team.owed == [0.0, 0.0, 0.0, 1.0]
     assert state.variables == [100.0] and state.trust == 50.0  # not yet in effect
-    assert [(o.event, o.choice, o.owed) for o in state.obligations] == [(0, 1, [0, 0, 0, 1.0])]
+    assert [(o.event_index, o.choice_index, o.owed) for o in state.team.obligations] == [
+        (0, 1, [0, 0, 0, 1.0])
+    ]
     view = player_view(state, rules)
     owed = [(o.event, o.choice, o.hours) for o in view.obligations]
     assert owed == [("pm", "explain", {"writing": 1})]
@@ -198,9 +200,9 @@ def test_a_choice_pays_at_once_and_takes_effect_when_its_hours_are_worked() -> N
     )
     assert engine.apply(state, rules, Allocate(research=0, data=0, infra=0, writing=100)) is None
     ticks(state, rules, 1)  # half an hour worked: half owed
-    assert state.owed == [0.0, 0.0, 0.0, 0.5] and state.variables == [100.0]
+    assert state.team.owed == [0.0, 0.0, 0.0, 0.5] and state.variables == [100.0]
     ticks(state, rules, 1)
-    assert state.owed == [0.0, 0.0, 0.0, 0.0] and state.obligations == []
+    assert state.team.owed == [0.0, 0.0, 0.0, 0.0] and state.team.obligations == []
     assert state.variables == [102.0] and state.trust == 55.0
 
 
@@ -209,11 +211,11 @@ def test_a_choice_whose_hours_are_never_worked_never_takes_effect() -> None:
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, Allocate(research=0, data=100, infra=0, writing=0))
     engine.apply(state, rules, Choose(event="pm", choice="explain"))
-    while not state.over:
+    while not state.clock.over:
         engine.advance(state, rules)
     assert state.variables == [100.0] and state.trust == 50.0
-    assert state.owed == [0.0, 0.0, 0.0, 1.0]
-    assert state.ledger[ledger.EVENTS] == 25.0
+    assert state.team.owed == [0.0, 0.0, 0.0, 1.0]
+    assert state.money.ledger[ledger.EVENTS] == 25.0
 
 
 def test_a_choice_whose_requirement_fails_is_refused_with_the_reason() -> None:
@@ -222,7 +224,7 @@ def test_a_choice_whose_requirement_fails_is_refused_with_the_reason() -> None:
     assert engine.apply(state, rules, Choose(event="pm", choice="promise")) == (
         "'promise' needs: trust > 80"
     )
-    assert state.pending == [0] and state.variables == [100.0]
+    assert state.events.pending == [0] and state.variables == [100.0]
     state.trust = 90
     assert engine.apply(state, rules, Choose(event="pm", choice="promise")) is None
     assert state.variables == [101.0]
@@ -243,23 +245,23 @@ def test_the_marked_default_is_taken_when_the_clock_moves_on() -> None:
     rules = choice_rules(default=True)
     state = engine.new_game(rules, 0)
     ticks(state, rules, 1)
-    assert state.chosen == [[2]] and state.variables == [103.0]
-    assert state.pending == []
+    assert state.events.chosen == [[2]] and state.variables == [103.0]
+    assert state.events.pending == []
 
 
 def test_without_a_marked_default_the_first_possible_choice_is_taken() -> None:
     rules = choice_rules()
     state = engine.new_game(rules, 0)
     ticks(state, rules, 1)
-    assert state.chosen == [[1]]  # 'promise' needs trust > 80
-    assert state.ledger.get(ledger.EVENTS) == 25.0
+    assert state.events.chosen == [[1]]  # 'promise' needs trust > 80
+    assert state.money.ledger.get(ledger.EVENTS) == 25.0
 
 
 def test_a_default_whose_requirement_fails_falls_back_to_the_first_possible() -> None:
     rules = choice_rules(default=True, requires="trust > 99")
     state = engine.new_game(rules, 0)
     ticks(state, rules, 1)
-    assert state.chosen == [[1]]
+    assert state.events.chosen == [[1]]
 
 
 def test_an_event_with_no_possible_choice_is_dropped_with_a_note() -> None:
@@ -268,7 +270,7 @@ def test_an_event_with_no_possible_choice_is_dropped_with_a_note() -> None:
     )
     state = engine.new_game(rules, 0)
     ticks(state, rules, 1)
-    assert state.pending == [] and state.chosen == [[]]
+    assert state.events.pending == [] and state.events.chosen == [[]]
     assert any("no answer was possible" in text for _, _, text in state.log)
 
 
@@ -313,8 +315,8 @@ def test_events_fire_in_file_order_and_see_each_others_effects() -> None:
     )
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    assert state.fired == [1, 1]
-    assert state.last_fired == [2, 2]
+    assert state.events.fired == [1, 1]
+    assert state.events.last_fired == [2, 2]
 
 
 def test_chose_and_fired_read_the_event_history() -> None:
@@ -327,7 +329,7 @@ def test_chose_and_fired_read_the_event_history() -> None:
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, Choose(event="pm", choice="no"))
     ticks(state, rules, 1)
-    assert state.fired == [1, 1]
+    assert state.events.fired == [1, 1]
 
 
 def test_an_event_timed_after_the_end_is_refused() -> None:
@@ -350,14 +352,14 @@ def test_an_event_fires_at_the_end_of_the_day_and_may_be_answered_there() -> Non
     )  # fmt: skip
     state = engine.new_game(rules, 0)
     ticks(state, rules, rules.total_ticks - 1)
-    assert state.fired == [0, 0]
+    assert state.events.fired == [0, 0]
     ticks(state, rules, 1)  # the final boundary, hour 8
-    assert state.tick == rules.total_ticks and not state.over
-    assert state.fired == [1, 1] and state.pending == [0]
+    assert state.clock.tick == rules.total_ticks and not state.clock.over
+    assert state.events.fired == [1, 1] and state.events.pending == [0]
     assert engine.apply(state, rules, Choose(event="review", choice="own_it")) is None
     assert state.variables == [1.0]
     ticks(state, rules, 1)
-    assert state.over and state.fired == [1, 1] and state.variables == [1.0]
+    assert state.clock.over and state.events.fired == [1, 1] and state.variables == [1.0]
 
 
 def test_at_the_end_a_default_applies_and_owed_hours_never_come() -> None:
@@ -377,15 +379,15 @@ def test_at_the_end_a_default_applies_and_owed_hours_never_come() -> None:
         if answer is not None:
             assert engine.apply(state, rules, Choose(event="review", choice=answer)) is None
         ticks(state, rules, 1)
-        assert state.over and state.variables == [n]
+        assert state.clock.over and state.variables == [n]
 
 
 def test_no_event_fires_after_the_end() -> None:
     rules = quiet_rules(events=[event(trigger={"at": 8})])  # the last boundary is hour 8
     state = engine.new_game(rules, 0)
     ticks(state, rules, rules.total_ticks)
-    assert state.fired == [1]
-    state.fired[0] = 0
-    state.pending.clear()
+    assert state.events.fired == [1]
+    state.events.fired[0] = 0
+    state.events.pending.clear()
     ticks(state, rules, 1)
-    assert state.over and state.fired == [0]
+    assert state.clock.over and state.events.fired == [0]

@@ -19,7 +19,7 @@ from game.cli.main import main
 from game.core.engine import advance, apply, new_game, play, refusal
 from game.core.rules import Rules, prepare
 from game.core.scoring import PARTS, score
-from game.core.state import DONE, QUEUED
+from game.core.state import TaskStatus
 from game.policies import make_policy
 from game.replay.explain import Counterfactual, Explanation, clock, explain
 from game.replay.replay import TimedAction, parse_action_record, replay, replay_lenient, timed
@@ -187,10 +187,10 @@ def boundaries(rules: Rules, seed: int, actions: list[TimedAction]) -> list[Boun
     state = new_game(rules, seed)
     found: list[Boundary] = []
     position = 0
-    while not state.over:
-        waiting = list(state.pending)
-        before = [list(chosen) for chosen in state.chosen]
-        while position < len(actions) and actions[position].tick == state.tick:
+    while not state.clock.over:
+        waiting = list(state.events.pending)
+        before = [list(chosen) for chosen in state.events.chosen]
+        while position < len(actions) and actions[position].tick == state.clock.tick:
             assert apply(state, rules, actions[position].action) is None
             position += 1
         queueable = {
@@ -198,21 +198,21 @@ def boundaries(rules: Rules, seed: int, actions: list[TimedAction]) -> list[Boun
         }
         queued = {
             task.id
-            for task, status in zip(rules.tasks, state.task_status, strict=True)
-            if status == QUEUED
+            for task, status in zip(rules.tasks, state.team.task_status, strict=True)
+            if status == TaskStatus.QUEUED
         }
         models = {model.id for model in state.models}
-        tick = state.tick
-        answered = [list(chosen) for chosen in state.chosen]
+        tick = state.clock.tick
+        answered = [list(chosen) for chosen in state.events.chosen]
         advance(state, rules)
         taken = {
             rules.events[event].id: rules.events[event].choices[chosen[-1]].spec.id
-            for event, chosen in enumerate(state.chosen)
+            for event, chosen in enumerate(state.events.chosen)
             if event in waiting and len(chosen) > len(before[event])
         }
         defaulted = {
             rules.events[event].id
-            for event, chosen in enumerate(state.chosen)
+            for event, chosen in enumerate(state.events.chosen)
             if event in waiting and len(chosen) > len(answered[event])
         }
         found.append(Boundary(tick, taken, defaulted, queueable, queued, models))
@@ -339,12 +339,12 @@ def test_tasks_done_are_undone_and_tasks_left_are_queued() -> None:
         if isinstance(action, QueueTask):
             by_player.add(action.task)
             task = rules.tasks[rules.task_index[action.task]]
-            if final.task_status[rules.task_index[action.task]] == DONE:
+            if final.team.task_status[rules.task_index[action.task]] == TaskStatus.DONE:
                 when = clock(rules, timed_action.tick)
                 assert f'Had you not done "{task.name}" (queued at {when})' in texts
     walked = boundaries(rules, 0, actions)
     for index, task in enumerate(rules.tasks):
-        if final.task_status[index] != DONE or task.id in by_player:
+        if final.team.task_status[index] != TaskStatus.DONE or task.id in by_player:
             continue
         first = next((b for b in walked if task.id in b.queued), None)
         if first is not None:  # queued for the player by an answer, seen at a boundary
@@ -364,7 +364,9 @@ def test_tasks_done_are_undone_and_tasks_left_are_queued() -> None:
     could = {task for b in walked if b.tick < rules.total_ticks for task in b.queueable}
     idle_final = replay(rules, 0, [])
     left = {
-        task.id for index, task in enumerate(rules.tasks) if idle_final.task_status[index] != DONE
+        task.id
+        for index, task in enumerate(rules.tasks)
+        if idle_final.team.task_status[index] != TaskStatus.DONE
     }
     assert queued and queued == could & left
 

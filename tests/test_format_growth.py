@@ -15,7 +15,7 @@ from game.core import engine
 from game.core.luck import Luck
 from game.core.rules import Rules, prepare
 from game.core.scoring import served_percent
-from game.core.state import FINISHED, State
+from game.core.state import RunStatus, State
 from game.core.view import player_view
 from game.policies import make_policy
 from game.scenario.actions import Choose, Ship, StartJob
@@ -52,17 +52,17 @@ def test_an_outage_of_one_segment_fails_only_its_conversations() -> None:
     scoped = {"outage": {"hours": 1, "segments": ["es"]}}
     rules = serving_rules({"fallback": 0}, events=at_start(scoped))
     state = engine.new_game(rules, 0)
-    assert state.segment_outage_left == [0.0, 1.0]
-    assert state.incidents == [
+    assert state.production.segment_outage_left == [0.0, 1.0]
+    assert state.production.incidents == [
         "upstream API outage for Spanish conversations with no fallback path"
     ]
     ticks(state, rules, 2)
-    counts = state.traffic_counts
+    counts = state.production.counts
     assert counts.total == pytest.approx(200.0)
     assert counts.failed == pytest.approx(200.0 * 0.2)  # Spanish is 20% of traffic
     assert counts.served == pytest.approx(200.0 * 0.8)
     assert served_percent(state) == pytest.approx(80.0)
-    assert state.segment_outage_left == [0.0, 0.0]
+    assert state.production.segment_outage_left == [0.0, 0.0]
     texts = [text for _, _, text in state.log]
     assert "Upstream API down for Spanish conversations (1 h)." in texts
     assert "The upstream API is back for Spanish conversations." in texts
@@ -73,11 +73,11 @@ def test_an_outage_of_one_segment_with_fallback_degrades_its_share() -> None:
     rules = serving_rules({"fallback": 2}, events=at_start(scoped))
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    counts = state.traffic_counts
+    counts = state.production.counts
     assert counts.degraded == pytest.approx(40.0 * 0.9)
     assert counts.failed == pytest.approx(40.0 * 0.1)
     assert served_percent(state) == pytest.approx(80.0 + 20.0 * 0.5 * 0.9)
-    assert state.incidents == []
+    assert state.production.incidents == []
 
 
 def test_an_outage_of_every_segment_plays_like_an_outage_of_all_traffic() -> None:
@@ -87,8 +87,8 @@ def test_an_outage_of_every_segment_plays_like_an_outage_of_all_traffic() -> Non
     for state in (whole, scoped):
         ticks(state, serving_rules(), 3)
     for name in ("total", "served", "failed", "degraded", "service_hours"):
-        got = getattr(scoped.traffic_counts, name)
-        assert got == pytest.approx(getattr(whole.traffic_counts, name)), name
+        got = getattr(scoped.production.counts, name)
+        assert got == pytest.approx(getattr(whole.production.counts, name)), name
 
 
 def test_an_outage_of_one_segment_inside_an_outage_of_all_counts_once() -> None:
@@ -96,7 +96,7 @@ def test_an_outage_of_one_segment_inside_an_outage_of_all_counts_once() -> None:
     rules = serving_rules(events=at_start(*effects))
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    counts = state.traffic_counts
+    counts = state.production.counts
     # The first half hour everything fails; the second, Spanish alone.
     assert counts.failed == pytest.approx(100.0 + 100.0 * 0.2)
     assert counts.served == pytest.approx(100.0 * 0.8)
@@ -113,7 +113,7 @@ def test_the_view_and_the_condition_say_which_segments_are_down() -> None:
     state = engine.new_game(rules, 0)
     view = player_view(state, rules)
     assert view.outage and view.outage_segments == ["es"]
-    assert state.fired[rules.event_index["noticed"]] == 1
+    assert state.events.fired[rules.event_index["noticed"]] == 1
     whole = serving_rules(events=at_start({"outage": 1}))
     assert player_view(engine.new_game(whole, 0), whole).outage_segments == ["en", "es"]
     calm = serving_rules()
@@ -154,12 +154,14 @@ def test_a_spike_of_one_segment_multiplies_only_its_share_of_the_load() -> None:
     spike = {"spike": {"multiplier": 6, "hours": 1, "segments": ["es"]}}
     rules = serving_rules({"autoscaling": 0}, events=at_start(spike))
     state = engine.new_game(rules, 0)
-    assert state.spike == pytest.approx(1 + 5 * 0.2)  # 2x the whole load
+    assert state.production.spike == pytest.approx(1 + 5 * 0.2)  # 2x the whole load
     ticks(state, rules, 2)
-    counts = state.traffic_counts
+    counts = state.production.counts
     assert counts.total == pytest.approx(400.0)
     assert counts.failed == pytest.approx(400.0 * (1 - 1.5 / 2))
-    assert state.incidents == ["a 2x traffic spike (Spanish conversations) timed requests out"]
+    assert state.production.incidents == [
+        "a 2x traffic spike (Spanish conversations) timed requests out"
+    ]
     assert player_view(state, rules).spike_segments == ""  # it is over
 
 
@@ -172,7 +174,7 @@ def test_a_scenario_gives_its_own_fallback_shares(level: int, share: float) -> N
     rules = serving_rules(infra, events=at_start({"outage": 1.0}))
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    counts = state.traffic_counts
+    counts = state.production.counts
     assert counts.degraded == pytest.approx(200 * share)
     assert counts.failed == pytest.approx(200 * (1 - share))
 
@@ -182,15 +184,15 @@ def test_a_fallback_that_serves_everything_fails_nothing_even_with_reliability()
     rules = serving_rules(infra, events=at_start({"outage": 1.0}))
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    assert state.traffic_counts.failed == 0.0
-    assert state.traffic_counts.degraded == pytest.approx(200.0)
+    assert state.production.counts.failed == 0.0
+    assert state.production.counts.degraded == pytest.approx(200.0)
 
 
 def test_the_default_fallback_still_answers_at_most_99_percent() -> None:
     rules = serving_rules({"fallback": 3, "reliability": 90}, events=at_start({"outage": 1.0}))
     state = engine.new_game(rules, 0)
     ticks(state, rules, 2)
-    assert state.traffic_counts.failed == pytest.approx(2.0)
+    assert state.production.counts.failed == pytest.approx(2.0)
     assert rules.outage.fallback_shares == (0.0, 0.60, 0.90, 0.99)
 
 
@@ -228,12 +230,12 @@ def started(rules: Rules, seed: int, wait_ticks: int = 0) -> State:
 
 def test_a_collapse_chance_per_run_decides_once_whether_the_run_collapses() -> None:
     rules = quiet_rules(jobs=[training(collapse={"chance_per_run": 0.25, "silent": 0})])
-    collapsed = [started(rules, seed).runs[0].collapse_at >= 0 for seed in range(2000)]
+    collapsed = [started(rules, seed).jobs.runs[0].collapse_at is not None for seed in range(2000)]
     assert statistics.fmean(collapsed) == pytest.approx(0.25, abs=0.03)
     for seed in range(200):
-        run = started(rules, seed).runs[0]
+        run = started(rules, seed).jobs.runs[0]
         decided = Luck(seed).uniform("collapse per run", "lora-1", 0) < 0.25
-        assert (run.collapse_at >= 0) == decided
+        assert (run.collapse_at is not None) == decided
         if decided:
             assert 0 <= run.collapse_at < 2
             assert run.collapse_at == Luck(seed).uniform("collapse hour", "lora-1", 0) * 2
@@ -242,8 +244,8 @@ def test_a_collapse_chance_per_run_decides_once_whether_the_run_collapses() -> N
 def test_a_collapse_chance_per_run_does_not_depend_on_when_the_run_starts() -> None:
     rules = quiet_rules(jobs=[training(collapse={"chance_per_run": 0.5})])
     for seed in range(50):
-        early = started(rules, seed).runs[0]
-        late = started(rules, seed, wait_ticks=5).runs[0]
+        early = started(rules, seed).jobs.runs[0]
+        late = started(rules, seed, wait_ticks=5).jobs.runs[0]
         assert early.collapse_at == late.collapse_at
 
 
@@ -261,9 +263,9 @@ FORGETS = {"chance_per_run": 0.3, "segment": "en", "ceiling": -0.12, "text": "It
 def finished_model(rules: Rules, seed: int, wait_ticks: int = 0) -> Any:
     state = started(rules, seed, wait_ticks)
     ticks(state, rules, 4)
-    run = state.runs[0]
-    assert run.status == FINISHED
-    return state.models[run.model]
+    run = state.jobs.runs[0]
+    assert run.status == RunStatus.FINISHED
+    return state.models[run.model_index]
 
 
 def test_a_risk_strikes_about_as_often_as_its_chance_and_lowers_its_segment() -> None:
@@ -359,7 +361,9 @@ def test_the_scenario_names_its_metric_and_its_traffic_everywhere_the_player_rea
     texts = [entry.text for entry in view.log]
     assert any(text.startswith("Eval ev-1 of baseline finished: Acc ") for text in texts)
     assert "Upstream API down for Spanish notes (1 h)." in texts
-    assert state.incidents == ["upstream API outage for Spanish notes with no fallback path"]
+    assert state.production.incidents == [
+        "upstream API outage for Spanish notes with no fallback path"
+    ]
     loaded = LoadedScenario("named.yaml", "named", "0" * 64, rules.scenario)
     report = game_report(loaded, rules, state, seed=0, policy=None, player="me", actions=1)
     assert report.metric == "Acc"
@@ -460,10 +464,10 @@ def test_the_clinic_scenario_plays_its_brief() -> None:
     texts = [text for _, _, text in plan.log]
     assert "Upstream API down for Dictated notes (2 h)." in texts
     # The nurse queue is a fallback that reads every note: nothing fails, nothing is lost.
-    assert plan.traffic_counts.failed == 0.0
-    assert plan.traffic_counts.degraded > 0.0
+    assert plan.production.counts.failed == 0.0
+    assert plan.production.counts.degraded > 0.0
     # Without it, the dictated notes of the two hours fail (less what reliability answers).
-    assert 0.0 < idle.traffic_counts.failed <= 120 * 0.3 * 2
+    assert 0.0 < idle.production.counts.failed <= 120 * 0.3 * 2
     report = game_report(loaded, rules, plan, seed=0, policy="reference", player="p", actions=3)
     assert "true Acc" in report.text()
 
@@ -477,14 +481,14 @@ def ravi_model(rules: Rules, seed: int, start_tick: int) -> list[int] | None:
     """The risks that struck Ravi's LoRA run started at ``start_tick``; None when the run
     did not finish (a collapse)."""
     state = engine.new_game(rules, seed)
-    while state.tick < start_tick:
+    while state.clock.tick < start_tick:
         engine.advance(state, rules)
     state.variables[rules.variables.index("gpu_freeze")] = 0.0  # whatever finance said
     assert engine.apply(state, rules, StartJob(job="lora_es")) is None
     for _ in range(4):
         engine.advance(state, rules)
-    run = state.runs[-1]
-    return state.models[run.model].risks if run.status == FINISHED else None
+    run = state.jobs.runs[-1]
+    return state.models[run.model_index].risks if run.status == RunStatus.FINISHED else None
 
 
 def test_ravi_forgets_in_about_three_runs_in_ten_whenever_the_run_starts() -> None:

@@ -10,7 +10,7 @@ from conftest import quiet_rules, ticks
 from game.core import engine, jobs, ledger
 from game.core.effects import apply_effects
 from game.core.rules import Rules
-from game.core.state import FAILED, FINISHED, RUNNING, STOPPED, JobRun, State
+from game.core.state import JobRun, RunStatus, State
 from game.replay.replay import TimedAction, replay
 from game.scenario.actions import RestartJob, Ship, StartJob, StopJob
 from game.scenario.model import Effect
@@ -35,22 +35,22 @@ def training(**extra: Any) -> dict[str, Any]:
 
 def start(state: State, rules: Rules, job: str, model: str | None = None) -> JobRun:
     assert engine.apply(state, rules, StartJob(job=job, model=model)) is None
-    return state.runs[-1]
+    return state.jobs.runs[-1]
 
 
 def test_training_bills_gpus_times_price_per_hour() -> None:
     rules = quiet_rules(jobs=[training()])
     state = engine.new_game(rules, 0)
     run = start(state, rules, "lora")
-    assert run.id == "lora-1" and run.status == RUNNING
+    assert run.id == "lora-1" and run.status == RunStatus.RUNNING
     ticks(state, rules, 1)
-    assert state.ledger == {ledger.TRAINING: 5.0}
+    assert state.money.ledger == {ledger.TRAINING: 5.0}
     ticks(state, rules, 3)
-    assert state.ledger == {ledger.TRAINING: 20.0}
-    assert run.status == FINISHED and run.billed == 20.0
-    assert state.money == 10_000 - 20.0
+    assert state.money.ledger == {ledger.TRAINING: 20.0}
+    assert run.status == RunStatus.FINISHED and run.billed == 20.0
+    assert state.money.balance == 10_000 - 20.0
     ticks(state, rules, 3)
-    assert state.ledger == {ledger.TRAINING: 20.0}
+    assert state.money.ledger == {ledger.TRAINING: 20.0}
 
 
 def test_a_run_that_ends_inside_a_tick_bills_the_partial_tick() -> None:
@@ -58,11 +58,11 @@ def test_a_run_that_ends_inside_a_tick_bills_the_partial_tick() -> None:
     state = engine.new_game(rules, 0)
     run = start(state, rules, "lora")
     ticks(state, rules, 1)
-    assert run.billed == 5.0 and run.status == RUNNING
+    assert run.billed == 5.0 and run.status == RunStatus.RUNNING
     ticks(state, rules, 1)
-    assert run.billed == pytest.approx(7.5) and run.status == FINISHED
+    assert run.billed == pytest.approx(7.5) and run.status == RunStatus.FINISHED
     assert run.progress == 0.75
-    assert state.ledger[ledger.TRAINING] == pytest.approx(7.5)
+    assert state.money.ledger[ledger.TRAINING] == pytest.approx(7.5)
 
 
 def test_labeling_eval_and_ab_jobs_bill_their_items() -> None:
@@ -80,18 +80,18 @@ def test_labeling_eval_and_ab_jobs_bill_their_items() -> None:
     start(state, rules, "ev")
     start(state, rules, "lora")
     ticks(state, rules, 1)
-    assert state.ledger[ledger.LABELING] == pytest.approx(12.5)
-    assert state.ledger[ledger.EVALS] == pytest.approx(15.0)
+    assert state.money.ledger[ledger.LABELING] == pytest.approx(12.5)
+    assert state.money.ledger[ledger.EVALS] == pytest.approx(15.0)
     start(state, rules, "ab", model="lora-1")
     ticks(state, rules, 3)
-    assert state.ledger[ledger.LABELING] == pytest.approx(50.0)
-    assert state.ledger[ledger.EVALS] == pytest.approx(30.0)
-    assert state.ledger[ledger.AB_TESTS] == pytest.approx(40.0)
-    assert state.ledger[ledger.TRAINING] == pytest.approx(5.0)
-    assert state.labels == [0.0, 400.0]
-    assert state.golden == [0.0, 100.0]
-    assert state.evals_run == 1 and state.ab_tests_run == 1
-    assert sum(state.ledger.values()) == pytest.approx(10_000 - state.money)
+    assert state.money.ledger[ledger.LABELING] == pytest.approx(50.0)
+    assert state.money.ledger[ledger.EVALS] == pytest.approx(30.0)
+    assert state.money.ledger[ledger.AB_TESTS] == pytest.approx(40.0)
+    assert state.money.ledger[ledger.TRAINING] == pytest.approx(5.0)
+    assert state.data.labels == [0.0, 400.0]
+    assert state.data.golden == [0.0, 100.0]
+    assert state.record.evals_run == 1 and state.record.ab_tests_run == 1
+    assert sum(state.money.ledger.values()) == pytest.approx(10_000 - state.money.balance)
 
 
 def test_stopping_a_job_stops_the_bill_and_produces_nothing() -> None:
@@ -101,7 +101,7 @@ def test_stopping_a_job_stops_the_bill_and_produces_nothing() -> None:
     ticks(state, rules, 2)
     assert engine.apply(state, rules, StopJob(run="lora-1")) is None
     ticks(state, rules, 4)
-    assert run.status == STOPPED and run.billed == 10.0
+    assert run.status == RunStatus.STOPPED and run.billed == 10.0
     assert len(state.models) == 1
     assert engine.apply(state, rules, StopJob(run="lora-1")) == "lora-1 is not running"
     assert engine.apply(state, rules, StopJob(run="nope-1")) == "there is no run 'nope-1'"
@@ -112,8 +112,8 @@ def test_runs_still_going_at_the_end_are_stopped() -> None:
     state = engine.new_game(rules, 0)
     run = start(state, rules, "lora")
     ticks(state, rules, rules.total_ticks)
-    assert not state.over  # the final boundary: the clock has stopped, and so have the jobs
-    assert run.status == STOPPED
+    assert not state.clock.over  # the final boundary: the clock has stopped, and so have the jobs
+    assert run.status == RunStatus.STOPPED
     assert run.billed == pytest.approx(8 * 10.0)
 
 
@@ -134,12 +134,12 @@ def test_start_refusals() -> None:
     assert engine.apply(state, rules, StartJob(job="ab", model="baseline")) == (
         "an A/B test needs a candidate other than the production model"
     )
-    state.labels[1] = 100
+    state.data.labels[1] = 100
     start(state, rules, "lora")
     assert engine.apply(state, rules, StartJob(job="lora")) == "lora is already running"
     # An eval with no model named measures production.
     run = start(state, rules, "ev")
-    assert run.model == state.prod
+    assert run.model_index == state.production.model_index
     ticks(state, rules, 4)
     start(state, rules, "ab", model="lora-1")
     assert engine.apply(state, rules, StartJob(job="ab2", model="lora-1")) == (
@@ -157,8 +157,12 @@ def collapsing(seed_range: range, rules: Rules, want: Any) -> tuple[State, JobRu
     raise AssertionError("no seed gave the wanted collapse")
 
 
-def mid_run(run: JobRun) -> bool:
-    return 0.2 < run.collapse_at < 1.2
+def collapses_between(low: float, high: float) -> Any:
+    """Whether a run collapses between the two hours."""
+    return lambda run: run.collapse_at is not None and low < run.collapse_at < high
+
+
+mid_run = collapses_between(0.2, 1.2)
 
 
 def test_loud_collapse_fails_the_run_and_stops_billing() -> None:
@@ -166,11 +170,11 @@ def test_loud_collapse_fails_the_run_and_stops_billing() -> None:
     state, run = collapsing(range(200), rules, mid_run)
     assert not run.silent
     ticks(state, rules, 6)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     assert "crashed" in run.failure
     assert run.progress == pytest.approx(run.collapse_at)
     assert run.billed == pytest.approx(10.0 * run.collapse_at)
-    assert state.ledger[ledger.TRAINING] == pytest.approx(run.billed)
+    assert state.money.ledger[ledger.TRAINING] == pytest.approx(run.billed)
     assert len(state.models) == 1
     assert any(kind == "alert" for _, kind, _ in state.log)
 
@@ -182,11 +186,11 @@ def test_silent_collapse_without_monitoring_reports_success_with_a_damaged_model
         data={"labels": {"en": 100, "es": 100}},
     )
     state, run = collapsing(range(200), rules, mid_run)
-    assert run.silent and jobs.detection_time(state, run, 4.0) == -1.0
+    assert run.silent and jobs.detection_time(state, run, 4.0) is None
     ticks(state, rules, 4)
-    assert run.status == FINISHED and run.failure == ""
+    assert run.status == RunStatus.FINISHED and run.failure == ""
     assert run.billed == pytest.approx(20.0)
-    model = state.models[run.model]
+    model = state.models[run.model_index]
     assert model.collapsed
     assert model.f1 == pytest.approx([0.9 * 0.6, 0.7 * 0.6])
     assert model.hallucination == pytest.approx(6.0)
@@ -199,11 +203,11 @@ def test_monitoring_detects_silent_collapse_and_fails_the_run(level: int, delay:
         jobs=[training(hours=4, collapse={"per_hour": 0.5, "silent": 100})],
         infra={"monitoring": level},
     )
-    state, run = collapsing(range(400), rules, lambda r: 0.1 < r.collapse_at < 1.5)
+    state, run = collapsing(range(400), rules, collapses_between(0.1, 1.5))
     detect_at = jobs.detection_time(state, run, 4.0)
     assert detect_at == pytest.approx(run.collapse_at + delay)
     ticks(state, rules, 8)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     assert "monitoring" in run.failure
     assert run.progress == pytest.approx(detect_at)
     assert run.billed == pytest.approx(10.0 * detect_at)
@@ -215,13 +219,13 @@ def test_a_failed_run_without_checkpoints_restarts_from_zero() -> None:
         jobs=[training(hours=3, collapse={"per_hour": 0.3, "silent": 0})],
         infra={"checkpointing": 0},
     )
-    state, run = collapsing(range(400), rules, lambda r: 1.2 < r.collapse_at < 2.5)
+    state, run = collapsing(range(400), rules, collapses_between(1.2, 2.5))
     ticks(state, rules, 5)
-    assert run.status == FAILED and run.checkpoint == 0.0
+    assert run.status == RunStatus.FAILED and run.checkpoint == 0.0
     assert run.progress == pytest.approx(run.collapse_at)
     assert engine.apply(state, rules, RestartJob(run=run.id)) is None
-    assert run.status == RUNNING and run.progress == 0.0
-    assert run.id == "lora-1" and len(state.runs) == 1
+    assert run.status == RunStatus.RUNNING and run.progress == 0.0
+    assert run.id == "lora-1" and len(state.jobs.runs) == 1
 
 
 @pytest.mark.parametrize(("level", "interval"), [(1, 4.0), (2, 2.0), (3, 1.0)])
@@ -230,18 +234,18 @@ def test_a_failed_run_restarts_from_its_last_checkpoint(level: int, interval: fl
         jobs=[training(hours=6, collapse={"per_hour": 0.2, "silent": 0})],
         infra={"checkpointing": level},
     )
-    state, run = collapsing(range(600), rules, lambda r: 4.2 < r.collapse_at < 4.9)
+    state, run = collapsing(range(600), rules, collapses_between(4.2, 4.9))
     ticks(state, rules, 10)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     expected = (run.collapse_at // interval) * interval
     assert run.checkpoint == pytest.approx(expected)
     billed_before = run.billed
     assert engine.apply(state, rules, RestartJob(run=run.id)) is None
     assert run.progress == pytest.approx(expected)
     # Disarm any further collapse to check the bill of the rest of the run.
-    run.collapse_at = -1.0
+    run.collapse_at = None
     ticks(state, rules, 6)
-    assert run.status == FINISHED
+    assert run.status == RunStatus.FINISHED
     assert run.billed == pytest.approx(billed_before + 10.0 * (6 - expected))
 
 
@@ -250,9 +254,9 @@ def test_checkpoints_never_go_past_a_silent_collapse() -> None:
         jobs=[training(hours=6, collapse={"per_hour": 0.2, "silent": 100})],
         infra={"checkpointing": 3, "monitoring": 1},
     )
-    state, run = collapsing(range(600), rules, lambda r: 1.2 < r.collapse_at < 1.8)
+    state, run = collapsing(range(600), rules, collapses_between(1.2, 1.8))
     ticks(state, rules, 10)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     assert run.progress == pytest.approx(run.collapse_at + 2.0)
     assert run.checkpoint == 1.0
 
@@ -269,8 +273,8 @@ def test_restart_refusals() -> None:
         "only training runs restart"
     )
     assert engine.apply(state, rules, RestartJob(run="x-1")) == "there is no run 'x-1'"
-    state.runs[0].status = FAILED
-    state.runs.append(JobRun("lora-2", 0, "training", RUNNING, 0))
+    state.jobs.runs[0].status = RunStatus.FAILED
+    state.jobs.runs.append(JobRun("lora-2", 0, "training", RunStatus.RUNNING, 0))
     assert engine.apply(state, rules, RestartJob(run="lora-1")) == (
         "another run of lora is running"
     )
@@ -283,7 +287,7 @@ def test_collapse_frequency_matches_the_hourly_chance() -> None:
     for seed in range(seeds):
         state = engine.new_game(rules, seed)
         run = start(state, rules, "lora")
-        if run.collapse_at >= 0:
+        if run.collapse_at is not None:
             collapsed += 1
             silent += run.silent
             assert 0 <= run.collapse_at < hours
@@ -303,8 +307,12 @@ def test_shipping_refusals_and_counts() -> None:
     start(state, rules, "lora")
     ticks(state, rules, 1)
     assert engine.apply(state, rules, Ship(model="lora-1")) is None
-    assert state.models[state.prod].id == "lora-1"
-    assert (state.shipped, state.shipped_unevaluated, state.shipped_untested) == (1, 1, 1)
+    assert state.models[state.production.model_index].id == "lora-1"
+    assert (
+        state.record.shipped,
+        state.record.shipped_unevaluated,
+        state.record.shipped_untested,
+    ) == (1, 1, 1)
 
 
 def test_monitoring_catches_a_silent_collapse_late_in_the_run() -> None:
@@ -312,9 +320,9 @@ def test_monitoring_catches_a_silent_collapse_late_in_the_run() -> None:
         jobs=[training(hours=2, collapse={"per_hour": 0.5, "silent": 100})],
         infra={"monitoring": 1},
     )
-    state, run = collapsing(range(400), rules, lambda r: 1.0 < r.collapse_at < 2.0)
+    state, run = collapsing(range(400), rules, collapses_between(1.0, 2.0))
     ticks(state, rules, 8)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     assert "monitoring" in run.failure
     assert not any(m.collapsed for m in state.models)
 
@@ -325,9 +333,9 @@ def test_collapsed_still_counts_a_collapse_after_a_restart() -> None:
         goals=[{"id": "g", "text": "g", "when": 'collapsed("lora") >= 1'}],
         score={"weights": {"goals": 100, "trust": 150}},
     )
-    state, run = collapsing(range(400), rules, lambda r: 0.2 < r.collapse_at < 1.5)
+    state, run = collapsing(range(400), rules, collapses_between(0.2, 1.5))
     ticks(state, rules, 4)
-    assert run.status == FAILED
+    assert run.status == RunStatus.FAILED
     check = rules.goals[0][1]
     assert check(state) is True
     assert engine.apply(state, rules, RestartJob(run=run.id)) is None
@@ -361,9 +369,9 @@ def test_an_insight_effect_lifts_training_too_and_never_below_zero() -> None:
     rules = quiet_rules(jobs=[training()], background={"insight_lift": 0.01})
     state = engine.new_game(rules, 0)
     apply_effects(state, rules, [Effect(insight=3)], "events")
-    assert state.ceiling_lift[0] == pytest.approx([0.03, 0.03])
+    assert state.research.ceiling_lift[0] == pytest.approx([0.03, 0.03])
     apply_effects(state, rules, [Effect(insight=-5)], "events")
-    assert state.insight == 0.0 and state.ceiling_lift[0] == pytest.approx([0.0, 0.0])
+    assert state.insight == 0.0 and state.research.ceiling_lift[0] == pytest.approx([0.0, 0.0])
 
 
 class CountingRuns(list[JobRun]):
@@ -388,15 +396,15 @@ def test_starting_and_stopping_runs_does_not_walk_the_runs() -> None:
             TimedAction(n * 4 // pairs, StopJob(run=f"lora-{n}")),
         ]
     state = engine.new_game(rules, 0)
-    state.runs = CountingRuns()
+    state.jobs.runs = CountingRuns()
     CountingRuns.walks = 0
     for timed in actions:
-        while state.tick < timed.tick:
+        while state.clock.tick < timed.tick:
             engine.advance(state, rules)
         assert engine.apply(state, rules, timed.action) is None
-    while not state.over:
+    while not state.clock.over:
         engine.advance(state, rules)
-    assert len(state.runs) == pairs
-    assert all(run.status == STOPPED for run in state.runs[:: pairs // 10])
+    assert len(state.jobs.runs) == pairs
+    assert all(run.status == RunStatus.STOPPED for run in state.jobs.runs[:: pairs // 10])
     assert CountingRuns.walks == 0
-    assert replay(rules, 0, actions).runs[-1].id == f"lora-{pairs}"
+    assert replay(rules, 0, actions).jobs.runs[-1].id == f"lora-{pairs}"

@@ -122,7 +122,7 @@ def test_every_event_fires_in_some_game(name: str) -> None:
     fired = [0] * len(rules.events)
     for policy in ("reference", *SIMPLE_POLICIES):
         for state in games(name, policy):
-            for index, count in enumerate(state.fired):
+            for index, count in enumerate(state.events.fired):
                 fired[index] += count
     never = [event.id for event, count in zip(rules.events, fired, strict=True) if count == 0]
     assert never == []

@@ -127,7 +127,7 @@ def test_every_event_fires_in_some_game(path: Path) -> None:
     for variant in launch_variants() if path == LAUNCH else []:
         played += variant_games(variant)
     for index, event in enumerate(rules.events):
-        assert any(state.fired[index] for state in played), event.id
+        assert any(state.events.fired[index] for state in played), event.id
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
@@ -161,12 +161,12 @@ def test_eval_the_judge_and_the_english_only_golden_set_flatter_v2() -> None:
     rules = rules_of(EVAL)
     v2_reads_better = shipped_v2 = 0
     for state in games(EVAL, "greedy"):
-        reports = {m.model: m for m in state.measurements}
+        reports = {m.model_id: m for m in state.results.evals}
         v1, v2 = reports.get("v1"), reports.get("distill_v2-1")
         assert v1 is not None and v2 is not None
         assert v2.f1[rules.segment_index["es"]] is None, "v2 was measured without Spanish"
         v2_reads_better += v2.f1_mix > v1.f1_mix
-        shipped_v2 += state.models[state.prod].id == "distill_v2-1"
+        shipped_v2 += state.models[state.production.model_index].id == "distill_v2-1"
         v2_model = next(m for m in state.models if m.id == "distill_v2-1")
         v1_model = state.models[0]
         traffic = [60.0, 25.0, 15.0]
@@ -181,10 +181,10 @@ def test_eval_the_reference_sees_v2_is_worse_in_spanish() -> None:
     rules = rules_of(EVAL)
     spanish = rules.segment_index["es"]
     for state in games(EVAL, "reference")[:20]:
-        v2 = next(m for m in state.measurements if m.model == "distill_v2-1")
-        v1 = [m for m in state.measurements if m.model == "v1"][-1]
+        v2 = next(m for m in state.results.evals if m.model_id == "distill_v2-1")
+        v1 = [m for m in state.results.evals if m.model_id == "v1"][-1]
         assert v1.f1[spanish] is not None and v2.f1[spanish] is not None
-        assert state.models[state.prod].id != "distill_v2-1"
+        assert state.models[state.production.model_index].id != "distill_v2-1"
 
 
 @pytest.mark.parametrize(
@@ -209,10 +209,10 @@ def test_eval_the_headline_number_fails_the_audit_without_calibration() -> None:
     Spanish measured."""
     calibrated = choosing(EVAL, "board_number", "headline")
     audit = calibrated.event_index["audit"]
-    assert not any(state.fired[audit] for state in variant_games(calibrated))
+    assert not any(state.events.fired[audit] for state in variant_games(calibrated))
     lenient = choosing(calibrated, "judge_doubt", "trust_judge")
     states = variant_games(lenient)
-    assert all(state.fired[audit] for state in states)
+    assert all(state.events.fired[audit] for state in states)
     lesson = "The board number did not survive the audit"
     assert all(lesson in lesson_titles(state, lenient) for state in states)
     mean = statistics.mean(score(state, lenient).total for state in states)
@@ -224,24 +224,24 @@ def test_eval_the_headline_number_fails_the_audit_without_calibration() -> None:
 
 def front_page(state: State) -> bool:
     """Whether the launch reached the front page (15x from 14:00) in this game."""
-    return state.fired[rules_of(LAUNCH).event_index["front_page"]] > 0
+    return state.events.fired[rules_of(LAUNCH).event_index["front_page"]] > 0
 
 
 def test_launch_hope_times_out_the_launch_and_serverless_serves_it() -> None:
     calm = [state for state in games(LAUNCH, "idle") if not front_page(state)]
     assert len(calm) >= 5
     for state in calm[:5]:
-        assert state.incidents
+        assert state.production.incidents
         # 10x for 4 of the 8 hours, 1.5x answered: 85% of the launch's conversations fail.
-        counts = state.traffic_counts
+        counts = state.production.counts
         assert counts.failed == pytest.approx(0.85 * 10 * 250 * 4, rel=0.01)
         assert counts.failed > 0.5 * counts.total
     for state in games(LAUNCH, "reference"):
-        assert not state.incidents
-        assert state.traffic_counts.failed == 0
+        assert not state.production.incidents
+        assert state.production.counts.failed == 0
         # 20 H100s for the 4 launch hours (30 from 14:00 on the front page), 2 otherwise.
         launch = 20 * 1 + 30 * 3 if front_page(state) else 20 * 4
-        assert state.ledger["serving GPU"] == pytest.approx(3.95 * (launch + 2 * 4))
+        assert state.money.ledger["serving GPU"] == pytest.approx(3.95 * (launch + 2 * 4))
 
 
 def test_launch_the_default_ceiling_times_out_the_front_page() -> None:
@@ -250,7 +250,7 @@ def test_launch_the_default_ceiling_times_out_the_front_page() -> None:
     assert 8 <= sum(map(front_page, games(LAUNCH, "reference"))) <= 28
     defaults = choosing(LAUNCH, "budget_guard", "skip")
     for state in variant_games(defaults):
-        assert bool(state.incidents) == front_page(state)
+        assert bool(state.production.incidents) == front_page(state)
 
 
 @pytest.mark.parametrize(
@@ -284,9 +284,9 @@ def test_launch_an_alert_caps_what_the_warm_pool_costs() -> None:
     warm = choosing(LAUNCH, "cold_starts", "warm_pool")
     unguarded = choosing(warm, "budget_guard", "skip")
     calm = [i for i, state in enumerate(games(LAUNCH, "reference")) if not front_page(state)]
-    reference = [games(LAUNCH, "reference")[i].money for i in calm]
-    guarded = [variant_games(warm)[i].money for i in calm]
-    unwatched = [variant_games(unguarded)[i].money for i in calm]
+    reference = [games(LAUNCH, "reference")[i].money.balance for i in calm]
+    guarded = [variant_games(warm)[i].money.balance for i in calm]
+    unwatched = [variant_games(unguarded)[i].money.balance for i in calm]
     for plain, night, week in zip(reference, guarded, unwatched, strict=True):
         assert plain - night == pytest.approx(1138, abs=40)  # 18 x $3.95 x 16 h
         assert plain - week == pytest.approx(11945, abs=40)  # 18 x $3.95 x 24 h x 7

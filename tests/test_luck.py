@@ -119,7 +119,7 @@ def models(state: State) -> list[tuple[object, ...]]:
 def readings(state: State, until: int | None = None) -> list[tuple[object, ...]]:
     """Each measurement (reported by boundary ``until``) without the id of the run that
     made it: an extra run renumbers the later runs of its job."""
-    return [astuple(m)[1:] for m in state.measurements if until is None or m.tick <= until]
+    return [astuple(m)[1:] for m in state.results.evals if until is None or m.tick <= until]
 
 
 def fired_at(state: State) -> list[tuple[int, str]]:
@@ -139,11 +139,13 @@ def test_an_extra_eval_of_production_costs_its_price_and_changes_nothing_else(se
     base = replayed(seed, list(reference_actions()))
     more = replayed(seed, with_action(1, extra))  # 09:30: the morning's eval is done
     assert more.skipped == base.skipped
-    assert len(more.state.measurements) == len(base.state.measurements) + 1
+    assert len(more.state.results.evals) == len(base.state.results.evals) + 1
 
     cost = rules.job_cost_per_hour[job] * rules.job_hours[job]
     assert cost > 0
-    assert base.state.money - more.state.money == pytest.approx(cost, rel=1e-9, abs=1e-9)
+    assert base.state.money.balance - more.state.money.balance == pytest.approx(
+        cost, rel=1e-9, abs=1e-9
+    )
     before, after = score(base.state, rules), score(more.state, rules)
     assert parts_except(after, "budget") == parts_except(before, "budget")
     assert after.goals == before.goals
@@ -153,14 +155,14 @@ def test_an_extra_eval_of_production_costs_its_price_and_changes_nothing_else(se
 
     assert models(more.state) == models(base.state)
     extra_run = f"{rules.job_ids[job]}-2"
-    others = [m for m in more.state.measurements if m.run != extra_run]
+    others = [m for m in more.state.results.evals if m.run_id != extra_run]
     assert [astuple(m)[1:] for m in others] == readings(base.state)
-    assert [astuple(r)[1:] for r in more.state.ab_results] == [
-        astuple(r)[1:] for r in base.state.ab_results
+    assert [astuple(r)[1:] for r in more.state.results.ab_tests] == [
+        astuple(r)[1:] for r in base.state.results.ab_tests
     ]
-    assert more.state.traffic_counts == base.state.traffic_counts
+    assert more.state.production.counts == base.state.production.counts
     assert fired_at(more.state) == fired_at(base.state)
-    assert more.state.incidents == base.state.incidents
+    assert more.state.production.incidents == base.state.production.incidents
     assert more.state.trust == base.state.trust
 
 
@@ -191,7 +193,9 @@ def test_two_seeds_give_two_days(seeds: list[int]) -> None:
     one, two = (replayed(seed, list(reference_actions())) for seed in seeds)
     assert one.drawn("dashboard").keys() == two.drawn("dashboard").keys()
     assert one.drawn("dashboard") != two.drawn("dashboard")
-    assert one.state.traffic_counts.escalations_seen != two.state.traffic_counts.escalations_seen
+    assert (
+        one.state.production.counts.escalations_seen != two.state.production.counts.escalations_seen
+    )
     # (Whether both days train a model at all depends on their luck: a run may collapse.)
     assert readings(one.state, until=17) != readings(two.state, until=17)
 
@@ -216,7 +220,7 @@ def test_an_extra_labeling_batch_moves_no_other_draw(seed: int) -> None:
     # 13:00: the guide's batch has been delivered, the LoRA is trained.
     more = replayed(seed, with_action(8, StartJob(job=labeling)))
     assert more.skipped == base.skipped
-    assert more.state.golden != base.state.golden  # the batch did arrive
+    assert more.state.data.golden != base.state.data.golden  # the batch did arrive
     check_unrelated_draws_stay(base, more, ("dashboard", "training noise"))
     assert models(more.state) == models(base.state)
     assert fired_at(more.state) == fired_at(base.state)

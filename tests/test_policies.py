@@ -36,11 +36,11 @@ def test_idle_never_acts() -> None:
     rules = rich_rules()
     state, applied = engine.play(rules, 0, make_policy("idle", rules, 0))
     assert applied == []
-    assert state.runs == [] and state.task_status == [0] * len(rules.tasks)
+    assert state.jobs.runs == [] and state.team.task_status == [0] * len(rules.tasks)
     # Events still fired and took their default answers.
-    assert state.pending == []
-    assert state.fired[rules.event_index["pm"]] == 1
-    assert state.chosen[rules.event_index["pm"]] == [1]  # 'promise' needs trust > 60
+    assert state.events.pending == []
+    assert state.events.fired[rules.event_index["pm"]] == 1
+    assert state.events.chosen[rules.event_index["pm"]] == [1]  # 'promise' needs trust > 60
 
 
 def test_reference_schedule_maps_hours_to_ticks() -> None:
@@ -64,8 +64,8 @@ def test_reference_plays_the_whole_solution() -> None:
         (round(step.at / rules.tick_hours), without_time(step)) for step in rules.scenario.reference
     ]
     assert applied == expected
-    assert state.models[state.prod].id == "lora-1"
-    assert state.shipped == 1 and state.shipped_unevaluated == 0
+    assert state.models[state.production.model_index].id == "lora-1"
+    assert state.record.shipped == 1 and state.record.shipped_unevaluated == 0
 
 
 def test_random_is_seeded() -> None:
@@ -92,7 +92,7 @@ def test_every_policy_finishes_every_seed(policy: str) -> None:
     rules = rich_rules()
     for seed in range(15):
         state, applied = engine.play(rules, seed, make_policy(policy, rules, seed))
-        assert state.over
+        assert state.clock.over
         assert 0 <= score(state, rules).total <= 1000
         assert all(0 <= tick <= rules.total_ticks for tick, _ in applied)
         # at the final boundary, only answers to events
@@ -117,8 +117,8 @@ def test_greedy_trains_evaluates_and_ships_a_better_model() -> None:
     state, applied = engine.play(rules, 0, make_policy("greedy", rules, 0))
     kinds = [(tick, type(a).__name__) for tick, a in applied]
     assert (0, "StartJob") in kinds
-    assert state.models[state.prod].id == "lora-1"
-    assert state.shipped_unevaluated == 0
+    assert state.models[state.production.model_index].id == "lora-1"
+    assert state.record.shipped_unevaluated == 0
     assert score(state, rules).true_f1 > 0.84
 
 
@@ -130,9 +130,9 @@ def test_greedy_gates_the_rollout_on_an_ab_test() -> None:
     state, applied = engine.play(rules, 0, make_policy("greedy", rules, 0))
     started = [a for _, a in applied if isinstance(a, StartJob)]
     assert StartJob(job="ab", model="lora-1") in started
-    assert state.ab_tests_run == 1
-    assert state.models[state.prod].id == "lora-1"
-    assert state.shipped_untested == 0
+    assert state.record.ab_tests_run == 1
+    assert state.models[state.production.model_index].id == "lora-1"
+    assert state.record.shipped_untested == 0
 
 
 def test_greedy_does_not_ship_a_worse_model() -> None:
@@ -146,7 +146,7 @@ def test_greedy_does_not_ship_a_worse_model() -> None:
     )  # fmt: skip
     state, _ = engine.play(rules, 0, make_policy("greedy", rules, 0))
     assert len(state.models) == 2
-    assert state.prod == 0 and state.shipped == 0
+    assert state.production.model_index == 0 and state.record.shipped == 0
 
 
 def test_greedy_answers_with_the_cheapest_possible_choice() -> None:
@@ -181,7 +181,7 @@ def test_a_conditional_step_waits_for_its_condition_then_is_taken_once() -> None
         taken = [tick for tick, action in applied if action == without_time(
             rules.scenario.reference[-1])]  # fmt: skip
         assert len(taken) == 1
-        finished = [r for r in state.runs if r.job == 0 and r.status != "running"]
+        finished = [r for r in state.jobs.runs if r.job_index == 0 and r.status != "running"]
         assert finished, "the LoRA run ended one way or another"
         # taken at the first boundary after the run reported, never before
         assert taken[0] >= 6

@@ -3,6 +3,7 @@ stay in range, the engine never raises, and replays are exact."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from typing import Any
@@ -13,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from game.core import engine
+from game.core import caches, engine
 from game.core.evals import escalation_rate
 from game.core.rules import Rules
 from game.core.scoring import score
-from game.core.state import RUNNING, State
-from game.core.work import hours_at_work
+from game.core.state import RunStatus, State
+from game.replay.digest import state_digest
 from game.scenario.actions import (
     ACTION_ADAPTER,
     Action,
@@ -53,10 +54,10 @@ def allocations(draw: st.DrawFn) -> Allocate:
 def action_strategy(state: State | None = None) -> st.SearchStrategy[Action]:
     """Actions naming scenario ids, junk ids and (given a state) its models, runs and events."""
     models = MODELS + ([m.id for m in state.models[1:]] * 5 if state else [])
-    runs = RUNS + ([r.id for r in state.runs] * 3 if state else [])
+    runs = RUNS + ([r.id for r in state.jobs.runs] * 3 if state else [])
     choices = list(EVENT_CHOICES)
     if state is not None:
-        pending = {RICH["events"][i]["id"] for i in state.pending}
+        pending = {RICH["events"][i]["id"] for i in state.events.pending}
         choices += [(e, c) for e, c in EVENT_CHOICES if e in pending] * 4
     return _strategy(tuple(models), tuple(runs), tuple(choices))
 
@@ -102,19 +103,21 @@ scenarios = st.builds(
 
 def check_invariants(state: State, rules: Rules) -> None:
     budget = rules.scenario.budget
-    assert math.isclose(budget - sum(state.ledger.values()), state.money, abs_tol=1e-6)
-    assert sum(state.allocation) == 100 and min(state.allocation) >= 0
+    assert math.isclose(
+        budget - sum(state.money.ledger.values()), state.money.balance, abs_tol=1e-6
+    )
+    assert sum(state.team.allocation) == 100 and min(state.team.allocation) >= 0
     assert 0.0 <= state.trust <= 100.0
     assert 0.0 <= state.reliability <= 100.0
-    assert math.isclose(sum(state.traffic), 100.0, abs_tol=1e-6)
-    assert all(x >= 0 for x in state.labels + state.golden)
-    assert all(0 <= level <= 3 for level in state.infra)
-    for category, queue in enumerate(state.queues):
+    assert math.isclose(sum(state.production.traffic), 100.0, abs_tol=1e-6)
+    assert all(x >= 0 for x in state.data.labels + state.data.golden)
+    assert all(0 <= level <= 3 for level in state.infra.values())
+    for category, queue in enumerate(state.team.queues):
         assert all(rules.tasks[t].category == category for t in queue)
         assert len(set(queue)) == len(queue)
     for model in state.models:
         assert all(0.0 <= f <= 1.0 for f in model.f1)
-    counts = state.traffic_counts
+    counts = state.production.counts
     assert math.isclose(
         counts.served + counts.degraded + counts.failed, counts.total, rel_tol=1e-9, abs_tol=1e-6
     )
@@ -122,42 +125,39 @@ def check_invariants(state: State, rules: Rules) -> None:
 
 
 def check_bookkeeping(state: State, rules: Rules) -> None:
-    """What the engine keeps to avoid working it out again agrees with working it out."""
-    assert state.working == hours_at_work(rules, state.allocation)
+    """The caches agree with rebuilding them from the rest of the state."""
     testing = [
-        i for i, run in enumerate(state.runs) if run.kind == "ab_test" and run.status == RUNNING
-    ]
-    assert testing == ([state.ab_run] if state.ab_run >= 0 else [])
-    assert state.run_index == {run.id: i for i, run in enumerate(state.runs)}
-    running: list[int | None] = [None] * len(rules.jobs)
-    for i, run in enumerate(state.runs):
-        if run.status == RUNNING:
-            assert running[run.job] is None  # a job runs once at a time
-            running[run.job] = i
-    assert state.running == running
-    for model in state.models:
-        if model.escalation_mix == state.traffic_mix:
-            assert model.escalation == escalation_rate(rules, model.f1, state.traffic)
-    checked_tick = state.tick - 1 if state.over else state.tick  # the last boundary checked
-    assert state.live_events == [
         i
-        for i, event in enumerate(rules.events)
-        if max(event.at_tick, 0) <= checked_tick and (event.repeat or not state.fired[i])
+        for i, run in enumerate(state.jobs.runs)
+        if run.kind == "ab_test" and run.status == RunStatus.RUNNING
     ]
+    assert testing == ([] if state.jobs.ab_test is None else [state.jobs.ab_test])
+    running_jobs = [state.jobs.runs[i].job_index for i in state.jobs.in_progress]
+    assert len(set(running_jobs)) == len(running_jobs)  # a job runs once at a time
+    rebuilt = copy.deepcopy(state)
+    caches.rebuild(rebuilt, rules)
+    assert rebuilt.team.working == state.team.working
+    assert rebuilt.jobs.by_id == state.jobs.by_id
+    assert rebuilt.jobs.in_progress == state.jobs.in_progress
+    assert rebuilt.events.live == state.events.live
+    for model in state.models:
+        if model.escalation_mix == state.production.mix_changes:
+            assert model.escalation == escalation_rate(rules, model.f1, state.production.traffic)
+    assert state_digest(rebuilt) == state_digest(state)
 
 
 def apply_checked(
     state: State, rules: Rules, action: Action, applied: list[tuple[int, Action]]
 ) -> None:
     """Apply an action; a refusal must give a reason and change nothing at all."""
-    allocation = list(state.allocation)
+    allocation = list(state.team.allocation)
     before = snapshot(state)
     reason = engine.apply(state, rules, action)
     if reason is None:
-        applied.append((state.tick, action))
+        applied.append((state.clock.tick, action))
     else:
         assert isinstance(reason, str) and reason
-        assert state.allocation == allocation
+        assert state.team.allocation == allocation
         assert snapshot(state) == before
     check_invariants(state, rules)
 
@@ -171,10 +171,10 @@ def play_steps(
     applied: list[tuple[int, Action]] = []
     pending = list(steps)
     while True:
-        while pending and pending[0][0] <= state.tick:
+        while pending and pending[0][0] <= state.clock.tick:
             _, action = pending.pop(0)
             apply_checked(state, rules, action, applied)
-        if state.over:
+        if state.clock.over:
             break
         engine.advance(state, rules)
         check_invariants(state, rules)
@@ -188,11 +188,11 @@ def play_drawn(
     state = engine.new_game(rules, seed)
     applied: list[tuple[int, Action]] = []
     while True:
-        count = data.draw(st.integers(0, 3), label=f"actions at {state.tick}")
+        count = data.draw(st.integers(0, 3), label=f"actions at {state.clock.tick}")
         for _ in range(count):
             action = data.draw(action_strategy(state))
             apply_checked(state, rules, action, applied)
-        if state.over:
+        if state.clock.over:
             return state, applied
         engine.advance(state, rules)
         check_invariants(state, rules)
@@ -214,7 +214,7 @@ def test_random_action_sequences_keep_every_invariant(
     rules: Rules, seed: int, steps: list[tuple[int, Action]]
 ) -> None:
     state, _ = play_steps(rules, seed, steps)
-    assert state.over
+    assert state.clock.over
     check_score(state, rules)
 
 
@@ -239,8 +239,8 @@ def test_replays_are_exact(rules: Rules, seed: int, data: st.DataObject) -> None
     assert [a for _, a in carried] == [a for _, a in applied]
     replayed = engine.new_game(rules, seed)
     queue = list(carried)
-    while not replayed.over:
-        while queue and queue[0][0] == replayed.tick:
+    while not replayed.clock.over:
+        while queue and queue[0][0] == replayed.clock.tick:
             assert engine.apply(replayed, rules, queue.pop(0)[1]) is None
         engine.advance(replayed, rules)
     assert not queue
@@ -263,9 +263,9 @@ def test_allocations_sum_to_100_or_are_refused(shares: list[int]) -> None:
         return
     action = Allocate(**dict(zip(names, shares, strict=True)))
     assert engine.apply(state, rules, action) is None
-    assert state.allocation == shares
+    assert state.team.allocation == shares
     engine.advance(state, rules)
-    assert state.allocation == shares
+    assert state.team.allocation == shares
 
 
 @SETTINGS
@@ -289,12 +289,12 @@ def test_scores_stay_in_range(
 ) -> None:
     rules = rules_for(5_000, (0, 0, 0, 0), 50)
     state = engine.new_game(rules, 0)
-    state.money = money
+    state.money.balance = money
     state.trust = trust
-    state.incidents = ["x"] * incidents
+    state.production.incidents = ["x"] * incidents
     state.models[0].f1 = f1
     state.models[0].hallucination = hallucination
-    counts = state.traffic_counts
+    counts = state.production.counts
     counts.total = 1000.0
     counts.served = 1000.0 * served
     counts.degraded = (1000.0 - counts.served) * degraded

@@ -87,9 +87,9 @@ def test_same_game_same_digest_and_any_change_shows(tiny: tuple[LoadedScenario, 
     first, _ = play(rules, 5, make_policy("random", rules, 5))
     second, _ = play(rules, 5, make_policy("random", rules, 5))
     assert state_digest(first) == state_digest(second)
-    second.money += 0.01
+    second.money.balance += 0.01
     assert state_digest(first) != state_digest(second)
-    second.money = first.money
+    second.money.balance = first.money.balance
     second.luck = Luck(6)  # the seed of the draws is part of the digest
     assert state_digest(first) != state_digest(second)
 
@@ -158,7 +158,7 @@ def test_replay_reproduces_play(tiny: tuple[LoadedScenario, Rules], policy: str)
         state, applied = play(rules, seed, make_policy(policy, rules, seed))
         again = replay(rules, seed, timed(applied))
         assert state_digest(again) == state_digest(state)
-        assert again.over
+        assert again.clock.over
 
 
 def test_replay_refuses_ticks_going_down(tiny: tuple[LoadedScenario, Rules]) -> None:
@@ -197,7 +197,7 @@ def test_replay_refuses_ticks_outside_the_game(tiny: tuple[LoadedScenario, Rules
         replay(rules, 0, [TimedAction(rules.total_ticks, allocate)])
     assert "only answers to waiting events" in str(caught.value)
     state = replay(rules, 0, [TimedAction(rules.total_ticks - 1, allocate)])
-    assert state.over and state.allocation == [25, 25, 25, 25]
+    assert state.clock.over and state.team.allocation == [25, 25, 25, 25]
 
 
 def test_action_records_are_checked(tiny: tuple[LoadedScenario, Rules]) -> None:

@@ -186,14 +186,14 @@ def _first_eval(rules: Rules, seed: int) -> State:
     eval_job = next(j.id for j in rules.jobs if j.kind == "eval")
     start: list[Action] = [StartJob(job=eval_job, model=rules.scenario.production.model.id)]
     nothing: list[Action] = []
-    state, _ = play(rules, seed, lambda s: start if s.tick == 0 else nothing)
+    state, _ = play(rules, seed, lambda s: start if s.clock.tick == 0 else nothing)
     return state
 
 
 def test_ravi_blind_test_set_reads_087_and_hides_spanish() -> None:
     rules = rules_of(RAVI)
     spanish = rules.segment_index["es_cs"]
-    reports = [_first_eval(rules, seed).measurements[0] for seed in range(50)]
+    reports = [_first_eval(rules, seed).results.evals[0] for seed in range(50)]
     assert all(r.tick == 1 for r in reports), "the first eval reads before 10:00"
     assert all(r.f1[spanish] is None for r in reports), "Spanish code-switching is not measured"
     f1 = statistics.mean(r.f1_mix for r in reports)
@@ -228,7 +228,7 @@ def test_ravi_escalations_match_the_briefing() -> None:
     for seed in range(50):
         state = new_game(rules, seed)
         advance(state, rules)
-        counts = state.traffic_counts
+        counts = state.production.counts
         assert 100 * counts.escalations / counts.served == pytest.approx(today, abs=1e-9)
         shown.append(counts.last_rate_seen)
     assert statistics.mean(shown) == pytest.approx(17.6, abs=1.5)
@@ -237,9 +237,9 @@ def test_ravi_escalations_match_the_briefing() -> None:
 def test_ravi_ab_test_can_only_see_large_effects() -> None:
     """A one-day A/B test can only detect large effects (Kohavi et al.); the plan's shows it."""
     results = [
-        state.ab_results[0]
+        state.results.ab_tests[0]
         for state in games(RAVI, "reference")
-        if state.ab_results and state.ab_results[0].n_candidate > 200
+        if state.results.ab_tests and state.results.ab_tests[0].n_candidate > 200
     ]
     assert len(results) >= 10
     assert statistics.mean(r.half_width for r in results) > 5.0
@@ -258,12 +258,12 @@ def test_ravi_outage_never_leaves_the_plans_ab_test_without_traffic() -> None:
     rules = rules_of(RAVI)
     outage = rules.event_index["api_outage"]
     states = games(RAVI, "reference")
-    hit = [state for state in states if state.fired[outage]]
+    hit = [state for state in states if state.events.fired[outage]]
     assert 5 <= len(hit) <= 30, "the outage is a hazard of some days, not of all"
     for state in states:
-        for result in state.ab_results:  # an outage may overlap it, never swallow it
+        for result in state.results.ab_tests:  # an outage may overlap it, never swallow it
             assert result.n_candidate >= 10
-        assert state.ab_tests_run == sum(r.kind == "ab_test" for r in state.runs)
+        assert state.record.ab_tests_run == sum(r.kind == "ab_test" for r in state.jobs.runs)
     # In outage games the debrief explains fallbacks.
     for state in hit:
         assert "Outages happen; fallbacks decide what customers see" in _lesson_titles(state, rules)
@@ -281,14 +281,16 @@ def test_ravi_ab_test_inside_the_outage_gives_no_result() -> None:
     swallowed = 0
     for seed in range(50):
         state, _ = play(
-            rules, seed, lambda s: steps if s.tick == 0 else ab if s.tick == 3 else nothing
+            rules,
+            seed,
+            lambda s: steps if s.clock.tick == 0 else ab if s.clock.tick == 3 else nothing,
         )
-        if not state.fired[outage] or state.last_fired[outage] > 3:
+        if not state.events.fired[outage] or state.events.last_fired[outage] > 3:
             continue
         if not any(m.id == "lora_es-1" for m in state.models):
             continue
         swallowed += 1
-        assert not state.ab_results and state.ab_tests_run == 0
+        assert not state.results.ab_tests and state.record.ab_tests_run == 0
         assert "An A/B test with no traffic proves nothing" in _lesson_titles(state, rules)
     assert swallowed >= 3
 
@@ -301,8 +303,8 @@ def test_ravi_drift_is_seen_only_through_monitoring() -> None:
     drift_title = rules.scenario.events[drift].title
     for name, monitored in (("idle", False), ("reference", True)):
         for state in games(RAVI, name):
-            assert state.fired[drift] == 1
-            assert state.traffic[spanish] == pytest.approx(28.0)
+            assert state.events.fired[drift] == 1
+            assert state.production.traffic[spanish] == pytest.approx(28.0)
             seen = player_view(state, rules).traffic["es_cs"]
             assert seen == pytest.approx(28.0 if monitored else 20.0), name
             assert all(drift_title not in text for _, _, text in state.log)
@@ -316,10 +318,10 @@ def test_ravi_full_fine_tune_lesson_follows_the_run_not_the_bill() -> None:
     stop: list[Action] = [StopJob(run="full_ft-1")]
     nothing: list[Action] = []
     state, applied = play(
-        rules, 0, lambda s: start if s.tick == 0 else stop if s.tick == 1 else nothing
+        rules, 0, lambda s: start if s.clock.tick == 0 else stop if s.clock.tick == 1 else nothing
     )
     assert len(applied) == 2
-    assert rules.scenario.budget - state.money < 1000
+    assert rules.scenario.budget - state.money.balance < 1000
     assert title in _lesson_titles(state, rules)
     assert all(title not in _lesson_titles(s, rules) for s in games(RAVI, "reference"))
 
@@ -339,14 +341,16 @@ def test_ravi_candidate_is_sometimes_truly_worse_and_the_evidence_catches_it() -
         truly_worse = (
             fsum(
                 (c - b) * t
-                for c, b, t in zip(candidate.f1, baseline.f1, state.traffic, strict=True)
+                for c, b, t in zip(candidate.f1, baseline.f1, state.production.traffic, strict=True)
             )
             < 0
         )
         if truly_worse:
             worse += 1
             caught += evidence.measured_worse(state, model)
-            assert state.prod != model, "the plan never ships what its evidence calls worse"
+            assert state.production.model_index != model, (
+                "the plan never ships what its evidence calls worse"
+            )
     assert 5 <= worse <= 25, "some days, not most"
     assert caught >= 0.9 * worse
 
@@ -361,14 +365,14 @@ def test_ravi_shipping_what_the_evidence_calls_worse_costs_the_truth_and_the_gat
         for seed, state in enumerate(games(RAVI, "reference"))
         if (m := evidence.newest_model(state, lora)) is not None
         and evidence.eval_worse(state, m)
-        and state.prod == 0
+        and state.production.model_index == 0
     ]
     assert len(kept) >= 5
     losses = []
     for seed in kept:
         plan, careless = games(RAVI, "reference")[seed], games(RAVI, "ungated")[seed]
-        assert careless.models[careless.prod].id == "lora_es-1"
-        assert careless.shipped_worse == 0  # never measured, so never "known" worse ...
+        assert careless.models[careless.production.model_index].id == "lora_es-1"
+        assert careless.record.shipped_worse == 0  # never measured, so never "known" worse ...
         assert not score(careless, rules).goals["gated_rollout"]  # ... and never gated
         losses.append(score(plan, rules).total - score(careless, rules).total)
     assert statistics.mean(losses) >= 60
@@ -377,10 +381,10 @@ def test_ravi_shipping_what_the_evidence_calls_worse_costs_the_truth_and_the_gat
 def test_ravi_gate_goal_refuses_a_model_measured_worse() -> None:
     rules = rules_of(RAVI)
     check = next(c for g, c in rules.goals if g.id == "gated_rollout")
-    shipped = [s for s in games(RAVI, "reference") if s.shipped == 1]
+    shipped = [s for s in games(RAVI, "reference") if s.record.shipped == 1]
     assert shipped and all(check(s) for s in shipped)
     clone = copy.deepcopy(shipped[0])
-    clone.shipped_worse = 1
+    clone.record.shipped_worse = 1
     assert not check(clone)
 
 
@@ -485,7 +489,9 @@ def test_ravi_reference_shows_few_lessons_and_no_mistake() -> None:
 
 def _outage_seeds() -> list[int]:
     outage = rules_of(RAVI).event_index["api_outage"]
-    return [seed for seed, state in enumerate(games(RAVI, "reference")) if state.fired[outage]]
+    return [
+        seed for seed, state in enumerate(games(RAVI, "reference")) if state.events.fired[outage]
+    ]
 
 
 def test_ravi_staggering_the_promo_scores_no_lower_than_autoscaling_on_outage_days() -> None:
@@ -514,19 +520,19 @@ def test_ravi_staggering_the_promo_scores_no_lower_than_autoscaling_on_outage_da
         for name, plan in plans.items():
 
             def decide(state: State, plan: dict[int, list[Action]] = plan) -> list[Action]:
-                return plan.get(state.tick, [])
+                return plan.get(state.clock.tick, [])
 
             state, applied = play(rules, seed, decide)
             assert len(applied) == sum(map(len, plan.values()))
             results[name] = (state, score(state, rules))
-        if not results["autoscale"][0].fired[outage]:
+        if not results["autoscale"][0].events.fired[outage]:
             continue
         days += 1
         (auto_state, auto), (_, stagger) = results["autoscale"], results["stagger"]
-        assert auto_state.fired[rules.event_index["traffic_spike"]] == 1
+        assert auto_state.events.fired[rules.event_index["traffic_spike"]] == 1
         assert stagger.served_percent == pytest.approx(auto.served_percent)
         assert stagger.total >= auto.total
-        counts = auto_state.traffic_counts
+        counts = auto_state.production.counts
         by_conversation = 100 * (counts.served + 0.5 * counts.degraded) / counts.total
         assert by_conversation > auto.served_percent + 1  # what the old rule would have read
     assert days >= 10
@@ -583,7 +589,7 @@ def test_every_event_fires_in_some_game(path: Path, players: tuple[str, ...]) ->
     fired = [0] * len(rules.events)
     for name in players:
         for state in games(path, name):
-            for index, count in enumerate(state.fired):
+            for index, count in enumerate(state.events.fired):
                 fired[index] += count
     never = [event.id for event, count in zip(rules.events, fired, strict=True) if not count]
     assert not never, f"events that never fired: {never}"

@@ -76,7 +76,7 @@ def test_quality_and_safety_use_the_truth_of_the_production_model() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
     state.models.append(ModelRecord("m", 0, [0.7, 0.7], 4.0, 500, 0.0, 0))
-    state.prod = 1
+    state.production.model_index = 1
     result = score(state, rules)
     assert result.parts["quality"] == pytest.approx(350 * 0.4)
     assert result.parts["safety"] == pytest.approx(100 * 0.5)
@@ -89,7 +89,7 @@ def test_quality_and_safety_use_the_truth_of_the_production_model() -> None:
 def test_budget_part_and_overspending(money: float, part: float) -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
-    state.money = money
+    state.money.balance = money
     assert score(state, rules).parts["budget"] == part
 
 
@@ -97,21 +97,21 @@ def test_overspending_lowers_the_score() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
     base = score(state, rules).total
-    state.money = -10_000
+    state.money.balance = -10_000
     assert score(state, rules).total == base - 300
 
 
 def test_reliability_is_the_time_based_service_level_and_incidents_are_penalties() -> None:
     rules = make_rules(score={"incident_penalty": 20})
     state = engine.new_game(rules, 0)
-    counts = state.traffic_counts
+    counts = state.production.counts
     counts.total, counts.served, counts.degraded, counts.failed = 1000.0, 960.0, 30.0, 10.0
     counts.hours, counts.service_hours = 8.0, 7.8
     assert served_percent(state) == pytest.approx(97.5)
     assert score(state, rules).parts["reliability"] == pytest.approx(150 * 0.5)
-    state.incidents = ["a", "b"]
+    state.production.incidents = ["a", "b"]
     assert score(state, rules).parts["reliability"] == pytest.approx(150 * 0.5 * 0.6)
-    state.incidents = ["x"] * 6
+    state.production.incidents = ["x"] * 6
     assert score(state, rules).parts["reliability"] == 0.0
 
 
@@ -151,8 +151,8 @@ def test_the_total_clamps_at_zero() -> None:
     state = engine.new_game(rules, 0)
     state.models[0].f1 = [0.1, 0.1]
     state.models[0].hallucination = 50
-    state.money = -1e9
-    state.incidents = ["x"] * 20
+    state.money.balance = -1e9
+    state.production.incidents = ["x"] * 20
     result = score(state, rules)
     assert result.parts["budget"] == -150.0
     assert sum(result.parts.values()) < 0
@@ -162,7 +162,7 @@ def test_the_total_clamps_at_zero() -> None:
 def test_parts_are_rounded_and_the_total_is_their_rounded_sum() -> None:
     rules = make_rules()
     state = engine.new_game(rules, 0)
-    state.money = 1234.567
+    state.money.balance = 1234.567
     state.trust = 33.333
     result = score(state, rules)
     for value in result.parts.values():
@@ -175,9 +175,9 @@ def test_a_whole_idle_game_scores_what_its_parts_say() -> None:
     state = engine.new_game(rules, 0)
     ticks(state, rules, rules.total_ticks)
     result = score(state, rules)
-    spent = 10_000 - state.money
+    spent = 10_000 - state.money.balance
     assert spent > 0  # serving and API requests cost money every tick
-    assert result.parts["budget"] == pytest.approx(150 * state.money / 10_000, abs=0.05)
+    assert result.parts["budget"] == pytest.approx(150 * state.money.balance / 10_000, abs=0.05)
     assert 0 <= result.total <= 1000
 
 

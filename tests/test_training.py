@@ -10,7 +10,7 @@ import pytest
 from conftest import quiet_rules, ticks
 
 from game.core import engine
-from game.core.state import FINISHED, ModelRecord
+from game.core.state import ModelRecord, RunStatus
 from game.core.training import MAX_F1, curve_f1
 from game.scenario.actions import Allocate, QueueTask, StartJob
 from game.scenario.model import Curve
@@ -40,9 +40,9 @@ def train(seed: int = 0, labels: dict[str, int] | None = None, **extra: Any) -> 
     state = engine.new_game(rules, seed)
     assert engine.apply(state, rules, StartJob(job="lora")) is None
     ticks(state, rules, 2)
-    run = state.runs[0]
-    assert run.status == FINISHED
-    return state.models[run.model]
+    run = state.jobs.runs[0]
+    assert run.status == RunStatus.FINISHED
+    return state.models[run.model_index]
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_a_trained_model_follows_the_curves_exactly_with_no_noise() -> None:
     }
     model = train(labels={"en": 800, "es": 1500}, curve=curve)
     assert model.f1 == pytest.approx([0.95 - 0.15 * 8**-0.2, 0.9 - 0.3 * 10**-0.3], abs=1e-12)
-    assert model.id == "lora-1" and model.source_job == 0 and not model.collapsed
+    assert model.id == "lora-1" and model.source_job_index == 0 and not model.collapsed
 
 
 def test_a_segment_without_a_curve_keeps_the_production_f1() -> None:
@@ -94,7 +94,7 @@ def test_the_model_uses_the_labels_of_when_the_run_started() -> None:
     rules = quiet_rules(jobs=[job(ES_CURVE, hours=1)], data={"labels": {"es": 150}})
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, StartJob(job="lora"))
-    state.labels[1] = 1_000_000
+    state.data.labels[1] = 1_000_000
     ticks(state, rules, 2)
     assert state.models[-1].f1[1] == pytest.approx(0.6)
 
@@ -143,8 +143,8 @@ def test_research_lifts_the_ceiling_of_one_job_and_segment() -> None:
     engine.apply(state, rules, Allocate(research=100, data=0, infra=0, writing=0))
     engine.apply(state, rules, QueueTask(task="paper"))
     ticks(state, rules, 1)
-    assert state.ceiling_lift == [[0.0, 0.05]]
-    assert state.hallucination_shift == [-0.5]
+    assert state.research.ceiling_lift == [[0.0, 0.05]]
+    assert state.research.hallucination_shift == [-0.5]
     engine.apply(state, rules, StartJob(job="lora"))
     ticks(state, rules, 2)
     model = state.models[-1]

@@ -110,7 +110,7 @@ def test_drift_is_invisible_until_monitoring_notices() -> None:
     }
     blind = _rules(events=[drift_event])
     state = new_game(blind, 0)
-    assert state.traffic[1] == 40
+    assert state.production.traffic[1] == 40
     assert player_view(state, blind).traffic == {"en": 80, "es": 20}
     watched = _rules(events=[drift_event], infra={"monitoring": 1})
     state = new_game(watched, 0)
@@ -233,5 +233,5 @@ def test_a_hidden_true_f1_leaves_the_view_unchanged() -> None:
         model.f1 = [0.01 for _ in model.f1]
         model.hallucination = 40.0
         model.collapsed = not model.collapsed
-    state.traffic = [50.0, 50.0]
+    state.production.traffic = [50.0, 50.0]
     assert player_view(state, rules) == before

@@ -6,7 +6,7 @@ import pytest
 from conftest import quiet_rules, ticks
 
 from game.core import engine, ledger
-from game.core.state import DONE, QUEUED
+from game.core.state import TaskStatus
 from game.core.work import effective_hours
 from game.scenario.actions import Allocate, CancelTask, Choose, QueueTask
 
@@ -45,7 +45,7 @@ def test_four_categories_at_five_percent_lose_fifteen_percent_of_background() ->
     ticks(state, rules, 1)
     each = 0.5 * 0.85 * 0.25
     assert state.insight == pytest.approx(4.0 * each)
-    assert sum(state.labels) == pytest.approx(200.0 * each)
+    assert sum(state.data.labels) == pytest.approx(200.0 * each)
     assert state.reliability == pytest.approx(10 + 8.0 * each)
     assert state.trust == pytest.approx(10 + 8.0 * each)
 
@@ -55,7 +55,7 @@ def test_labels_spread_by_traffic_share() -> None:
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, alloc(0, 100, 0, 0))
     ticks(state, rules, 2)  # one hour of data work: 100 labels
-    assert state.labels == pytest.approx([80.0, 20.0])
+    assert state.data.labels == pytest.approx([80.0, 20.0])
 
 
 def test_reliability_and_trust_are_capped_at_100() -> None:
@@ -77,8 +77,8 @@ def test_a_category_with_no_share_gets_no_hours() -> None:
     engine.apply(state, rules, alloc(100, 0, 0, 0))
     engine.apply(state, rules, QueueTask(task="a"))
     ticks(state, rules, 4)
-    assert state.task_spent == [0.0]
-    assert state.labels == [0.0, 0.0]
+    assert state.team.task_spent == [0.0]
+    assert state.data.labels == [0.0, 0.0]
     assert state.insight == pytest.approx(20.0)
 
 
@@ -88,16 +88,16 @@ def test_queue_is_first_in_first_out() -> None:
     engine.apply(state, rules, alloc(0, 100, 0, 0))
     for tid in ("b", "a", "c"):
         assert engine.apply(state, rules, QueueTask(task=tid)) is None
-    assert state.queues[1] == [1, 0, 2]
+    assert state.team.queues[1] == [1, 0, 2]
     ticks(state, rules, 2)
-    assert state.task_status == [QUEUED, DONE, QUEUED]
+    assert state.team.task_status == [TaskStatus.QUEUED, TaskStatus.DONE, TaskStatus.QUEUED]
     ticks(state, rules, 1)
-    assert state.task_spent == [0.5, 1.0, 0.0]
+    assert state.team.task_spent == [0.5, 1.0, 0.0]
     ticks(state, rules, 1)
-    assert state.task_status == [DONE, DONE, QUEUED]
+    assert state.team.task_status == [TaskStatus.DONE, TaskStatus.DONE, TaskStatus.QUEUED]
     ticks(state, rules, 2)
-    assert state.task_status == [DONE, DONE, DONE]
-    assert state.queues[1] == []
+    assert state.team.task_status == [TaskStatus.DONE, TaskStatus.DONE, TaskStatus.DONE]
+    assert state.team.queues[1] == []
 
 
 def test_several_short_tasks_finish_in_one_tick() -> None:
@@ -107,8 +107,8 @@ def test_several_short_tasks_finish_in_one_tick() -> None:
     for tid in ("a", "b", "c"):
         engine.apply(state, rules, QueueTask(task=tid))
     ticks(state, rules, 1)
-    assert state.task_status == [DONE, DONE, QUEUED]
-    assert state.task_spent[2] == pytest.approx(0.2)
+    assert state.team.task_status == [TaskStatus.DONE, TaskStatus.DONE, TaskStatus.QUEUED]
+    assert state.team.task_spent[2] == pytest.approx(0.2)
 
 
 def test_leftover_hours_flow_into_background_work() -> None:
@@ -117,11 +117,11 @@ def test_leftover_hours_flow_into_background_work() -> None:
     engine.apply(state, rules, alloc(0, 100, 0, 0))
     engine.apply(state, rules, QueueTask(task="a"))
     ticks(state, rules, 1)
-    assert state.labels == [0.0, 0.0]
+    assert state.data.labels == [0.0, 0.0]
     ticks(state, rules, 1)
-    assert state.task_status == [DONE]
+    assert state.team.task_status == [TaskStatus.DONE]
     # 0.25 h left over in the second tick: 25 labels, 80/20 by traffic.
-    assert state.labels == pytest.approx([20.0, 5.0])
+    assert state.data.labels == pytest.approx([20.0, 5.0])
 
 
 def test_only_the_tasks_category_works_on_it() -> None:
@@ -131,12 +131,12 @@ def test_only_the_tasks_category_works_on_it() -> None:
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, alloc(50, 0, 0, 50))
     engine.apply(state, rules, QueueTask(task="doc"))
-    assert state.queues == [[], [], [], [0]]
+    assert state.team.queues == [[], [], [], [0]]
     ticks(state, rules, 1)
-    assert state.task_spent == [0.25]
+    assert state.team.task_spent == [0.25]
     assert state.insight == pytest.approx(0.5)
     ticks(state, rules, 1)
-    assert state.task_status == [DONE]
+    assert state.team.task_status == [TaskStatus.DONE]
 
 
 def test_finishing_a_task_bills_its_cost_and_applies_its_effects() -> None:
@@ -148,9 +148,9 @@ def test_finishing_a_task_bills_its_cost_and_applies_its_effects() -> None:
     engine.apply(state, rules, QueueTask(task="a"))
     trust = state.trust
     ticks(state, rules, 1)
-    assert state.ledger == {ledger.TASKS: 120.0}
-    assert state.money == pytest.approx(10_000 - 120.0)
-    assert state.labels == [0.0, 500.0]
+    assert state.money.ledger == {ledger.TASKS: 120.0}
+    assert state.money.balance == pytest.approx(10_000 - 120.0)
+    assert state.data.labels == [0.0, 500.0]
     assert state.trust == pytest.approx(trust + 3)
 
 
@@ -162,7 +162,7 @@ def test_a_task_effect_can_queue_the_next_task_in_the_same_tick() -> None:
     engine.apply(state, rules, alloc(0, 100, 0, 0))
     engine.apply(state, rules, QueueTask(task="a"))
     ticks(state, rules, 1)
-    assert state.task_status == [DONE, DONE]
+    assert state.team.task_status == [TaskStatus.DONE, TaskStatus.DONE]
 
 
 def test_cancel_keeps_the_hours_spent() -> None:
@@ -172,13 +172,13 @@ def test_cancel_keeps_the_hours_spent() -> None:
     engine.apply(state, rules, QueueTask(task="a"))
     ticks(state, rules, 1)
     assert engine.apply(state, rules, CancelTask(task="a")) is None
-    assert state.queues[1] == [] and state.task_status == [0]
+    assert state.team.queues[1] == [] and state.team.task_status == [0]
     ticks(state, rules, 1)
-    assert state.task_spent == [0.5]
-    assert sum(state.labels) == pytest.approx(50.0)  # the hours went to background
+    assert state.team.task_spent == [0.5]
+    assert sum(state.data.labels) == pytest.approx(50.0)  # the hours went to background
     assert engine.apply(state, rules, QueueTask(task="a")) is None
     ticks(state, rules, 1)
-    assert state.task_status == [DONE]
+    assert state.team.task_status == [TaskStatus.DONE]
 
 
 def test_queue_refusals_have_reasons() -> None:
@@ -200,7 +200,7 @@ def test_queue_refusals_have_reasons() -> None:
     assert engine.apply(state, rules, QueueTask(task="b")) == (
         "task 'b' needs: done(\"a\") and labels.es >= 10"
     )
-    state.labels[1] = 10
+    state.data.labels[1] = 10
     assert engine.apply(state, rules, QueueTask(task="b")) is None
 
 
@@ -221,13 +221,13 @@ def test_hours_owed_to_a_choice_come_before_the_queue() -> None:
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, alloc(0, 100, 0, 0))
     engine.apply(state, rules, QueueTask(task="a"))
-    assert state.pending == [0]
+    assert state.events.pending == [0]
     engine.apply(state, rules, Choose(event="ask", choice="help"))
-    assert state.owed == [0.0, 0.75, 0.0, 0.0]
+    assert state.team.owed == [0.0, 0.75, 0.0, 0.0]
     ticks(state, rules, 1)
-    assert state.owed[1] == pytest.approx(0.25)
-    assert state.task_spent == [0.0]
+    assert state.team.owed[1] == pytest.approx(0.25)
+    assert state.team.task_spent == [0.0]
     ticks(state, rules, 1)
-    assert state.owed[1] == 0.0
-    assert state.task_spent == [0.25]
-    assert state.labels == [0.0, 0.0]
+    assert state.team.owed[1] == 0.0
+    assert state.team.task_spent == [0.25]
+    assert state.data.labels == [0.0, 0.0]

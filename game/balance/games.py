@@ -7,7 +7,7 @@ from game.balance.tally import Tally
 from game.core.engine import Decide, play
 from game.core.rules import Rules
 from game.core.scoring import lessons, score
-from game.core.state import DONE, State
+from game.core.state import State, TaskStatus
 from game.policies import make_policy
 from game.replay.replay import TimedAction, replay_lenient
 from game.scenario.actions import Action
@@ -40,7 +40,7 @@ def _watched(decide: Decide, offered: list[TimedAction]) -> Decide:
 
     def watching(state: State) -> list[Action]:
         actions = decide(state)
-        offered.extend(TimedAction(state.tick, action) for action in actions)
+        offered.extend(TimedAction(state.clock.tick, action) for action in actions)
         return actions
 
     return watching
@@ -73,14 +73,14 @@ def _count_game(tally: Tally, rules: Rules, state: State) -> None:
     for index, (goal, _) in enumerate(rules.goals):
         if result.goals[goal.id]:
             tally.goals[index] += 1
-    for index, fired in enumerate(state.fired):
+    for index, fired in enumerate(state.events.fired):
         if fired:
             tally.events[index] += 1
     for index in lessons(state, rules):
         tally.lessons[index] += 1
-    for event, picked in enumerate(state.chosen):
+    for event, picked in enumerate(state.events.chosen):
         for choice in sorted(set(picked)):
             tally.choices[event][choice] += 1
-    for index, status in enumerate(state.task_status):
-        if status == DONE:
+    for index, status in enumerate(state.team.task_status):
+        if status == TaskStatus.DONE:
             tally.tasks[index] += 1

@@ -155,7 +155,7 @@ def _answers_with_default(rules: Rules, action: Action) -> bool:
         return False
     event = rules.events[rules.event_index[action.event]]
     default = event.default_choice
-    if default < 0 and event.choices and event.choices[0].requires is None:
+    if default is None and event.choices and event.choices[0].requires is None:
         default = 0
     return default == event.choice_index[action.choice]
 

@@ -13,7 +13,7 @@ from typing import Any
 from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
-from game.core.state import RUNNING, State
+from game.core.state import RunStatus, State
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -34,10 +34,10 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str
     if sum(shares) != 100 or min(shares) < 0:
         return f"the allocation adds up to {sum(shares)}%, not 100%"
     if commit:
-        if list(shares) != state.allocation:
-            state.allocation_changes += 1
-        state.allocation = list(shares)
-        state.working = work.hours_at_work(rules, state.allocation)
+        if list(shares) != state.team.allocation:
+            state.record.allocation_changes += 1
+        state.team.allocation = list(shares)
+        state.team.working = work.hours_at_work(rules, state.team.allocation)
     return None
 
 
@@ -55,7 +55,7 @@ def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -
     task = rules.task_index.get(action.task)
     if task is None:
         return f"there is no task '{action.task}'"
-    if task not in state.queues[rules.tasks[task].category]:
+    if task not in state.team.queues[rules.tasks[task].category]:
         return f"task '{action.task}' is not queued"
     if commit:
         backlog.dequeue(state, rules, task)
@@ -63,18 +63,17 @@ def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -
 
 
 def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> str | None:
-    job = rules.job_index.get(action.job)
-    if job is None:
+    job_index = rules.job_index.get(action.job)
+    if job_index is None:
         return f"there is no job '{action.job}'"
-    model = state.prod if rules.job_kinds[job] == "eval" else -1
-    model_id = action.model
-    if model_id is not None:
-        model = jobs.find_model(state, model_id)
-        if model < 0:
-            return f"there is no model '{model_id}'"
-    reason = jobs.start_refusal(state, rules, job, model)
+    model_index = jobs.default_model(state, rules, job_index)
+    if action.model is not None:
+        model_index = jobs.find_model(state, action.model)
+        if model_index is None:
+            return f"there is no model '{action.model}'"
+    reason = jobs.start_refusal(state, rules, job_index, model_index)
     if reason is None and commit:
-        jobs.start(state, rules, job, model)
+        jobs.start(state, rules, job_index, model_index)
     return reason
 
 
@@ -82,7 +81,7 @@ def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str 
     run = jobs.find_run(state, action.run)
     if run is None:
         return f"there is no run '{action.run}'"
-    if run.status != RUNNING:
+    if run.status != RunStatus.RUNNING:
         return f"{run.id} is not running"
     if commit:
         jobs.stop(state, run)
@@ -100,17 +99,17 @@ def _restart_job(state: State, rules: Rules, action: RestartJob, commit: bool) -
 
 
 def _ship(state: State, rules: Rules, action: Ship, commit: bool) -> str | None:
-    model = jobs.find_model(state, action.model)
-    if model < 0:
+    model_index = jobs.find_model(state, action.model)
+    if model_index is None:
         return f"there is no model '{action.model}'"
-    if model == state.prod:
+    if model_index == state.production.model_index:
         return f"{action.model} is already in production"
-    if state.ab_run >= 0:
-        run = state.runs[state.ab_run]
-        if run.model == model:
+    if state.jobs.ab_test is not None:
+        run = state.jobs.runs[state.jobs.ab_test]
+        if run.model_index == model_index:
             return f"{action.model} is in a running A/B test ({run.id}): wait for it or stop it"
     if commit:
-        ship(state, model)
+        ship(state, model_index)
     return None
 
 
@@ -127,19 +126,19 @@ def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | N
     return reason
 
 
-def ship(state: State, model: int) -> None:
+def ship(state: State, model_index: int) -> None:
     """Put a model into production; counted as shipped worse when its own eval or A/B
     test measured it significantly worse than the model it replaces."""
-    record = state.models[model]
-    worse = evidence.measured_worse(state, model)
-    state.prod = model
-    state.shipped += 1
+    record = state.models[model_index]
+    worse = evidence.measured_worse(state, model_index)
+    state.production.model_index = model_index
+    state.record.shipped += 1
     if not record.evaluated:
-        state.shipped_unevaluated += 1
+        state.record.shipped_unevaluated += 1
     if not record.ab_tested:
-        state.shipped_untested += 1
+        state.record.shipped_untested += 1
     if worse:
-        state.shipped_worse += 1
+        state.record.shipped_worse += 1
     note(state, "ship", f"Shipped {record.id} to production.")
 
 
@@ -157,9 +156,9 @@ HANDLERS: dict[type[Any], Handler] = {
 
 def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | None:
     """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
-    if state.over:
+    if state.clock.over:
         return "the game is over"
     handler = HANDLERS[type(action)]
-    if state.tick >= rules.total_ticks and handler is not _choose:
+    if state.clock.tick >= rules.total_ticks and handler is not _choose:
         return "the day is over: only answers to waiting events are taken now"
     return handler(state, rules, action, commit)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from game.core.rules import Rules
-from game.core.state import DONE, QUEUED, State
+from game.core.state import State, TaskStatus
 
 
 def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
     """Why the task cannot be queued now, or None when it can."""
     rule = rules.tasks[task]
-    status = state.task_status[task]
-    if status == DONE:
+    status = state.team.task_status[task]
+    if status == TaskStatus.DONE:
         return f"task '{rule.id}' is already done"
-    if status == QUEUED:
+    if status == TaskStatus.QUEUED:
         return f"task '{rule.id}' is already queued"
     if rule.requires is not None and not rule.requires(state):
         return f"task '{rule.id}' needs: {rule.requires_text}"
@@ -21,11 +21,11 @@ def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
 
 def enqueue(state: State, rules: Rules, task: int) -> None:
     """Put a task at the end of its category's queue (no checks)."""
-    state.task_status[task] = QUEUED
-    state.queues[rules.tasks[task].category].append(task)
+    state.team.task_status[task] = TaskStatus.QUEUED
+    state.team.queues[rules.tasks[task].category].append(task)
 
 
 def dequeue(state: State, rules: Rules, task: int) -> None:
     """Take a queued task out of its queue; hours spent on it are kept."""
-    state.task_status[task] = 0
-    state.queues[rules.tasks[task].category].remove(task)
+    state.team.task_status[task] = TaskStatus.NOT_QUEUED
+    state.team.queues[rules.tasks[task].category].remove(task)

@@ -2,7 +2,7 @@
 
 :mod:`game.scenario.expr` has already refused everything outside the allow-list. Here each
 dotted name becomes a direct read of the state (``labels.es_cs`` becomes
-``s.labels[1]``), each id argument becomes an index, and the tree is compiled once into a
+``s.data.labels[1]``), each id argument becomes an index, and the tree is compiled once into a
 function with no builtins. Nothing from the scenario text reaches ``eval`` or ``exec``.
 """
 
@@ -15,7 +15,7 @@ from math import fsum
 from typing import Any
 
 from game.core import evidence
-from game.core.state import DONE, FINISHED, QUEUED, State
+from game.core.state import RunStatus, State, TaskStatus
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -26,38 +26,44 @@ def _div(a: float, b: float) -> float:
 
 
 def _spent(s: State) -> float:
-    return fsum(s.ledger.values())
+    return fsum(s.money.ledger.values())
 
 
 def true_quality(s: State) -> float:
     """True F1 of the production model on the current traffic mix."""
-    f1 = s.models[s.prod].f1
-    return fsum(f * t for f, t in zip(f1, s.traffic, strict=True)) / 100.0
+    f1 = s.models[s.production.model_index].f1
+    return fsum(f * t for f, t in zip(f1, s.production.traffic, strict=True)) / 100.0
 
 
 def _latency(s: State) -> float:
-    return s.models[s.prod].latency_ms * s.latency_factor
+    return s.models[s.production.model_index].latency_ms * s.production.latency_factor
 
 
 def _outage(s: State) -> float:
     """Hours left of the longest outage now: of all traffic, or of some segments."""
-    return max([s.outage_left, *s.segment_outage_left])
+    return max([s.production.outage_left, *s.production.segment_outage_left])
+
+
+def _struck(s: State, job: int) -> bool:
+    """Whether the model in production came from a run of the job that a risk struck."""
+    model = s.models[s.production.model_index]
+    return model.source_job_index == job and model.risks != []
 
 
 def _running(s: State, job: int) -> bool:
-    return s.running[job] is not None
+    return any(s.jobs.runs[index].job_index == job for index in s.jobs.in_progress)
 
 
 def _completed(s: State, job: int) -> int:
-    return sum(1 for r in s.runs if r.job == job and r.status == FINISHED)
+    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status == RunStatus.FINISHED)
 
 
 def _started(s: State, job: int) -> int:
-    return sum(1 for r in s.runs if r.job == job)
+    return sum(1 for r in s.jobs.runs if r.job_index == job)
 
 
 def _collapsed(s: State, job: int) -> int:
-    return sum(r.collapses for r in s.runs if r.job == job)
+    return sum(r.collapses for r in s.jobs.runs if r.job_index == job)
 
 
 def _by_job(check: Callable[[State, int], Any], empty: Any) -> Callable[[State, int], Any]:
@@ -78,22 +84,22 @@ _ab_worse = _by_job(evidence.ab_worse, False)
 
 
 CALL_SOURCES: dict[str, str] = {
-    "done": f"(s.task_status[{{first}}] == {DONE})",
-    "queued": f"(s.task_status[{{first}}] == {QUEUED})",
+    "done": f"(s.team.task_status[{{first}}] == {TaskStatus.DONE})",
+    "queued": f"(s.team.task_status[{{first}}] == {TaskStatus.QUEUED})",
     "running": "_running(s, {first})",
     "completed": "_completed(s, {first})",
     "started": "_started(s, {first})",
     "collapsed": "_collapsed(s, {first})",
-    "fired": "s.fired[{first}]",
-    "chose": "({second} in s.chosen[{first}])",
-    "shipped_from": "(s.models[s.prod].source_job == {first})",
-    "waiting": "({first} in s.pending)",
+    "fired": "s.events.fired[{first}]",
+    "chose": "({second} in s.events.chosen[{first}])",
+    "shipped_from": "(s.models[s.production.model_index].source_job_index == {first})",
+    "waiting": "({first} in s.events.pending)",
     "evaluated": "_evaluated(s, {first})",
     "eval_drop": "_eval_drop(s, {first})",
     "eval_worse": "_eval_worse(s, {first})",
     "ab_tested": "_ab_tested(s, {first})",
     "ab_worse": "_ab_worse(s, {first})",
-    "struck": "(s.models[s.prod].source_job == {first} and s.models[s.prod].risks != [])",
+    "struck": "_struck(s, {first})",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
@@ -105,6 +111,7 @@ HELPERS: dict[str, Any] = {
     "_latency": _latency,
     "_running": _running,
     "_outage": _outage,
+    "_struck": _struck,
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
@@ -158,47 +165,47 @@ class Compiler:
     ) -> dict[str, str]:
         days = -(-total_ticks // ticks_per_day)
         names = {
-            "hour": f"(s.tick * {tick_hours!r})",
-            "tick": "s.tick",
-            "day": f"_min(s.tick // {ticks_per_day} + 1, {days})",
-            "hours_left": f"(({total_ticks} - s.tick) * {tick_hours!r})",
-            "money": "s.money",
+            "hour": f"(s.clock.tick * {tick_hours!r})",
+            "tick": "s.clock.tick",
+            "day": f"_min(s.clock.tick // {ticks_per_day} + 1, {days})",
+            "hours_left": f"(({total_ticks} - s.clock.tick) * {tick_hours!r})",
+            "money": "s.money.balance",
             "spent": "_spent(s)",
             "budget": repr(float(budget)),
             "trust": "s.trust",
             "insight": "s.insight",
             "reliability": "s.reliability",
-            "escalation_rate": "s.traffic_counts.last_rate_seen",
-            "incidents": "_len(s.incidents)",
+            "escalation_rate": "s.production.counts.last_rate_seen",
+            "incidents": "_len(s.production.incidents)",
             "outage": "_outage(s)",
-            "spike": "s.spike",
-            "shipped": "s.shipped",
-            "shipped_unevaluated": "s.shipped_unevaluated",
-            "shipped_untested": "s.shipped_untested",
-            "evals_run": "s.evals_run",
-            "ab_tests_run": "s.ab_tests_run",
-            "shipped_worse": "s.shipped_worse",
-            "allocation_changes": "s.allocation_changes",
-            "judge_calibrated": "s.judge_calibrated",
+            "spike": "s.production.spike",
+            "shipped": "s.record.shipped",
+            "shipped_unevaluated": "s.record.shipped_unevaluated",
+            "shipped_untested": "s.record.shipped_untested",
+            "evals_run": "s.record.evals_run",
+            "ab_tests_run": "s.record.ab_tests_run",
+            "shipped_worse": "s.record.shipped_worse",
+            "allocation_changes": "s.record.allocation_changes",
+            "judge_calibrated": "s.data.judge_calibrated",
             "prod.quality": "true_quality(s)",
-            "prod.hallucination": "s.models[s.prod].hallucination",
+            "prod.hallucination": "s.models[s.production.model_index].hallucination",
             "prod.latency_ms": "_latency(s)",
-            "requests.total": "s.traffic_counts.total",
-            "requests.failed": "s.traffic_counts.failed",
-            "requests.degraded": "s.traffic_counts.degraded",
-            "requests.hallucinated": "s.traffic_counts.hallucinations",
+            "requests.total": "s.production.counts.total",
+            "requests.failed": "s.production.counts.failed",
+            "requests.degraded": "s.production.counts.degraded",
+            "requests.hallucinated": "s.production.counts.hallucinations",
             "true": "True",
             "false": "False",
             "True": "True",
             "False": "False",
         }
         for i, seg in enumerate(segments):
-            names[f"labels.{seg}"] = f"s.labels[{i}]"
-            names[f"golden.{seg}"] = f"s.golden[{i}]"
-            names[f"traffic.{seg}"] = f"s.traffic[{i}]"
-            names[f"prod.f1.{seg}"] = f"s.models[s.prod].f1[{i}]"
-        for i, cap in enumerate(INFRA_CAPABILITIES):
-            names[f"infra.{cap}"] = f"s.infra[{i}]"
+            names[f"labels.{seg}"] = f"s.data.labels[{i}]"
+            names[f"golden.{seg}"] = f"s.data.golden[{i}]"
+            names[f"traffic.{seg}"] = f"s.production.traffic[{i}]"
+            names[f"prod.f1.{seg}"] = f"s.models[s.production.model_index].f1[{i}]"
+        for capability in INFRA_CAPABILITIES:
+            names[f"infra.{capability}"] = f"s.infra[{capability!r}]"
         for i, var in enumerate(variables):
             names[f"vars.{var}"] = f"s.variables[{i}]"
         return names

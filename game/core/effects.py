@@ -14,8 +14,7 @@ from game.core import backlog, jobs
 from game.core.ledger import spend
 from game.core.log import note
 from game.core.rules import PreparedEffect, Rules
-from game.core.state import DONE, QUEUED, State
-from game.scenario.expr import INFRA_CAPABILITIES
+from game.core.state import Capability, State, TaskStatus
 from game.scenario.model import MAX_LEVEL, Effect, Improvement, Outage, Spike
 
 
@@ -43,7 +42,7 @@ def gain_insight(s: State, r: Rules, points: float) -> None:
     lift = (s.insight - before) * r.insight_lift
     if lift:
         for job in r.training_jobs:
-            lifts = s.ceiling_lift[job]
+            lifts = s.research.ceiling_lift[job]
             for segment in range(len(lifts)):
                 lifts[segment] += lift
 
@@ -55,13 +54,13 @@ def _reliability(s: State, r: Rules, value: float, item: str) -> None:
 def _labels(s: State, r: Rules, value: dict[str, int], item: str) -> None:
     for seg, count in value.items():
         i = r.segment_index[seg]
-        s.labels[i] = max(0.0, s.labels[i] + count)
+        s.data.labels[i] = max(0.0, s.data.labels[i] + count)
 
 
 def _golden(s: State, r: Rules, value: dict[str, int], item: str) -> None:
     for seg, count in value.items():
         i = r.segment_index[seg]
-        s.golden[i] = max(0.0, s.golden[i] + count)
+        s.data.golden[i] = max(0.0, s.data.golden[i] + count)
 
 
 def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
@@ -69,29 +68,35 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
     named = [r.segment_index[seg] for seg in shifts]
     for seg, delta in shifts.items():
         i = r.segment_index[seg]
-        s.traffic[i] = _clamp(s.traffic[i] + delta, 0.0, 100.0)
-    others = [i for i in range(len(s.traffic)) if i not in named]
-    room = 100.0 - fsum(s.traffic[i] for i in named)
+        s.production.traffic[i] = _clamp(s.production.traffic[i] + delta, 0.0, 100.0)
+    others = [i for i in range(len(s.production.traffic)) if i not in named]
+    room = 100.0 - fsum(s.production.traffic[i] for i in named)
     if room < 0 or not others:
-        total = fsum(s.traffic)
+        total = fsum(s.production.traffic)
         if total <= 0:
-            s.traffic[:] = [100.0 / len(s.traffic)] * len(s.traffic)
+            s.production.traffic[:] = [100.0 / len(s.production.traffic)] * len(
+                s.production.traffic
+            )
         else:
-            s.traffic[:] = [t * 100.0 / total for t in s.traffic]
+            s.production.traffic[:] = [t * 100.0 / total for t in s.production.traffic]
     else:
-        old = fsum(s.traffic[i] for i in others)
+        old = fsum(s.production.traffic[i] for i in others)
         for i in others:
-            s.traffic[i] = room * (s.traffic[i] / old if old > 0 else 1.0 / len(others))
-    s.traffic_mix += 1
-    if s.infra[1] >= 1:
+            s.production.traffic[i] = room * (
+                s.production.traffic[i] / old if old > 0 else 1.0 / len(others)
+            )
+    s.production.mix_changes += 1
+    if s.infra[Capability.MONITORING] >= 1:
         notice_drift(s, r)
 
 
 def notice_drift(s: State, r: Rules) -> None:
     """Monitoring shows the player the traffic mix as it now is."""
-    if s.traffic_seen != s.traffic:
-        s.traffic_seen[:] = s.traffic
-        mix = ", ".join(f"{seg} {t:.0f}%" for seg, t in zip(r.segments, s.traffic, strict=True))
+    if s.production.traffic_seen != s.production.traffic:
+        s.production.traffic_seen[:] = s.production.traffic
+        mix = ", ".join(
+            f"{seg} {t:.0f}%" for seg, t in zip(r.segments, s.production.traffic, strict=True)
+        )
         note(s, "monitoring", f"Monitoring: the traffic mix drifted to {mix}.")
 
 
@@ -100,29 +105,29 @@ def _traffic(s: State, r: Rules, value: dict[str, float], item: str) -> None:
 
 
 def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
-    for cap, delta in value.items():
-        i = INFRA_CAPABILITIES.index(cap)
-        s.infra[i] = int(_clamp(s.infra[i] + delta, 0, MAX_LEVEL))
-    if s.infra[1] >= 1:
+    for name, delta in value.items():
+        capability = Capability(name)
+        s.infra[capability] = int(_clamp(s.infra[capability] + delta, 0, MAX_LEVEL))
+    if s.infra[Capability.MONITORING] >= 1:
         notice_drift(s, r)
 
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
-    job = r.job_index[value]
-    if s.tick >= r.total_ticks:
-        note(s, "job", f"Too late to start {r.jobs[job].name}: the day is over.")
+    job_index = r.job_index[value]
+    if s.clock.tick >= r.total_ticks:
+        note(s, "job", f"Too late to start {r.jobs[job_index].name}: the day is over.")
         return
-    model = s.prod if r.job_kinds[job] == "eval" else -1
-    reason = jobs.start_refusal(s, r, job, model)
+    model_index = jobs.default_model(s, r, job_index)
+    reason = jobs.start_refusal(s, r, job_index, model_index)
     if reason is None:
-        jobs.start(s, r, job, model)
+        jobs.start(s, r, job_index, model_index)
     else:
-        note(s, "job", f"Could not start {r.jobs[job].name}: {reason}.")
+        note(s, "job", f"Could not start {r.jobs[job_index].name}: {reason}.")
 
 
 def _queue(s: State, r: Rules, value: str, item: str) -> None:
     task = r.task_index[value]
-    if s.task_status[task] not in (DONE, QUEUED):
+    if s.team.task_status[task] not in (TaskStatus.DONE, TaskStatus.QUEUED):
         backlog.enqueue(s, r, task)
         note(s, "task", f"Added to your queue: {r.tasks[task].name}.")
 
@@ -131,22 +136,22 @@ def _outage(s: State, r: Rules, value: float | Outage, item: str) -> None:
     if isinstance(value, Outage):
         _segment_outage(s, r, value)
         return
-    s.outage_left = max(s.outage_left, value)
-    if s.infra[2] == 0:
+    s.production.outage_left = max(s.production.outage_left, value)
+    if s.infra[Capability.FALLBACK] == 0:
         record_incident(s, r, "upstream API outage with no fallback path")
 
 
 def _segment_outage(s: State, r: Rules, value: Outage) -> None:
     """An outage of some segments' traffic: each of them is down for the longer of this
     outage and any it is already in."""
-    left = s.segment_outage_left
+    left = s.production.segment_outage_left
     for seg in value.segments:
         i = r.segment_index[seg]
         left[i] = max(left[i], value.hours)
     names = segment_names(r, value.segments)
     unit = r.words.unit_many
     note(s, "ops", f"Upstream API down for {names} {unit} ({value.hours:g} h).")
-    if s.infra[2] == 0:
+    if s.infra[Capability.FALLBACK] == 0:
         record_incident(s, r, f"upstream API outage for {names} {unit} with no fallback path")
 
 
@@ -157,32 +162,33 @@ def segment_names(r: Rules, segments: Iterable[str]) -> str:
 
 
 def _spike(s: State, r: Rules, value: Spike, item: str) -> None:
+    production = s.production
     multiplier = value.multiplier
     scope = ""
     if value.segments is not None:
         # The named segments' traffic multiplies; the fleet sees the whole load grow by
         # their share of it.
-        share = fsum(s.traffic[r.segment_index[seg]] for seg in value.segments) / 100.0
+        share = fsum(production.traffic[r.segment_index[seg]] for seg in value.segments) / 100.0
         multiplier = 1.0 + (value.multiplier - 1.0) * share
         scope = segment_names(r, value.segments)
-    if multiplier >= s.spike:
-        s.spike_scope = scope
-    s.spike = max(s.spike, multiplier)
-    s.spike_left = max(s.spike_left, value.hours)
-    s.overload_reported = False
+    if multiplier >= production.spike:
+        production.spike_scope = scope
+    production.spike = max(production.spike, multiplier)
+    production.spike_left = max(production.spike_left, value.hours)
+    production.overload_reported = False
 
 
 def _improve(s: State, r: Rules, value: Improvement, item: str) -> None:
     job = r.job_index[value.job]
-    lifts = s.ceiling_lift[job]
+    lifts = s.research.ceiling_lift[job]
     for i, seg in enumerate(r.segments):
         if value.segment is None or value.segment == seg:
             lifts[i] += value.ceiling
-    s.hallucination_shift[job] += value.hallucination
+    s.research.hallucination_shift[job] += value.hallucination
 
 
 def _calibrate(s: State, r: Rules, value: bool, item: str) -> None:
-    s.judge_calibrated = value
+    s.data.judge_calibrated = value
 
 
 def _set(s: State, r: Rules, value: dict[str, float], item: str) -> None:
@@ -196,7 +202,7 @@ def _add(s: State, r: Rules, value: dict[str, float], item: str) -> None:
 
 
 def _message(s: State, r: Rules, value: str, item: str) -> None:
-    s.log.append((s.tick, "message", value))  # note(), written out
+    s.log.append((s.clock.tick, "message", value))  # note(), written out
 
 
 def _incident(s: State, r: Rules, value: str, item: str) -> None:
@@ -205,7 +211,7 @@ def _incident(s: State, r: Rules, value: str, item: str) -> None:
 
 def record_incident(s: State, r: Rules, what: str) -> None:
     """Count an incident; trust falls by the scenario's per-incident amount."""
-    s.incidents.append(what)
+    s.production.incidents.append(what)
     s.trust = _clamp(s.trust - r.scenario.trust.per_incident, 0.0, 100.0)
     note(s, "incident", f"Incident: {what}.")
 

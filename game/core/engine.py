@@ -15,7 +15,19 @@ from collections.abc import Callable
 from game.core import act, events, jobs, production, work
 from game.core.luck import Luck
 from game.core.rules import Rules
-from game.core.state import ModelRecord, State, Traffic
+from game.core.state import (
+    Data,
+    Events,
+    Jobs,
+    ModelRecord,
+    Money,
+    Production,
+    Research,
+    Results,
+    State,
+    TaskStatus,
+    Team,
+)
 from game.scenario.actions import (
     Action,
 )
@@ -24,80 +36,52 @@ from game.scenario.actions import (
 def new_game(rules: Rules, seed: int) -> State:
     """The state at the first tick boundary, its events already checked."""
     start = rules.start
-    n_tasks = len(rules.tasks)
     n_jobs = len(rules.jobs)
     n_events = len(rules.events)
-    n_segments = len(rules.segments)
-    # Set field by field: a call with fifty keyword arguments costs several times more.
-    # Every field is set (the state's slots reject a misspelled name, and a test reads
-    # every field of a new game).
-    state = State.__new__(State)
-    state.tick = 0
-    state.luck = Luck(seed)
-    state.money = start.money
-    state.ledger = {}
-    state.trust = start.trust
-    state.insight = 0.0
-    state.reliability = start.reliability
-    state.allocation = list(start.allocation)
-    state.working = work.hours_at_work(rules, state.allocation)
-    state.labels = list(start.labels)
-    state.golden = list(start.golden)
-    state.traffic = list(start.traffic)
-    state.traffic_mix = 0
-    state.traffic_seen = list(start.traffic)
-    state.infra = list(start.infra)
-    state.judge_calibrated = False
-    state.variables = list(start.variables)
-    state.task_status = [0] * n_tasks
-    state.task_spent = [0.0] * n_tasks
-    state.queues = [[], [], [], []]
-    state.owed = [0.0, 0.0, 0.0, 0.0]
-    state.ceiling_lift = [[0.0] * n_segments for _ in range(n_jobs)]
-    state.hallucination_shift = [0.0] * n_jobs
-    state.runs = []
-    state.run_index = {}
-    state.running = [None] * n_jobs
-    state.run_counts = [0] * n_jobs
-    state.ab_run = -1
-    state.models = [
-        ModelRecord(
-            start.model_id,
-            -1,
-            list(start.model_f1),
-            start.model_hallucination,
-            start.model_latency_ms,
-            start.model_cost_per_request,
-            0,
-        )
-    ]
-    state.prod = 0
-    state.measurements = []
-    state.ab_results = []
-    state.fired = [0] * n_events
-    state.live_events = []
-    state.last_fired = [0] * n_events
-    state.pending = []
-    state.chosen = [[] for _ in range(n_events)]
-    state.traffic_counts = Traffic()
-    state.incidents = []
-    state.outage_left = 0.0
-    state.spike = 1.0
-    state.spike_left = 0.0
-    state.shipped = 0
-    state.shipped_unevaluated = 0
-    state.shipped_untested = 0
-    state.evals_run = 0
-    state.ab_tests_run = 0
-    state.log = []
-    state.obligations = []
-    state.allocation_changes = 0
-    state.shipped_worse = 0
-    state.latency_factor = 1.0
-    state.overload_reported = False
-    state.over = False
-    state.segment_outage_left = [0.0] * n_segments
-    state.spike_scope = ""
+    allocation = list(start.allocation)
+    starting_model = ModelRecord(
+        id=start.model_id,
+        source_job_index=None,
+        f1=list(start.model_f1),
+        hallucination=start.model_hallucination,
+        latency_ms=start.model_latency_ms,
+        cost_per_request=start.model_cost_per_request,
+        created_tick=0,
+    )
+    state = State(
+        luck=Luck(seed),
+        money=Money(balance=start.money),
+        trust=start.trust,
+        insight=0.0,
+        reliability=start.reliability,
+        team=Team(
+            allocation=allocation,
+            working=work.hours_at_work(rules, allocation),
+            task_status=[TaskStatus.NOT_QUEUED] * len(rules.tasks),
+            task_spent=[0.0] * len(rules.tasks),
+        ),
+        data=Data(labels=list(start.labels), golden=list(start.golden)),
+        production=Production(
+            model_index=0,
+            traffic=list(start.traffic),
+            traffic_seen=list(start.traffic),
+            segment_outage_left=[0.0] * len(rules.segments),
+        ),
+        infra=dict(start.infra),
+        variables=list(start.variables),
+        research=Research(
+            ceiling_lift=[[0.0] * len(rules.segments) for _ in range(n_jobs)],
+            hallucination_shift=[0.0] * n_jobs,
+        ),
+        jobs=Jobs(started=[0] * n_jobs),
+        models=[starting_model],
+        results=Results(),
+        events=Events(
+            fired=[0] * n_events,
+            last_fired=[0] * n_events,
+            chosen=[[] for _ in range(n_events)],
+        ),
+    )
     events.check(state, rules)
     return state
 
@@ -120,19 +104,19 @@ def advance(state: State, rules: Rules) -> None:
     answer waiting events there. Advancing from it answers the rest with their defaults
     and ends the game.
     """
-    if state.over:
+    if state.clock.over:
         return
-    if state.pending:
+    if state.events.pending:
         events.resolve_unanswered(state, rules)
-    if state.tick >= rules.total_ticks:
-        state.over = True
+    if state.clock.tick >= rules.total_ticks:
+        state.clock.over = True
         return
     hours = rules.tick_hours
     work.work(state, rules)
     production.serve(state, rules, hours)
     jobs.progress(state, rules, hours)
-    state.tick += 1
-    if state.tick >= rules.total_ticks:
+    state.clock.tick += 1
+    if state.clock.tick >= rules.total_ticks:
         jobs.stop_at_the_end(state)
     events.check(state, rules)
 
@@ -150,11 +134,11 @@ def play(rules: Rules, seed: int, decide: Decide) -> tuple[State, list[tuple[int
     applied: list[tuple[int, Action]] = []
     handle = act.handle
     last = rules.total_ticks
-    while not state.over:
+    while not state.clock.over:
         # At the final boundary only answers are taken: ask only when an event waits.
-        if state.tick < last or state.pending:
+        if state.clock.tick < last or state.events.pending:
             for action in decide(state):
                 if handle(state, rules, action, True) is None:  # as apply() does
-                    applied.append((state.tick, action))
+                    applied.append((state.clock.tick, action))
         advance(state, rules)
     return state, applied

@@ -6,7 +6,7 @@ import math
 from math import fsum
 
 from game.core.rules import Rules
-from game.core.state import FINISHED, ABResult, JobRun, Measurement, State
+from game.core.state import ABResult, JobRun, Measurement, RunStatus, State
 from game.scenario.model import ABTestJob, EvalJob
 
 Z95 = 1.959964
@@ -50,14 +50,15 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
     the segment has: the same eval of the same model on the same golden set reads the
     same, and only new golden examples (or another eval job) give a new reading.
     """
-    model = state.models[run.model]
-    bias = job.bias if job.judge == "llm" and not state.judge_calibrated else 0.0
-    job_id = rules.jobs[run.job].id
+    assert run.model_index is not None
+    model = state.models[run.model_index]
+    bias = job.bias if job.judge == "llm" and not state.data.judge_calibrated else 0.0
+    job_id = rules.jobs[run.job_index].id
     measured: list[float | None] = []
     weighted = 0.0
     weight = 0.0
     for segment, true_f1 in enumerate(model.f1):
-        n = state.golden[segment]
+        n = state.data.golden[segment]
         if n < 1.0:
             measured.append(None)
             continue
@@ -65,9 +66,9 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         z = state.luck.normal("eval", job_id, model.id, segment_id, round(n))
         value = clamp01(true_f1 + bias + sampling_error(true_f1, n) * z)
         measured.append(value)
-        weighted += value * state.traffic_seen[segment]
-        weight += state.traffic_seen[segment]
-    n_total = fsum(state.golden)
+        weighted += value * state.production.traffic_seen[segment]
+        weight += state.production.traffic_seen[segment]
+    n_total = fsum(state.data.golden)
     if n_total >= 1.0:
         h = clamp01(model.hallucination / 100.0)
         z = state.luck.normal("eval hallucination", job_id, model.id, round(n_total))
@@ -76,8 +77,10 @@ def measure(state: State, rules: Rules, run: JobRun, job: EvalJob) -> Measuremen
         h_seen = float("nan")
     model.evaluated = True
     f1_mix = weighted / weight if weight > 0.0 else float("nan")
-    golden_used = [int(n) for n in state.golden]
-    return Measurement(run.id, model.id, state.tick + 1, measured, f1_mix, h_seen, golden_used)
+    golden_used = [int(n) for n in state.data.golden]
+    return Measurement(
+        run.id, model.id, state.clock.tick + 1, measured, f1_mix, h_seen, golden_used
+    )
 
 
 def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABResult:
@@ -86,14 +89,19 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
     The noise of each arm is drawn for the A/B job, the candidate and how many of that
     job's tests of the candidate have finished, this one included.
     """
-    candidate = state.models[run.model]
-    control = state.models[state.prod]
-    p_c = escalation_rate(rules, candidate.f1, state.traffic)
-    p_p = escalation_rate(rules, control.f1, state.traffic)
+    assert run.model_index is not None
+    candidate = state.models[run.model_index]
+    control = state.models[state.production.model_index]
+    p_c = escalation_rate(rules, candidate.f1, state.production.traffic)
+    p_p = escalation_rate(rules, control.f1, state.production.traffic)
     n_c = run.requests_candidate
     n_p = run.requests_control
     nth = sum(
-        1 for r in state.runs if r.job == run.job and r.model == run.model and r.status == FINISHED
+        1
+        for other in state.jobs.runs
+        if other.job_index == run.job_index
+        and other.model_index == run.model_index
+        and other.status == RunStatus.FINISHED
     )
     key = (job.id, candidate.id, nth)
     seen_p = clamp01(p_p + _binomial_error(p_p, n_p) * state.luck.normal("ab", *key, "control"))
@@ -101,10 +109,10 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
     se_seen = math.sqrt(seen_c * (1 - seen_c) / n_c + seen_p * (1 - seen_p) / n_p)
     candidate.ab_tested = True
     return ABResult(
-        run=run.id,
-        model=candidate.id,
-        control=control.id,
-        tick=state.tick + 1,
+        run_id=run.id,
+        model_id=candidate.id,
+        control_id=control.id,
+        tick=state.clock.tick + 1,
         n_candidate=n_c,
         n_control=n_p,
         rate_candidate=seen_c * 100.0,

@@ -19,18 +19,18 @@ from game.core.state import Obligation, State
 
 def check(state: State, rules: Rules) -> None:
     """Fire the events whose triggers hold at this boundary."""
-    tick = state.tick
+    tick = state.clock.tick
     # Only the live events are looked at: an event joins when its earliest tick comes and
     # leaves when it has fired for the only time it may.
-    live = state.live_events
+    live = state.events.live
     due_at = rules.events_due_at
     if tick < len(due_at) and due_at[tick]:
         live.extend(due_at[tick])
         live.sort()
     events = rules.events
-    fired = state.fired
-    last_fired = state.last_fired
-    pending = state.pending
+    fired = state.events.fired
+    last_fired = state.events.last_fired
+    pending = state.events.pending
     spent: list[int] = []
     for index in live:
         event = events[index]
@@ -53,19 +53,19 @@ def check(state: State, rules: Rules) -> None:
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
-    state.fired[index] += 1
-    state.last_fired[index] = state.tick
+    state.events.fired[index] += 1
+    state.events.last_fired[index] = state.clock.tick
     if not event.hidden:
-        state.log.append((state.tick, "event", event.title))  # note(), written out
+        state.log.append((state.clock.tick, "event", event.title))  # note(), written out
     if event.effects:
         apply_effects(state, rules, event.effects, ledger.EVENTS)
     if event.choices:
-        state.pending.append(index)
+        state.events.pending.append(index)
 
 
 def choice_refusal(state: State, rules: Rules, event: int, choice: int) -> str | None:
     """Why the choice cannot be taken now, or None."""
-    if event not in state.pending:
+    if event not in state.events.pending:
         return f"event '{rules.events[event].id}' is not waiting for an answer"
     rule = rules.events[event].choices[choice]
     if rule.requires is not None and not rule.requires(state):
@@ -79,17 +79,17 @@ def choose(state: State, rules: Rules, event: int, choice: int) -> None:
     A choice that owes hours takes effect when those hours are worked
     (:func:`game.core.work.work` calls :func:`settle`); one that owes none takes effect now.
     """
-    state.pending.remove(event)
-    state.chosen[event].append(choice)
+    state.events.pending.remove(event)
+    state.events.chosen[event].append(choice)
     rule = rules.events[event].choices[choice]
     if rule.cost:
         ledger.spend(state, ledger.EVENTS, rule.cost)
-    state.log.append((state.tick, "choice", rule.log_text))  # note(), written out
+    state.log.append((state.clock.tick, "choice", rule.log_text))  # note(), written out
     if rule.owes:
-        owed = state.owed
+        owed = state.team.owed
         for category, hours in rule.owes:
             owed[category] += hours
-        state.obligations.append(Obligation(event, choice, state.tick, list(rule.hours)))
+        state.team.obligations.append(Obligation(event, choice, state.clock.tick, list(rule.hours)))
     else:
         settle(state, rules, event, choice)
 
@@ -100,7 +100,7 @@ def settle(state: State, rules: Rules, event: int, choice: int) -> None:
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.EVENTS)
     if rule.outcome_weights:
-        key = (rules.events[event].id, rule.spec.id, state.fired[event])
+        key = (rules.events[event].id, rule.spec.id, state.events.fired[event])
         outcome = _pick(state.luck.uniform("event outcome", *key), rule.outcome_weights)
         picked = rule.spec.outcomes[outcome]
         if picked.text:
@@ -126,7 +126,7 @@ def default_choice(state: State, rules: Rules, event: int) -> int | None:
     """
     rule = rules.events[event]
     order = list(range(len(rule.choices)))
-    if rule.default_choice >= 0:
+    if rule.default_choice is not None:
         order.insert(0, rule.default_choice)
     for index in order:
         requires = rule.choices[index].requires
@@ -137,11 +137,11 @@ def default_choice(state: State, rules: Rules, event: int) -> int | None:
 
 def resolve_unanswered(state: State, rules: Rules) -> None:
     """Before the clock moves, every event still waiting takes its default choice."""
-    while state.pending:
-        event = state.pending[0]
+    while state.events.pending:
+        event = state.events.pending[0]
         choice = default_choice(state, rules, event)
         if choice is None:
-            state.pending.pop(0)
+            state.events.pending.pop(0)
             note(state, "choice", f"{rules.events[event].title}: no answer was possible.")
         else:
             choose(state, rules, event, choice)

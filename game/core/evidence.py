@@ -17,7 +17,7 @@ Z95 = 1.959964
 def newest_model(state: State, job: int) -> int | None:
     """Index of the newest model a training job produced, None when it produced none."""
     for index in range(len(state.models) - 1, -1, -1):
-        if state.models[index].source_job == job:
+        if state.models[index].source_job_index == job:
             return index
     return None
 
@@ -25,8 +25,8 @@ def newest_model(state: State, job: int) -> int | None:
 def last_measurement(state: State, model: int) -> Measurement | None:
     """The latest finished eval of a model, None when it has none."""
     model_id = state.models[model].id
-    for measurement in reversed(state.measurements):
-        if measurement.model == model_id:
+    for measurement in reversed(state.results.evals):
+        if measurement.model_id == model_id:
             return measurement
     return None
 
@@ -34,10 +34,10 @@ def last_measurement(state: State, model: int) -> Measurement | None:
 def segment_gaps(state: State, model: int) -> list[tuple[float, float]]:
     """Per segment measured in both the model's latest eval and production's: how far the
     model reads below production, and the standard error of that difference."""
-    if model == state.prod:
+    if model == state.production.model_index:
         return []
     candidate = last_measurement(state, model)
-    production = last_measurement(state, state.prod)
+    production = last_measurement(state, state.production.model_index)
     if candidate is None or production is None:
         return []
     gaps = []
@@ -65,7 +65,7 @@ def eval_worse(state: State, model: int) -> bool:
 def ab_tested(state: State, model: int) -> bool:
     """Whether an A/B test of the model has reported."""
     model_id = state.models[model].id
-    return any(result.model == model_id for result in state.ab_results)
+    return any(result.model_id == model_id for result in state.results.ab_tests)
 
 
 def ab_worse(state: State, model: int) -> bool:
@@ -73,8 +73,8 @@ def ab_worse(state: State, model: int) -> bool:
     the 95% interval above zero."""
     model_id = state.models[model].id
     return any(
-        result.model == model_id and result.significant and result.diff > 0.0
-        for result in state.ab_results
+        result.model_id == model_id and result.significant and result.diff > 0.0
+        for result in state.results.ab_tests
     )
 
 

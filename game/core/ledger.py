@@ -15,12 +15,8 @@ EVENTS = "events"
 
 
 def spend(state: State, item: str, dollars: float) -> None:
-    """Book dollars under an item (negative dollars are income) and take them from money.
-
-    The bills of every tick (serving and API in ``production.serve``, running jobs in
-    ``jobs.progress``) are booked the same way, written out in place.
-    """
+    """Book dollars under an item (negative dollars are income) and take them from money."""
     if dollars:
-        state.money -= dollars
-        ledger = state.ledger
-        ledger[item] = ledger.get(item, 0.0) + dollars
+        money = state.money
+        money.balance -= dollars
+        money.ledger[item] = money.ledger.get(item, 0.0) + dollars

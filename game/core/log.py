@@ -10,4 +10,4 @@ def note(state: State, kind: str, text: str) -> None:
 
     A few paths run many times a game append the same tuple themselves, written out.
     """
-    state.log.append((state.tick, kind, text))
+    state.log.append((state.clock.tick, kind, text))

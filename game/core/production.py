@@ -14,25 +14,24 @@ from math import fsum
 
 from game.core.effects import record_incident, segment_names
 from game.core.evals import escalation_rate
-from game.core.ledger import API, SERVING
+from game.core.ledger import API, SERVING, spend
 from game.core.log import note
 from game.core.rules import (
     AUTOSCALE_MAX,
     RELIABILITY_BASELINE,
     Rules,
 )
-from game.core.state import ModelRecord, State
-from game.scenario.model import ABTestJob
+from game.core.state import Capability, ModelRecord, State
 
 
 def _capacity(state: State, rules: Rules) -> tuple[float, float]:
     """The traffic multiple the fleet absorbs, and the multiple of GPUs it runs."""
     headroom = rules.serving.headroom
-    if state.spike > 1.0 and state.infra[3] > 0:
-        # min(spike, most) and max(headroom, scale), spelled out (they run every tick)
-        most = AUTOSCALE_MAX[state.infra[3]]
-        scale = most if most < state.spike else state.spike
-        return (scale if scale > headroom else headroom), scale
+    level = state.infra[Capability.AUTOSCALING]
+    spike = state.production.spike
+    if spike > 1.0 and level > 0:
+        scale = min(spike, AUTOSCALE_MAX[level])
+        return max(headroom, scale), scale
     return headroom, 1.0
 
 
@@ -41,79 +40,57 @@ def model_escalation(state: State, rules: Rules, model: ModelRecord) -> float:
 
     Production reads it every tick; it changes only when the mix drifts.
     """
-    rate = escalation_rate(rules, model.f1, state.traffic)
-    model.escalation = rate
-    model.escalation_mix = state.traffic_mix
-    return rate
+    production = state.production
+    if model.escalation_mix != production.mix_changes:
+        model.escalation = escalation_rate(rules, model.f1, production.traffic)
+        model.escalation_mix = production.mix_changes
+    return model.escalation
 
 
 def serve(state: State, rules: Rules, hours: float) -> None:
     """Serve one tick of traffic and bill serving and API costs.
 
-    A tick with a spike or an outage goes through :func:`_serve_troubled`. A spike that
-    ends inside the tick multiplies only the part of the tick it covers.
+    Demand, failures and the serving bill come from :func:`_answer`; then the answered
+    conversations escalate, hallucinate and cost API fees by production's model, mixed
+    with the candidate's while an A/B test runs. A spike that ends inside the tick
+    multiplies only the part of the tick it covers.
     """
-    counts = state.traffic_counts
-    serving = rules.serving
-    ledger = state.ledger
-    if state.spike > 1.0 or state.outage_left > 0.0 or max(state.segment_outage_left) > 0.0:
-        answered = _serve_troubled(state, rules, hours)
-    else:  # a calm tick: the formulas below with no spike and no outage, which give these
-        answered = serving.conversations_per_hour * hours
-        state.latency_factor = 1.0
-        counts.total += answered
-        dollars = serving.gpu_dollars_per_hour * hours
-        if dollars:
-            state.money -= dollars
-            ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
-        counts.served += answered
-        counts.hours += hours
-        counts.service_hours += hours
+    production = state.production
+    counts = production.counts
+    answered = _answer(state, rules, hours)
 
-    # Escalations, hallucinations and API cost of the answered conversations: production's
-    # model, mixed with the candidate's while an A/B test runs.
-    models = state.models
-    model = models[state.prod]
-    rate = model.escalation
-    if model.escalation_mix != state.traffic_mix:
-        rate = model_escalation(state, rules, model)
+    model = state.models[production.model_index]
+    rate = model_escalation(state, rules, model)
     hallucination = model.hallucination
     api = model.cost_per_request
-    if state.ab_run >= 0:
-        ab = state.runs[state.ab_run]
-        spec = rules.jobs[ab.job]
-        assert isinstance(spec, ABTestJob)
-        share = spec.share / 100.0
-        candidate = models[ab.model]
+    if state.jobs.ab_test is not None:
+        ab = state.jobs.runs[state.jobs.ab_test]
+        share = rules.ab_share[ab.job_index]
+        assert ab.model_index is not None
+        candidate = state.models[ab.model_index]
         ab.requests_candidate += answered * share
         ab.requests_control += answered * (1.0 - share)
-        candidate_rate = candidate.escalation
-        if candidate.escalation_mix != state.traffic_mix:
-            candidate_rate = model_escalation(state, rules, candidate)
-        rate += (candidate_rate - rate) * share
+        rate += (model_escalation(state, rules, candidate) - rate) * share
         hallucination += (candidate.hallucination - hallucination) * share
         api += (candidate.cost_per_request - api) * share
     escalations = answered * rate
     counts.escalations += escalations
     counts.hallucinations += answered * hallucination / 100.0
-    dollars = answered * api
-    if dollars:
-        state.money -= dollars
-        ledger[API] = ledger.get(API, 0.0) + dollars
+    spend(state, API, answered * api)
 
     # The dashboard's count is noisy: a normal drawn for this tick.
     variance = max(escalations * (1.0 - rate), 0.0)
-    seen = max(escalations + math.sqrt(variance) * state.luck.normal("dashboard", state.tick), 0.0)
+    noise = math.sqrt(variance) * state.luck.normal("dashboard", state.clock.tick)
+    seen = max(escalations + noise, 0.0)
     counts.escalations_seen += seen
     counts.last_rate_seen = 100.0 * seen / answered if answered > 0.0 else 0.0
 
-    if state.spike_left > 0.0:
-        left = state.spike_left - hours
-        state.spike_left = left if left > 0.0 else 0.0  # max(0.0, left), spelled out
-        if state.spike_left == 0.0:
-            state.spike = 1.0
-            state.spike_scope = ""
-            state.latency_factor = 1.0
+    if production.spike_left > 0.0:
+        production.spike_left = max(production.spike_left - hours, 0.0)
+        if production.spike_left == 0.0:
+            production.spike = 1.0
+            production.spike_scope = ""
+            production.latency_factor = 1.0
             note(state, "ops", "Traffic is back to normal.")
 
 
@@ -123,70 +100,53 @@ def outage_answered(state: State, rules: Rules) -> float:
     (retries, timeouts and a warm cache), at most 99% (or the best fallback's share, when
     the scenario gives one that serves more)."""
     outage = rules.outage
-    share = outage.fallback_shares[state.infra[2]]
-    extra = (state.reliability - RELIABILITY_BASELINE) / 100.0
-    if extra > 0.0:
-        share += extra
-    return min(share, outage.most_answered)
+    share = outage.fallback_shares[state.infra[Capability.FALLBACK]]
+    extra = max((state.reliability - RELIABILITY_BASELINE) / 100.0, 0.0)
+    return min(share + extra, outage.most_answered)
 
 
-def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
-    """Demand, failures, the service level and the serving bill of a tick with a spike or
-    an outage.
+def _answer(state: State, rules: Rules, hours: float) -> float:
+    """Demand, failures, the service level and the serving bill of a tick.
 
-    Returns the conversations answered. The service level is counted by time: each part
-    of the tick counts the share of its conversations answered (a fallback answer counts
-    half), so a spike's extra conversations weigh no more than any other minute's.
+    Returns the conversations answered. A spike beyond the fleet's capacity times out
+    its excess; an outage fails what the fallback path does not answer. The service
+    level is counted by time: each part of the tick counts the share of its
+    conversations answered (a fallback answer counts half), so a spike's extra
+    conversations weigh no more than any other minute's.
     """
-    counts = state.traffic_counts
-    serving = rules.serving
-    per_hour = serving.conversations_per_hour
+    production = state.production
+    counts = production.counts
+    per_hour = rules.serving.conversations_per_hour
+    spike = production.spike
     failed = 0.0
     spiked_hours = 0.0
     spike_level = 1.0
-    if state.spike > 1.0:
-        spike_left = state.spike_left
-        spiked_hours = spike_left if spike_left < hours else hours  # min(), spelled out
+    production.latency_factor = 1.0
+    gpu_hours = hours
+    demand = per_hour * hours
+    if spike > 1.0:
+        spiked_hours = min(production.spike_left, hours)
         calm_hours = hours - spiked_hours
-        spiked = per_hour * state.spike * spiked_hours
+        spiked = per_hour * spike * spiked_hours
         demand = spiked + per_hour * calm_hours
         capacity, scale = _capacity(state, rules)
         gpu_hours = scale * spiked_hours + calm_hours
-        if state.spike > capacity and spiked_hours > 0.0:
-            failed = spiked * (1.0 - capacity / state.spike)
-            spike_level = capacity / state.spike
-            state.latency_factor = state.spike / capacity
-            if not state.overload_reported:
-                state.overload_reported = True
-                what = f"a {state.spike:g}x traffic spike timed requests out"
-                if state.spike_scope:
-                    what = (
-                        f"a {state.spike:g}x traffic spike ({state.spike_scope} "
-                        f"{rules.words.unit_many}) timed requests out"
-                    )
-                record_incident(state, rules, what)
-        else:
-            state.latency_factor = 1.0
-    else:
-        # No spike: the formulas above with no spiked hours, which give exactly these.
-        demand = per_hour * hours
-        gpu_hours = hours
-        state.latency_factor = 1.0
+        if spike > capacity and spiked_hours > 0.0:
+            failed = spiked * (1.0 - capacity / spike)
+            spike_level = capacity / spike
+            production.latency_factor = spike / capacity
+            if not production.overload_reported:
+                production.overload_reported = True
+                record_incident(state, rules, _overload(production.spike_scope, spike, rules))
     counts.total += demand
-    # The two bills of every tick are booked as ledger.spend books them, written out here.
-    ledger = state.ledger
-    dollars = serving.gpu_dollars_per_hour * gpu_hours
-    if dollars:
-        state.money -= dollars
-        ledger[SERVING] = ledger.get(SERVING, 0.0) + dollars
+    spend(state, SERVING, rules.serving.gpu_dollars_per_hour * gpu_hours)
     answered = demand - failed
     reached = answered
 
     down = 0.0
     outage_level = 1.0
-    if state.outage_left > 0.0:
-        outage_left = state.outage_left
-        down = outage_left if outage_left < hours else hours  # min(hours, outage_left)
+    if production.outage_left > 0.0:
+        down = min(production.outage_left, hours)
         affected = answered * down / hours
         share = outage_answered(state, rules)
         degraded = affected * share
@@ -194,9 +154,8 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
         failed += affected - degraded
         counts.degraded += degraded
         answered -= affected
-        outage_left -= hours
-        state.outage_left = outage_left if outage_left > 0.0 else 0.0  # max(0.0, ...)
-    if max(state.segment_outage_left) > 0.0:
+        production.outage_left = max(production.outage_left - hours, 0.0)
+    if max(production.segment_outage_left) > 0.0:
         # Some segments are down on their own: their conversations beyond the outage of
         # all traffic fail or fall back, and the service level weighs each by its share.
         lost, fell_back, weighted = _segment_outages(state, rules, hours, reached, down)
@@ -215,6 +174,13 @@ def _serve_troubled(state: State, rules: Rules, hours: float) -> float:
     return answered
 
 
+def _overload(scope: str, spike: float, rules: Rules) -> str:
+    """The incident of a spike that timed requests out, naming its segments if it had any."""
+    if scope:
+        return f"a {spike:g}x traffic spike ({scope} {rules.words.unit_many}) timed requests out"
+    return f"a {spike:g}x traffic spike timed requests out"
+
+
 def _segment_outages(
     state: State, rules: Rules, hours: float, reached: float, down: float
 ) -> tuple[float, float, list[tuple[float, float, float]]]:
@@ -222,15 +188,16 @@ def _segment_outages(
     the ``down`` hours of an outage of all traffic, out of the ``reached`` conversations
     the fleet answered; and each segment's (weight, hours down, service level while down).
     """
+    production = state.production
     share = outage_answered(state, rules)
     level = 0.5 * share
     lost = 0.0
     fell_back = 0.0
     weighted: list[tuple[float, float, float]] = []
-    left = state.segment_outage_left
+    left = production.segment_outage_left
     back: list[str] = []
     for i, segment_left in enumerate(left):
-        weight = state.traffic[i] / 100.0
+        weight = production.traffic[i] / 100.0
         if segment_left <= 0.0:
             weighted.append((weight, down, level))
             continue
@@ -256,10 +223,10 @@ def service_hours(
     The spike's ``spiked`` hours and the outage's ``down`` hours both run from the start
     of the tick; where they overlap both levels apply.
     """
-    both = spiked if spiked < down else down
+    both = min(spiked, down)
     return (
         both * spike_level * outage_level
         + (spiked - both) * spike_level
         + (down - both) * outage_level
-        + (hours - (spiked if spiked > down else down))
+        + (hours - max(spiked, down))
     )

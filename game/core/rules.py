@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.core.conditions import Compiler, Predicate
+from game.core.state import Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
@@ -31,8 +32,8 @@ JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
 
 CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
 """Checkpoint interval per checkpointing level (0: none)."""
-DETECT_HOURS = (-1.0, 2.0, 1.0, 0.0)
-"""Delay before monitoring notices a silent collapse, per level (-1: never; 0: at once)."""
+DETECT_HOURS = (None, 2.0, 1.0, 0.0)
+"""Delay before monitoring notices a silent collapse, per level (None: never; 0: at once)."""
 FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
 """Share of outage traffic the fallback path serves, per fallback level, unless the
 scenario gives its own ``infra.fallback_shares``."""
@@ -113,8 +114,8 @@ class EventRule:
     repeat: bool
     cooldown_ticks: int
     choices: tuple[ChoiceRule, ...]
-    default_choice: int
-    """Index of the choice marked default, -1 for the first whose requirement holds."""
+    default_choice: int | None
+    """Index of the choice marked default; None: the first whose requirement holds."""
     choice_index: dict[str, int]
     """Index of each choice by its id."""
 
@@ -179,7 +180,8 @@ class StartRule:
     labels: tuple[float, ...]
     golden: tuple[float, ...]
     traffic: tuple[float, ...]
-    infra: tuple[int, int, int, int]
+    infra: dict[Capability, int]
+    """The level of each infrastructure capability."""
     variables: tuple[float, ...]
     model_id: str
     """The model in production at the start: its id, true F1 per segment, hallucination
@@ -222,6 +224,9 @@ class Rules:
     job_hours: tuple[float, ...]
     """Hours each job template runs, read every tick by the jobs."""
     job_ids: tuple[str, ...]
+    ab_share: tuple[float, ...]
+    """Per job: the share (0-1) of conversations an A/B test gives its candidate; 0 for
+    the other kinds."""
     job_started: tuple[tuple[str, str], ...]
     """Each job's start log line around its run (and model): "Started NAME" and
     ", HOURS h)."."""
@@ -319,7 +324,7 @@ def prepare(scenario: Scenario) -> Rules:
             )
             for c in event.choices
         )
-        default = next((i for i, c in enumerate(event.choices) if c.default), -1)
+        default = next((i for i, c in enumerate(event.choices) if c.default), None)
         events.append(
             EventRule(
                 id=event.id,
@@ -361,6 +366,9 @@ def prepare(scenario: Scenario) -> Rules:
         job_kinds=tuple(job.kind for job in scenario.jobs),
         job_hours=tuple(job.hours for job in scenario.jobs),
         job_ids=tuple(job.id for job in scenario.jobs),
+        ab_share=tuple(
+            job.share / 100.0 if isinstance(job, ABTestJob) else 0.0 for job in scenario.jobs
+        ),
         job_started=tuple((f"Started {job.name}", f", {job.hours:g} h).") for job in scenario.jobs),
         start_actions=tuple(StartJob(job=job.id) for job in scenario.jobs),
         reference=_reference_steps(scenario, tick_hours, compiler),
@@ -401,7 +409,12 @@ def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
         labels=tuple(float(scenario.data.labels.get(s, 0)) for s in segments),
         golden=tuple(float(scenario.data.golden.get(s, 0)) for s in segments),
         traffic=tuple(s.traffic for s in scenario.segments),
-        infra=(infra.checkpointing, infra.monitoring, infra.fallback, infra.autoscaling),
+        infra={
+            Capability.CHECKPOINTING: infra.checkpointing,
+            Capability.MONITORING: infra.monitoring,
+            Capability.FALLBACK: infra.fallback,
+            Capability.AUTOSCALING: infra.autoscaling,
+        },
         variables=tuple(scenario.variables.values()),
         model_id=model.id,
         model_f1=tuple(model.f1[s] for s in segments),

@@ -50,7 +50,7 @@ def served_percent(state: State) -> float:
     """The time-based service level: percent of the day's service time in which
     conversations got an answer, each stretch weighted by the share answered in it (a
     fallback answer counts half). Every minute counts the same, whatever its traffic."""
-    counts = state.traffic_counts
+    counts = state.production.counts
     if counts.hours <= 0:
         return 100.0
     return 100.0 * counts.service_hours / counts.hours
@@ -60,16 +60,20 @@ def score(state: State, rules: Rules) -> Score:
     """Score the game as it stands (normally at the end)."""
     spec = rules.scenario.score
     weights = spec.weights
-    model = state.models[state.prod]
+    model = state.models[state.production.model_index]
     f1 = true_quality(state)
     served = served_percent(state)
     reached = {goal.id: bool(check(state)) for goal, check in rules.goals}
     total_points = sum(goal.points for goal, _ in rules.goals)
     won_points = sum(goal.points for goal, _ in rules.goals if reached[goal.id])
     budget = rules.scenario.budget
-    money_ratio = state.money / budget if budget > 0 else (0.0 if state.money >= 0 else -1.0)
+    money_ratio = (
+        state.money.balance / budget if budget > 0 else (0.0 if state.money.balance >= 0 else -1.0)
+    )
     money_ratio = max(-1.0, min(1.0, money_ratio))
-    incident_factor = max(0.0, 1.0 - len(state.incidents) * spec.incident_penalty / 100.0)
+    incident_factor = max(
+        0.0, 1.0 - len(state.production.incidents) * spec.incident_penalty / 100.0
+    )
     parts = {
         "quality": weights.quality * band(f1, spec.f1),
         "safety": weights.safety * band(model.hallucination, spec.hallucination),

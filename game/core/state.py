@@ -1,22 +1,59 @@
-"""The game state: plain typed dataclasses, mutated in place by the systems.
+"""The game state: typed records grouped by what they describe, mutated in place.
 
 The state holds the truth (true F1 per segment, silent collapses) next to what the player
 has measured. What the player may see is gathered by :mod:`game.core.view`.
+
+A few fields are caches: worked out from the rest of the state (and the rules) to save
+work on every tick. They are marked with :data:`CACHE` as their field metadata, are left
+out of the state's digest (:mod:`game.replay.digest`), and are rebuilt from the rest by
+:func:`game.core.caches.rebuild`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
 
 from game.core.luck import Luck
 
-RUNNING = "running"
-FINISHED = "finished"
-FAILED = "failed"
-STOPPED = "stopped"
+CACHE: dict[str, Any] = {"cache": True}
+"""Field metadata of a cache: left out of the digest, rebuilt from the rest of the state."""
 
-QUEUED = 1
-DONE = 2
+
+def is_cache(metadata: Any) -> bool:
+    """Whether a dataclass field's metadata marks it as a cache (:data:`CACHE`)."""
+    return bool(metadata.get("cache", False))
+
+
+class RunStatus(StrEnum):
+    """Where a job's run stands."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+class TaskStatus(IntEnum):
+    """Where a backlog task stands."""
+
+    NOT_QUEUED = 0
+    QUEUED = 1
+    DONE = 2
+
+
+class Capability(StrEnum):
+    """An infrastructure capability, with a level from 0 (none) to 3."""
+
+    CHECKPOINTING = "checkpointing"
+    MONITORING = "monitoring"
+    FALLBACK = "fallback"
+    AUTOSCALING = "autoscaling"
+
+
+InfraLevels = dict[Capability, int]
+"""The level (0 to 3) of every infrastructure capability."""
 
 
 @dataclass(slots=True)
@@ -24,8 +61,8 @@ class ModelRecord:
     """A model: the one in production at the start, or one a training run produced."""
 
     id: str
-    source_job: int
-    """Index of the training job that made it, -1 for the starting model."""
+    source_job_index: int | None
+    """Index of the training job that made it; None for the starting model."""
     f1: list[float]
     """True F1 per segment."""
     hallucination: float
@@ -36,15 +73,19 @@ class ModelRecord:
     collapsed: bool = False
     """It came out of a silently collapsed run (only the debrief says so)."""
     evaluated: bool = False
+    """An eval of it has finished."""
     ab_tested: bool = False
-    escalation: float = 0.0
-    """True share (0-1) of its conversations escalated on traffic mix number
-    ``escalation_mix``: :func:`game.core.evals.escalation_rate`, kept while the mix holds."""
-    escalation_mix: int = -1
-    """The :attr:`State.traffic_mix` that ``escalation`` was worked out for (-1: none)."""
+    """An A/B test of it has finished."""
     risks: list[int] = field(default_factory=list)
     """Indices of the training job's risks that struck the run that made it (the truth:
     only the debrief says so)."""
+    escalation: float = field(default=0.0, metadata=CACHE)
+    """Cache: true share (0-1) of its conversations escalated on the traffic mix counted
+    by ``escalation_mix``: :func:`game.core.evals.escalation_rate`, kept while the mix
+    holds."""
+    escalation_mix: int | None = field(default=None, metadata=CACHE)
+    """Cache: the :attr:`Production.mix_changes` that ``escalation`` was worked out for
+    (None: not yet worked out)."""
 
 
 @dataclass(slots=True)
@@ -52,29 +93,35 @@ class JobRun:
     """One run of a job template."""
 
     id: str
-    job: int
+    job_index: int
+    """Index of its job in the rules."""
     kind: str
-    status: str
+    """The job's kind: training, eval, labeling or ab_test."""
+    status: RunStatus
     started_tick: int
-    model: int = -1
+    model_index: int | None = None
     """Model measured (eval, A/B test) or produced (training, once finished)."""
     progress: float = 0.0
     """Hours run so far."""
     labels: list[float] = field(default_factory=list)
     """Training data snapshot, per segment, taken when the run started."""
-    collapse_at: float = -1.0
-    """Hours into the run when it collapses, -1 when it does not."""
+    collapse_at: float | None = None
+    """Hours into the run when it collapses; None when it does not."""
     silent: bool = False
+    """The collapse is silent: the run would report success with a broken model."""
     collapses: int = 0
     """Times the run failed (loudly, or a silent collapse that monitoring caught)."""
-    base: int = -1
+    base_model_index: int | None = None
     """Training: the production model when the run started (segments without a curve
     keep its F1)."""
     checkpoint: float = 0.0
     """Progress saved by the last checkpoint, hours."""
     requests_candidate: float = 0.0
+    """A/B test: conversations the candidate answered."""
     requests_control: float = 0.0
+    """A/B test: conversations the production model answered during the test."""
     billed: float = 0.0
+    """Dollars billed so far."""
     failure: str = ""
     """Why it failed, as the player was told."""
 
@@ -83,8 +130,8 @@ class JobRun:
 class Measurement:
     """An eval's report: what the player sees of a model's quality."""
 
-    run: str
-    model: str
+    run_id: str
+    model_id: str
     tick: int
     f1: list[float | None]
     """Measured F1 per segment; None where the golden set has no examples."""
@@ -99,9 +146,11 @@ class Measurement:
 class ABResult:
     """An A/B test's report: the escalation-rate change of a candidate against production."""
 
-    run: str
-    model: str
-    control: str
+    run_id: str
+    model_id: str
+    """The candidate."""
+    control_id: str
+    """The model in production during the test."""
     tick: int
     n_candidate: float
     n_control: float
@@ -122,8 +171,8 @@ class ABResult:
 class Obligation:
     """A choice taken whose hours are still owed: its effects wait until they are worked."""
 
-    event: int
-    choice: int
+    event_index: int
+    choice_index: int
     tick: int
     """The tick it was taken at."""
     owed: list[float]
@@ -135,16 +184,77 @@ LogLine = tuple[int, str, str]
 
 
 @dataclass(slots=True)
-class Traffic:
+class Clock:
+    """Where the day stands."""
+
+    tick: int = 0
+    """Tick boundaries passed since the start."""
+    over: bool = False
+    """The game has ended: no action is taken and the clock no longer moves."""
+
+
+@dataclass(slots=True)
+class Money:
+    """The money left and where the rest went."""
+
+    balance: float
+    """Dollars left: the budget minus the sum of the ledger."""
+    ledger: dict[str, float] = field(default_factory=dict)
+    """Dollars spent per item (negative: income), by item name."""
+
+
+@dataclass(slots=True)
+class Team:
+    """The player's hours: how they are shared out, the task queues and what is owed."""
+
+    allocation: list[int]
+    """Percent of the hours per category (research, data, infra, writing)."""
+    working: list[tuple[int, float]] = field(metadata=CACHE)
+    """Cache: each category with a share of the time and its hours of work in a tick,
+    worked out from the allocation (:func:`game.core.work.hours_at_work`)."""
+    task_status: list[TaskStatus]
+    """Per task: not queued, queued or done."""
+    task_spent: list[float]
+    """Per task: hours worked on it so far."""
+    queues: list[list[int]] = field(default_factory=lambda: [[], [], [], []])
+    """Per category, the indices of its queued tasks, first in first out."""
+    owed: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
+    """Hours owed per category to event choices, spent before the queue (the sum of
+    ``obligations``)."""
+    obligations: list[Obligation] = field(default_factory=list)
+    """Choices whose owed hours are not yet worked, oldest first."""
+
+
+@dataclass(slots=True)
+class Data:
+    """The labeled data: training labels, the golden set and the LLM judge."""
+
+    labels: list[float]
+    """Training labels per segment."""
+    golden: list[float]
+    """Golden (held-out, hand-checked) examples per segment."""
+    judge_calibrated: bool = False
+    """The LLM judge has been calibrated against human labels (no bias left)."""
+
+
+@dataclass(slots=True)
+class Counters:
     """Production counters since the start (expected counts, so fractional)."""
 
     total: float = 0.0
+    """Conversations asked for."""
     served: float = 0.0
+    """Conversations answered normally."""
     degraded: float = 0.0
+    """Conversations answered by the fallback path during an outage."""
     failed: float = 0.0
+    """Conversations not answered (an outage without fallback, a spike's timeouts)."""
     escalations: float = 0.0
+    """True escalations to a human."""
     escalations_seen: float = 0.0
+    """Escalations the (noisy) dashboard showed."""
     hallucinations: float = 0.0
+    """True hallucinated answers."""
     last_rate_seen: float = 0.0
     """Escalation rate the dashboard showed for the last tick, percent."""
     hours: float = 0.0
@@ -155,82 +265,137 @@ class Traffic:
 
 
 @dataclass(slots=True)
-class State:
-    """Everything about one game at a tick boundary."""
+class Production:
+    """The model in production, the traffic it serves and what went wrong."""
 
-    tick: int
-    luck: Luck
-    """The game's chance: every random number, keyed by its purpose (:mod:`game.core.luck`)."""
-    money: float
-    ledger: dict[str, float]
-    """Dollars spent per item; money = budget - sum(ledger)."""
-    trust: float
-    insight: float
-    reliability: float
-    allocation: list[int]
-    working: list[tuple[int, float]]
-    """Each category with a share of the time and its hours of work in a tick: worked out
-    from the allocation whenever it is set (:func:`game.core.work.hours_at_work`)."""
-    labels: list[float]
-    golden: list[float]
+    model_index: int
+    """Index in :attr:`State.models` of the model in production."""
     traffic: list[float]
-    traffic_mix: int
-    """How many times the traffic mix has changed (each drift counts one)."""
+    """True traffic share per segment, percent."""
     traffic_seen: list[float]
-    infra: list[int]
-    judge_calibrated: bool
-    variables: list[float]
-    task_status: list[int]
-    task_spent: list[float]
-    queues: list[list[int]]
-    owed: list[float]
-    """Hours owed per category to event choices, spent before the queue."""
-    ceiling_lift: list[list[float]]
-    """Per training job, per segment: F1 added to the curve by research."""
-    hallucination_shift: list[float]
-    runs: list[JobRun]
-    run_index: dict[str, int]
-    """Index in ``runs`` of each run, by its id."""
-    running: list[int | None]
-    """Per job, the index in ``runs`` of its run in progress (a job runs once at a time)."""
-    run_counts: list[int]
-    ab_run: int
-    """Index in ``runs`` of the A/B test in progress, -1 when none is (one runs at a time)."""
-    models: list[ModelRecord]
-    prod: int
-    measurements: list[Measurement]
-    ab_results: list[ABResult]
-    fired: list[int]
-    live_events: list[int]
-    """Indices, in file order, of the events whose earliest tick has come and that may
-    still fire: an event that fires only once leaves the list when it fires."""
-    last_fired: list[int]
-    pending: list[int]
-    chosen: list[list[int]]
-    """Per event, the indices of the choices taken."""
-    traffic_counts: Traffic
-    incidents: list[str]
-    outage_left: float
-    spike: float
-    spike_left: float
-    shipped: int
-    shipped_unevaluated: int
-    shipped_untested: int
-    evals_run: int
-    ab_tests_run: int
-    log: list[LogLine]
-    obligations: list[Obligation] = field(default_factory=list)
-    """Choices whose owed hours are not yet worked, oldest first (``owed`` is their sum)."""
-    allocation_changes: int = 0
-    """Times the player changed the allocation."""
-    shipped_worse: int = 0
-    """Models shipped although their own eval or A/B test had measured them significantly
-    worse than production (:func:`game.core.evidence.measured_worse`)."""
+    """The traffic share per segment as the player last saw it."""
+    mix_changes: int = 0
+    """How many times the traffic mix has changed (each drift counts one)."""
+    counts: Counters = field(default_factory=Counters)
+    incidents: list[str] = field(default_factory=list)
+    """What each incident was, in order."""
+    outage_left: float = 0.0
+    """Hours of upstream outage still to come."""
+    segment_outage_left: list[float] = field(default_factory=list)
+    """Per segment, hours still to come of an outage of that segment's traffic alone."""
+    spike: float = 1.0
+    """Traffic multiple of the spike in progress (1: none)."""
+    spike_scope: str = ""
+    """The names of the segments whose traffic the spike multiplies ("" for all)."""
+    spike_left: float = 0.0
+    """Hours of the spike still to come."""
     latency_factor: float = 1.0
     """Latency multiple under load (1 when the fleet keeps up)."""
     overload_reported: bool = False
-    over: bool = False
-    segment_outage_left: list[float] = field(default_factory=list)
-    """Per segment, hours left of an outage of that segment's traffic alone."""
-    spike_scope: str = ""
-    """The names of the segments whose traffic the current spike multiplies ("" for all)."""
+    """The current spike's timeouts have been counted as an incident."""
+
+
+@dataclass(slots=True)
+class Research:
+    """What research has added to the training jobs' learning curves."""
+
+    ceiling_lift: list[list[float]]
+    """Per training job, per segment: F1 added to the curve."""
+    hallucination_shift: list[float]
+    """Per training job: hallucination points added (negative: removed)."""
+
+
+@dataclass(slots=True)
+class Jobs:
+    """Every run of every job."""
+
+    runs: list[JobRun] = field(default_factory=list)
+    """Every run, in the order they were started."""
+    started: list[int] = field(default_factory=list)
+    """Per job, how many runs of it were started (it numbers the run ids)."""
+    ab_test: int | None = None
+    """Index in ``runs`` of the A/B test in progress; None when none is (one at a time)."""
+    by_id: dict[str, int] = field(default_factory=dict, metadata=CACHE)
+    """Cache: index in ``runs`` of each run, by its id."""
+    in_progress: list[int] = field(default_factory=list, metadata=CACHE)
+    """Cache: indices in ``runs`` of the runs in progress, in the order they were started
+    (a job runs once at a time)."""
+
+
+@dataclass(slots=True)
+class Results:
+    """The reports the player has received of the models."""
+
+    evals: list[Measurement] = field(default_factory=list)
+    """Finished evals, oldest first."""
+    ab_tests: list[ABResult] = field(default_factory=list)
+    """Finished A/B tests with a result, oldest first."""
+
+
+@dataclass(slots=True)
+class Events:
+    """Which events fired, which wait for an answer and what was answered."""
+
+    fired: list[int]
+    """Per event, the times it fired."""
+    last_fired: list[int]
+    """Per event, the tick it last fired at (0 before it fires)."""
+    chosen: list[list[int]]
+    """Per event, the indices of the choices taken."""
+    pending: list[int] = field(default_factory=list)
+    """Indices of the events waiting for an answer, oldest first."""
+    live: list[int] = field(default_factory=list, metadata=CACHE)
+    """Cache: indices, in file order, of the events whose earliest tick has come and that
+    may still fire (an event that fires only once leaves the list when it fires)."""
+
+
+@dataclass(slots=True)
+class PlayerRecord:
+    """The record of what the player did, read by goals and the debrief."""
+
+    shipped: int = 0
+    """Models put into production."""
+    shipped_unevaluated: int = 0
+    """Models shipped without a finished eval."""
+    shipped_untested: int = 0
+    """Models shipped without a finished A/B test."""
+    shipped_worse: int = 0
+    """Models shipped although their own eval or A/B test had measured them significantly
+    worse than production (:func:`game.core.evidence.measured_worse`)."""
+    evals_run: int = 0
+    """Evals finished."""
+    ab_tests_run: int = 0
+    """A/B tests finished with a result."""
+    allocation_changes: int = 0
+    """Times the player changed the allocation."""
+
+
+@dataclass(slots=True)
+class State:
+    """Everything about one game at a tick boundary."""
+
+    luck: Luck
+    """The game's chance: every random number, keyed by its purpose (:mod:`game.core.luck`)."""
+    money: Money
+    trust: float
+    """Stakeholders' trust, 0 to 100."""
+    insight: float
+    """Research insight gained (never below 0)."""
+    reliability: float
+    """Infrastructure reliability, 0 to 100."""
+    team: Team
+    data: Data
+    production: Production
+    infra: InfraLevels
+    variables: list[float]
+    """The scenario's own variables, in the order it declares them."""
+    research: Research
+    jobs: Jobs
+    models: list[ModelRecord]
+    """Every model: the starting one first, then one per finished training run."""
+    results: Results
+    events: Events
+    clock: Clock = field(default_factory=Clock)
+    record: PlayerRecord = field(default_factory=PlayerRecord)
+    log: list[LogLine] = field(default_factory=list)
+    """What the game told the player, oldest first."""

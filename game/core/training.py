@@ -22,8 +22,10 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
     return curve.ceiling + lift - gap
 
 
-def collapse_time(state: State, run_id: str, attempt: int, job: TrainingJob, hours: float) -> float:
-    """Hours into the next ``hours`` of running when the run collapses, or -1 for never.
+def collapse_time(
+    state: State, run_id: str, attempt: int, job: TrainingJob, hours: float
+) -> float | None:
+    """Hours into the next ``hours`` of running when the run collapses; None for never.
 
     The run collapses at a constant hazard: ``per_hour`` is the chance per hour. The wait
     is drawn for the run and its attempt (0 when it starts, k at its k-th restart).
@@ -33,16 +35,16 @@ def collapse_time(state: State, run_id: str, attempt: int, job: TrainingJob, hou
     chance = job.collapse.chance_per_run
     if chance is not None:
         if state.luck.uniform("collapse per run", run_id, attempt) >= chance:
-            return -1.0
+            return None
         return state.luck.uniform("collapse hour", run_id, attempt) * hours
     p = job.collapse.per_hour
     if p <= 0.0:
-        return -1.0
+        return None
     if p >= 1.0:
         return 0.0
     rate = -math.log1p(-p)
     when = state.luck.exponential(1.0 / rate, "collapse", run_id, attempt)
-    return when if when < hours else -1.0
+    return when if when < hours else None
 
 
 def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
@@ -51,8 +53,9 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     Each segment's noise is drawn for the run and the segment, and each of the job's risks
     for the run (:func:`risks_struck`), so none depends on anything else the player did.
     """
-    base = state.models[run.base]
-    lifts = state.ceiling_lift[run.job]
+    assert run.base_model_index is not None
+    base = state.models[run.base_model_index]
+    lifts = state.research.ceiling_lift[run.job_index]
     struck = risks_struck(state, run.id, job)
     f1: list[float] = []
     for i, segment in enumerate(rules.segments):
@@ -68,20 +71,27 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
                 value += job.risks[risk].ceiling
         f1.append(min(max(value, 0.0), MAX_F1))
     hallucination = job.hallucination if job.hallucination is not None else base.hallucination
-    shift = state.hallucination_shift[run.job] + fsum(job.risks[r].hallucination for r in struck)
+    shift = state.research.hallucination_shift[run.job_index]
+    shift += fsum(job.risks[index].hallucination for index in struck)
     hallucination = max(0.0, hallucination + shift)
-    collapsed = run.collapse_at >= 0.0 and run.silent
+    collapsed = run.collapse_at is not None and run.silent
     if collapsed:
         keep = 1.0 - job.collapse.damage / 100.0
         f1 = [value * keep for value in f1]
         hallucination = min(100.0, hallucination * 3.0)
     latency_ms = job.latency_ms if job.latency_ms is not None else base.latency_ms
     cost = job.cost_per_request if job.cost_per_request is not None else base.cost_per_request
-    model = ModelRecord(
-        run.id, run.job, f1, hallucination, latency_ms, cost, state.tick + 1, collapsed
+    return ModelRecord(
+        id=run.id,
+        source_job_index=run.job_index,
+        f1=f1,
+        hallucination=hallucination,
+        latency_ms=latency_ms,
+        cost_per_request=cost,
+        created_tick=state.clock.tick + 1,
+        collapsed=collapsed,
+        risks=struck,
     )
-    model.risks = struck
-    return model
 
 
 def risks_struck(state: State, run_id: str, job: TrainingJob) -> list[int]:

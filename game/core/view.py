@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from game.core import act, backlog, events, jobs
 from game.core.evals import Z95
 from game.core.rules import Rules
-from game.core.state import DONE, QUEUED, ABResult, Measurement, State
+from game.core.state import ABResult, Measurement, State, TaskStatus
 from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
-from game.scenario.expr import INFRA_CAPABILITIES
 from game.scenario.types import CATEGORIES
 
 
@@ -219,58 +218,56 @@ class PlayerView:
 
 
 def _task_status(status: int) -> str:
-    return "done" if status == DONE else "queued" if status == QUEUED else "open"
+    return (
+        "done" if status == TaskStatus.DONE else "queued" if status == TaskStatus.QUEUED else "open"
+    )
 
 
 def player_view(state: State, rules: Rules) -> PlayerView:
     """Gather what the player may see of the state."""
-    waiting = [_event_view(state, rules, index) for index in state.pending]
+    waiting = [_event_view(state, rules, index) for index in state.events.pending]
     return PlayerView(
-        tick=state.tick,
-        hour=state.tick * rules.tick_hours,
+        tick=state.clock.tick,
+        hour=state.clock.tick * rules.tick_hours,
         total_hours=rules.total_ticks * rules.tick_hours,
-        money=state.money,
-        ledger=dict(state.ledger),
+        money=state.money.balance,
+        ledger=dict(state.money.ledger),
         trust=state.trust,
-        allocation=dict(zip(CATEGORIES, state.allocation, strict=True)),
-        owed=dict(zip(CATEGORIES, state.owed, strict=True)),
+        allocation=dict(zip(CATEGORIES, state.team.allocation, strict=True)),
+        owed=dict(zip(CATEGORIES, state.team.owed, strict=True)),
         obligations=[
             OwedView(
-                event=rules.events[o.event].id,
-                choice=rules.events[o.event].choices[o.choice].spec.id,
-                text=rules.events[o.event].choices[o.choice].log_text,
+                event=rules.events[o.event_index].id,
+                choice=rules.events[o.event_index].choices[o.choice_index].spec.id,
+                text=rules.events[o.event_index].choices[o.choice_index].log_text,
                 hours={c: h for c, h in zip(CATEGORIES, o.owed, strict=True) if h > 0.0},
             )
-            for o in state.obligations
+            for o in state.team.obligations
         ],
         queues={
             category: [rules.tasks[task].id for task in queue]
-            for category, queue in zip(CATEGORIES, state.queues, strict=True)
+            for category, queue in zip(CATEGORIES, state.team.queues, strict=True)
         },
         tasks=_task_views(state, rules),
         jobs=_job_views(state, rules),
         runs=_run_views(state, rules),
         models=[m.id for m in state.models],
-        production_model=state.models[state.prod].id,
+        production_model=state.models[state.production.model_index].id,
         model_views=_model_views(state, rules),
-        measurements=list(state.measurements),
-        ab_results=list(state.ab_results),
-        traffic=dict(zip(rules.segments, state.traffic_seen, strict=True)),
-        labels={seg: int(n) for seg, n in zip(rules.segments, state.labels, strict=True)},
-        golden={seg: int(n) for seg, n in zip(rules.segments, state.golden, strict=True)},
-        infra=dict(zip(INFRA_CAPABILITIES, state.infra, strict=True)),
+        measurements=list(state.results.evals),
+        ab_results=list(state.results.ab_tests),
+        traffic=dict(zip(rules.segments, state.production.traffic_seen, strict=True)),
+        labels={seg: int(n) for seg, n in zip(rules.segments, state.data.labels, strict=True)},
+        golden={seg: int(n) for seg, n in zip(rules.segments, state.data.golden, strict=True)},
+        infra={capability.value: level for capability, level in state.infra.items()},
         insight=state.insight,
         reliability=state.reliability,
-        escalation_rate=state.traffic_counts.last_rate_seen,
-        incidents=list(state.incidents),
-        outage=state.outage_left > 0 or max(state.segment_outage_left) > 0,
-        outage_segments=[
-            segment
-            for segment, left in zip(rules.segments, state.segment_outage_left, strict=True)
-            if left > 0 or state.outage_left > 0
-        ],
-        spike=state.spike,
-        spike_segments=state.spike_scope,
+        escalation_rate=state.production.counts.last_rate_seen,
+        incidents=list(state.production.incidents),
+        outage=state.production.outage_left > 0 or max(state.production.segment_outage_left) > 0,
+        outage_segments=_outage_segments(state, rules),
+        spike=state.production.spike,
+        spike_segments=state.production.spike_scope,
         metric=rules.words.metric,
         metric_short=rules.words.metric_short,
         unit_one=rules.words.unit_one,
@@ -278,8 +275,18 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         event=waiting[0] if waiting else None,
         events=waiting,
         log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
-        over=state.over,
+        over=state.clock.over,
     )
+
+
+def _outage_segments(state: State, rules: Rules) -> list[str]:
+    """The segments an upstream outage hits now: all of them in an outage of all traffic."""
+    production = state.production
+    return [
+        segment
+        for segment, left in zip(rules.segments, production.segment_outage_left, strict=True)
+        if left > 0 or production.outage_left > 0
+    ]
 
 
 def _task_views(state: State, rules: Rules) -> list[TaskView]:
@@ -289,10 +296,12 @@ def _task_views(state: State, rules: Rules) -> list[TaskView]:
             name=rule.name,
             category=CATEGORIES[rule.category],
             hours=rule.hours,
-            hours_done=state.task_spent[i],
+            hours_done=state.team.task_spent[i],
             cost=rule.cost,
-            status=_task_status(state.task_status[i]),
-            blocked=backlog.queue_refusal(state, rules, i) if state.task_status[i] == 0 else None,
+            status=_task_status(state.team.task_status[i]),
+            blocked=backlog.queue_refusal(state, rules, i)
+            if state.team.task_status[i] == 0
+            else None,
             cancel_refused=act.handle(state, rules, CancelTask(task=rule.id), False),
         )
         for i, rule in enumerate(rules.tasks)
@@ -308,9 +317,7 @@ def _job_views(state: State, rules: Rules) -> list[JobView]:
             hours=spec.hours,
             cost_per_hour=rules.job_cost_per_hour[i],
             needs_model=spec.kind in jobs.NEEDS_MODEL,
-            blocked=jobs.start_refusal(
-                state, rules, i, state.prod if spec.kind in jobs.NEEDS_MODEL else -1
-            )
+            blocked=jobs.start_refusal(state, rules, i, jobs.default_model(state, rules, i))
             if spec.kind != "ab_test"
             else _ab_blocked(state, rules, i),
         )
@@ -322,33 +329,33 @@ def _run_views(state: State, rules: Rules) -> list[RunView]:
     return [
         RunView(
             id=run.id,
-            job=rules.jobs[run.job].id,
+            job=rules.jobs[run.job_index].id,
             status=run.status,
             progress=run.progress,
-            hours=rules.jobs[run.job].hours,
+            hours=rules.jobs[run.job_index].hours,
             billed=run.billed,
-            model=state.models[run.model].id if run.model >= 0 else None,
+            model=None if run.model_index is None else state.models[run.model_index].id,
             failure=run.failure,
             stop_refused=act.handle(state, rules, StopJob(run=run.id), False),
             restart_refused=act.handle(state, rules, RestartJob(run=run.id), False),
         )
-        for run in state.runs
+        for run in state.jobs.runs
     ]
 
 
 def _model_views(state: State, rules: Rules) -> list[ModelView]:
-    weights = state.traffic_seen
+    weights = state.production.traffic_seen
     return [
         ModelView(
             id=model.id,
-            in_production=index == state.prod,
+            in_production=index == state.production.model_index,
             created_tick=model.created_tick,
             evaluated=model.evaluated,
             ab_tested=model.ab_tested,
             measurements=[
                 measurement_view(m, rules.segments, weights)
-                for m in state.measurements
-                if m.model == model.id
+                for m in state.results.evals
+                if m.model_id == model.id
             ],
             ship_refused=act.handle(state, rules, Ship(model=model.id), False),
         )
@@ -391,8 +398,8 @@ def measurement_view(
     mix_bar = Z95 * math.sqrt(variance_sum) / weight_sum if mix is not None and weight_sum else None
     seen = measurement.hallucination
     return MeasurementView(
-        run=measurement.run,
-        model=measurement.model,
+        run=measurement.run_id,
+        model=measurement.model_id,
         tick=measurement.tick,
         segments=parts,
         f1_mix=mix,
@@ -402,7 +409,7 @@ def measurement_view(
 
 
 def _ab_blocked(state: State, rules: Rules, job: int) -> str | None:
-    candidates = [i for i in range(len(state.models)) if i != state.prod]
+    candidates = [i for i in range(len(state.models)) if i != state.production.model_index]
     if not candidates:
         return "there is no candidate model to test yet"
     return jobs.start_refusal(state, rules, job, candidates[-1])

@@ -7,7 +7,7 @@ from math import fsum
 from game.core import events, ledger
 from game.core.effects import apply_effects, gain_insight
 from game.core.rules import Rules
-from game.core.state import DONE, Obligation, State
+from game.core.state import Obligation, State, TaskStatus
 
 EPSILON = 1e-9
 RESEARCH, DATA, INFRA, WRITING = range(4)
@@ -51,17 +51,17 @@ def work(state: State, rules: Rules) -> None:
     the queue, first in first out (:func:`_complete` on each task it finishes), and what
     is left becomes the category's background work.
     """
-    owed = state.owed
+    owed = state.team.owed
     owing = any(owed)  # hours are seldom owed: one test for all four categories
-    queues = state.queues
+    queues = state.team.queues
     background = rules.background
-    for category, left in state.working:
+    for category, left in state.team.working:
         if owing and owed[category] > 0.0:
             left = _pay_owed(state, rules, category, left)
         queue = queues[category]
         if queue:
             tasks = rules.tasks
-            spent = state.task_spent
+            spent = state.team.task_spent
             while left > EPSILON and queue:
                 task = queue[0]
                 effort = tasks[task].hours
@@ -81,9 +81,9 @@ def work(state: State, rules: Rules) -> None:
                 gain_insight(state, rules, rate * left)
             elif category == DATA:
                 per_share = rate * left / 100.0
-                labels = state.labels
+                labels = state.data.labels
                 segment = 0
-                for traffic_share in state.traffic:
+                for traffic_share in state.production.traffic:
                     labels[segment] += per_share * traffic_share
                     segment += 1  # noqa: SIM113 (enumerate() costs more here)
             elif category == INFRA:
@@ -100,7 +100,7 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
     A choice whose hours are all worked takes effect (:func:`game.core.events.settle`).
     """
     settled: list[Obligation] = []
-    for obligation in state.obligations:
+    for obligation in state.team.obligations:
         if hours <= EPSILON:
             break
         debt = obligation.owed[category]
@@ -113,22 +113,25 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
             settled.append(obligation)
     if settled:
         for obligation in settled:
-            state.obligations.remove(obligation)
-        state.owed[:] = [
-            fsum(obligation.owed[other] for obligation in state.obligations) for other in range(4)
+            state.team.obligations.remove(obligation)
+        state.team.owed[:] = [
+            fsum(obligation.owed[other] for obligation in state.team.obligations)
+            for other in range(4)
         ]
     else:
-        state.owed[category] = fsum(obligation.owed[category] for obligation in state.obligations)
+        state.team.owed[category] = fsum(
+            obligation.owed[category] for obligation in state.team.obligations
+        )
     for obligation in settled:
-        events.settle(state, rules, obligation.event, obligation.choice)
+        events.settle(state, rules, obligation.event_index, obligation.choice_index)
     return hours
 
 
 def _complete(state: State, rules: Rules, task: int) -> None:
     rule = rules.tasks[task]
-    state.task_status[task] = DONE
+    state.team.task_status[task] = TaskStatus.DONE
     if rule.cost:
         ledger.spend(state, ledger.TASKS, rule.cost)
-    state.log.append((state.tick, "task", rule.done_text))  # note(), written out
+    state.log.append((state.clock.tick, "task", rule.done_text))  # note(), written out
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.TASKS)

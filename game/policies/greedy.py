@@ -22,7 +22,7 @@ from operator import attrgetter
 from game.core.engine import Decide
 from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import DONE, FAILED, RUNNING, JobRun, Measurement, State
+from game.core.state import JobRun, Measurement, RunStatus, State, TaskStatus
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
 LOOK_HOURS = 1.0
@@ -100,13 +100,13 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
 
 def latest_reports(state: State) -> dict[str, Measurement]:
     """Each measured model's latest eval report, by model id."""
-    return {report.model: report for report in state.measurements}
+    return {report.model_id: report for report in state.results.evals}
 
 
 def best_candidate(state: State, reports: dict[str, Measurement]) -> Measurement | None:
     """The report of the best-measured model other than production (the first of equals),
     if it beats production's measured F1 by more than MARGIN."""
-    prod_id = state.models[state.prod].id
+    prod_id = state.models[state.production.model_index].id
     production = reports.get(prod_id)
     if production is None:
         return None
@@ -144,7 +144,7 @@ class Greedy:
 
     def __call__(self, state: State) -> list[Action]:
         actions, owe_hours = self.answer_events(state)
-        if state.tick % self.look_ticks:
+        if state.clock.tick % self.look_ticks:
             self.answers_owe_hours = self.answers_owe_hours or owe_hours
             return actions
         hours_owed = self.answers_owe_hours
@@ -161,8 +161,8 @@ class Greedy:
                 self.ship_or_test(state, best, actions)
         else:
             self.ship_newest(state, actions)
-        unqueued = state.task_status.count(0)
-        finished = state.task_status.count(DONE)
+        unqueued = state.team.task_status.count(TaskStatus.NOT_QUEUED)
+        finished = state.team.task_status.count(TaskStatus.DONE)
         if hours_owed or queuing or finished != self.finished or unqueued != self.unqueued:
             self.reallocate(state, queuing, actions)
         self.finished = finished
@@ -173,7 +173,7 @@ class Greedy:
         """The cheapest possible answer to each waiting event, and whether any owes hours."""
         actions: list[Action] = []
         owe_hours = False
-        for event in state.pending:
+        for event in state.events.pending:
             choice = cheapest_choice(state, self.rules.events[event])
             if choice is not None:
                 actions.append(choice.action)
@@ -184,7 +184,9 @@ class Greedy:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
         queuing = []
         for index, task in enumerate(self.rules.tasks):
-            if state.task_status[index] == 0 and (task.requires is None or task.requires(state)):
+            if state.team.task_status[index] == 0 and (
+                task.requires is None or task.requires(state)
+            ):
                 actions.append(task.queue_action)
                 queuing.append(index)
         return queuing
@@ -199,15 +201,17 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        last_runs = {run.job: run for run in state.runs}
-        running_jobs = [run.job for run in running]
+        last_runs = {run.job_index: run for run in state.jobs.runs}
+        running_jobs = [run.job_index for run in running]
         labeling = any(run.kind == "labeling" for run in running)
-        hours_left = (rules.total_ticks - state.tick) * rules.tick_hours
+        hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
         still_to_run = []
         for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
             last = last_runs.get(job)
-            if last is not None and not (training and last.status in (RUNNING, FAILED)):
+            if last is not None and not (
+                training and last.status in (RunStatus.RUNNING, RunStatus.FAILED)
+            ):
                 continue
             if job in running_jobs:
                 still_to_run.append(job)
@@ -237,14 +241,20 @@ class Greedy:
         models = state.models
         if all(model.id in reports for model in models):  # nothing left to measure
             return
-        measuring = [models[run.model].id for run in running if run.kind == "eval"]
-        production_first = dict.fromkeys([models[state.prod].id, *(model.id for model in models)])
+        measuring = [
+            models[run.model_index].id
+            for run in running
+            if run.kind == "eval" and run.model_index is not None
+        ]
+        production_first = dict.fromkeys(
+            [models[state.production.model_index].id, *(model.id for model in models)]
+        )
         unmeasured = [
             model for model in production_first if model not in reports and model not in measuring
         ]
         if not unmeasured:
             return
-        busy = [run.job for run in running]
+        busy = [run.job_index for run in running]
         free = [job for job in self.evals if job not in busy]
         for job, model in zip(free, unmeasured, strict=False):
             actions.append(start_on(self.rules.job_ids[job], model))
@@ -254,21 +264,24 @@ class Greedy:
         the latest verdict on the pair decides; without one, it starts the test when no
         other runs."""
         if self.ab_test is None:
-            actions.append(ship(best.model))
+            actions.append(ship(best.model_id))
             return
-        prod_id = state.models[state.prod].id
-        for verdict in reversed(state.ab_results):
-            if verdict.model == best.model and verdict.control == prod_id:
+        prod_id = state.models[state.production.model_index].id
+        for verdict in reversed(state.results.ab_tests):
+            if verdict.model_id == best.model_id and verdict.control_id == prod_id:
                 if verdict.diff < 0.0:
-                    actions.append(ship(best.model))
+                    actions.append(ship(best.model_id))
                 return
-        if state.ab_run < 0:
-            actions.append(start_on(self.rules.job_ids[self.ab_test], best.model))
+        if state.jobs.ab_test is None:
+            actions.append(start_on(self.rules.job_ids[self.ab_test], best.model_id))
 
     def ship_newest(self, state: State, actions: list[Action]) -> None:
         """With no eval to measure by, ship the newest model once it exists."""
         newest = state.models[-1]
-        if newest.id != state.models[state.prod].id and newest.created_tick <= state.tick:
+        if (
+            newest.id != state.models[state.production.model_index].id
+            and newest.created_tick <= state.clock.tick
+        ):
             actions.append(ship(newest.id))
 
     def reallocate(self, state: State, queuing: list[int], actions: list[Action]) -> None:
@@ -276,12 +289,12 @@ class Greedy:
         queued tasks, the tasks being queued now and the hours owed), when they differ
         enough from the current ones."""
         tasks = self.rules.tasks
-        spent = state.task_spent
+        spent = state.team.task_spent
         hours = [0.0, 0.0, 0.0, 0.0]
-        for category, queue in enumerate(state.queues):
+        for category, queue in enumerate(state.team.queues):
             for task in queue:
                 hours[category] += tasks[task].hours - spent[task]
-            hours[category] += state.owed[category]
+            hours[category] += state.team.owed[category]
         for task in queuing:
             hours[tasks[task].category] += tasks[task].hours - spent[task]
         wanted = shares_for(hours) or self.start_allocation

@@ -34,7 +34,7 @@ def random_action(rng: np.random.Generator, rules: Rules, state: State) -> Actio
     """One random action; it may well be refused by the engine."""
     kind = int(rng.integers(0, 8))
     models = [m.id for m in state.models]
-    runs = [r.id for r in state.runs]
+    runs = [r.id for r in state.jobs.runs]
     if kind == 0:
         return random_allocation(rng)
     if kind in (1, 2) and rules.tasks:
@@ -49,8 +49,8 @@ def random_action(rng: np.random.Generator, rules: Rules, state: State) -> Actio
         return StopJob(run=run) if kind == 4 else RestartJob(run=run)
     if kind == 6:
         return Ship(model=models[int(rng.integers(0, len(models)))])
-    if kind == 7 and state.pending:
-        event = rules.events[state.pending[0]]
+    if kind == 7 and state.events.pending:
+        event = rules.events[state.events.pending[0]]
         if event.choices:
             choice = event.choices[int(rng.integers(0, len(event.choices)))].spec.id
             return Choose(event=event.id, choice=choice)

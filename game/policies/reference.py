@@ -19,7 +19,7 @@ def reference(rules: Rules, seed: int) -> Decide:
     waiting = [i for i, step in enumerate(steps) if step.when is not None]
 
     def decide(state: State) -> list[Action]:
-        tick = state.tick
+        tick = state.clock.tick
         actions: list[Action] = []
         taken: list[int] = []
         for index, step in enumerate(steps):

@@ -1,14 +1,16 @@
 """State checkpoints along a replay: where a replay departs from the recorded game.
 
 A run file (version 2) records, every :data:`CHECKPOINT_EVERY` ticks, a short digest of
-each top-level part of the state (:func:`game.replay.digest.part_digests`): at tick 0,
-at ticks 4, 8, 12..., and at the end of the game. The checkpoint of tick ``t`` is the
-state when the clock reaches ``t``, before the actions taken at ``t``.
+each part of the state (:func:`game.replay.digest.part_digests`: each of its records,
+such as ``money`` or ``team``, and each of its other fields): at tick 0, at ticks 4,
+8, 12..., and at the end of the game. The checkpoint of tick ``t`` is the state when the
+clock reaches ``t``, before the actions taken at ``t``.
 
 Replaying a run and comparing the checkpoints on the way names the first tick where the
 replay departs and what differs there ("replay departs from the recorded game at tick
-12: money differs"). The same comparison lets a front end jump to any tick of a recorded
-game (:func:`replay_to`), knowing the state it shows is the one that was played.
+12: money differs"). The same comparison lets a front end jump to any tick of a
+recorded game (:func:`replay_to`), knowing the state it shows is the one that was
+played.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ def record_checkpoints(
     digests = PartDigester()
 
     def take(state: State) -> None:
-        if state.tick in wanted:
-            taken.append(Checkpoint(state.tick, digests(state)))
+        if state.clock.tick in wanted:
+            taken.append(Checkpoint(state.clock.tick, digests(state)))
 
     replay(rules, seed, actions, at_boundary=take)
     return taken
@@ -106,7 +108,7 @@ def replay_to(
     digests = PartDigester()
 
     def check(state: State) -> None:
-        checkpoint = by_tick.get(state.tick)
+        checkpoint = by_tick.get(state.clock.tick)
         if checkpoint is not None:
             compare(checkpoint, digests(state))
 

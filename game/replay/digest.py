@@ -1,10 +1,12 @@
 """A digest of the whole game state, stable across processes and platforms.
 
-The state is turned into canonical JSON: dataclasses become objects of every field (by
-:func:`dataclasses.fields`), tuples become lists, dict keys are sorted, floats are written
-as ``format(x, ".12g")`` strings (so the last bits of a platform's maths library do not
-matter), and the numpy generator is written as its bit generator's state. Nothing here
-depends on ``hash()`` or on set order, so ``PYTHONHASHSEED`` cannot change a digest.
+The state is turned into canonical JSON: dataclasses become objects of their fields (by
+:func:`dataclasses.fields`), except the caches (fields marked with
+:data:`game.core.state.CACHE`, rebuilt from the rest), tuples become lists, dict keys are
+sorted, enums are written as their values, and floats are written as
+``format(x, ".12g")`` strings (so the last bits of a platform's maths library do not
+matter). The game's luck is a dataclass of its seed alone. Nothing here depends on
+``hash()`` or on set order, so ``PYTHONHASHSEED`` cannot change a digest.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ import hashlib
 import json
 from typing import Any
 
-import numpy as np
-
-from game.core.state import State
+from game.core.state import State, is_cache
 
 JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
 def canonical(value: Any) -> JsonValue:
     """The canonical JSON-ready form of a state value; TypeError for anything unknown."""
-    if value is None or isinstance(value, bool | str):
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, int):
+    if isinstance(value, str):  # a StrEnum too
+        return str(value)
+    if isinstance(value, int):  # an IntEnum too
         return int(value)
     if isinstance(value, float):
         return format(value, ".12g")
@@ -34,8 +36,12 @@ def canonical(value: Any) -> JsonValue:
     if isinstance(value, dict):
         return _canonical_dict(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return _canonical_numpy(value)
+        return {
+            item.name: canonical(getattr(value, item.name))
+            for item in dataclasses.fields(value)
+            if not is_cache(item.metadata)
+        }
+    raise TypeError(f"cannot digest a value of type {type(value).__name__}")
 
 
 def _canonical_dict(value: dict[Any, Any]) -> dict[str, JsonValue]:
@@ -43,22 +49,8 @@ def _canonical_dict(value: dict[Any, Any]) -> dict[str, JsonValue]:
     for key in value:
         if not isinstance(key, str):
             raise TypeError(f"cannot digest a dict key of type {type(key).__name__}")
-        result[key] = canonical(value[key])
+        result[str(key)] = canonical(value[key])
     return dict(sorted(result.items()))
-
-
-def _canonical_numpy(value: Any) -> JsonValue:
-    if isinstance(value, np.random.Generator):
-        return canonical(value.bit_generator.state)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return format(float(value), ".12g")
-    if isinstance(value, np.ndarray):
-        return canonical(value.tolist())
-    raise TypeError(f"cannot digest a value of type {type(value).__name__}")
 
 
 def canonical_json(state: State) -> str:
@@ -88,11 +80,26 @@ def _short(digest: Any) -> str:
     return str(digest.hexdigest())[:PART_DIGEST_LENGTH]
 
 
+def _fields(value: Any) -> list[tuple[str, Any]]:
+    """Each field of a dataclass that is not a cache, by name, in the class's order."""
+    return [
+        (item.name, getattr(value, item.name))
+        for item in dataclasses.fields(value)
+        if not is_cache(item.metadata)
+    ]
+
+
+def state_parts(state: State) -> list[tuple[str, Any]]:
+    """The parts a checkpoint digests, by name: each field of the state that is not a
+    cache (``clock``, ``money``, ``trust``, ``team``, ``production``, ``log``...)."""
+    return _fields(state)
+
+
 def part_digests(state: State) -> dict[str, str]:
-    """A short hex SHA-256 of each top-level field's canonical JSON, by field name."""
+    """A short hex SHA-256 of each part's canonical JSON (:func:`state_parts`), by name."""
     return {
-        item.name: _short(hashlib.sha256(_compact(getattr(state, item.name)).encode("ascii")))
-        for item in dataclasses.fields(state)
+        name: _short(hashlib.sha256(_compact(value).encode("ascii")))
+        for name, value in state_parts(state)
     }
 
 
@@ -118,14 +125,13 @@ class PartDigester:
         self._seen = 0
 
     def __call__(self, state: State) -> dict[str, str]:
-        """The short digest of each part of ``state``, by field name."""
+        """The short digest of each part of ``state``, by name."""
         parts: dict[str, str] = {}
-        for item in dataclasses.fields(state):
-            value = getattr(state, item.name)
-            if item.name == "log":
-                parts[item.name] = self._log_digest(value)
+        for name, value in state_parts(state):
+            if name == "log":
+                parts[name] = self._log_digest(value)
             else:
-                parts[item.name] = _short(hashlib.sha256(_compact(value).encode("ascii")))
+                parts[name] = _short(hashlib.sha256(_compact(value).encode("ascii")))
         return parts
 
     def _log_digest(self, log: list[Any]) -> str:

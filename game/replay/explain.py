@@ -34,7 +34,7 @@ from typing import Any
 from game.core.engine import advance, apply, new_game, play, refusal
 from game.core.rules import Rules
 from game.core.scoring import PARTS, Score, score
-from game.core.state import DONE, QUEUED, State
+from game.core.state import State, TaskStatus
 from game.policies import make_policy
 from game.replay.replay import SkippedAction, TimedAction, replay_lenient, timed
 from game.scenario.actions import (
@@ -221,23 +221,27 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
     boundaries: list[_Boundary] = []
     runs: dict[int, str] = {}
     position = 0
-    while not state.over:
-        tick = state.tick
-        waiting = tuple(state.pending)
-        chosen_before = [len(chosen) for chosen in state.chosen]
+    while not state.clock.over:
+        tick = state.clock.tick
+        waiting = tuple(state.events.pending)
+        chosen_before = [len(chosen) for chosen in state.events.chosen]
         answered: dict[int, int] = {}
         while position < len(applied) and applied[position].tick == tick:
             action = applied[position].action
-            started = len(state.runs)
+            started = len(state.jobs.runs)
             refused = apply(state, rules, action)
             if refused is not None:  # the lenient replay applied it: this cannot happen
                 raise RuntimeError(f"an applied action was refused on replay: {refused}")
             if isinstance(action, Choose):
                 answered[rules.event_index[action.event]] = position
-            if len(state.runs) > started:
-                runs[position] = state.runs[-1].id
+            if len(state.jobs.runs) > started:
+                runs[position] = state.jobs.runs[-1].id
             position += 1
-        queued = tuple(task for task, status in enumerate(state.task_status) if status == QUEUED)
+        queued = tuple(
+            task
+            for task, status in enumerate(state.team.task_status)
+            if status == TaskStatus.QUEUED
+        )
         queueable = tuple(
             task
             for task, rule in enumerate(rules.tasks)
@@ -246,7 +250,7 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
         models = tuple(model.id for model in state.models)
         advance(state, rules)
         defaulted: dict[int, int] = {}
-        for event, chosen in enumerate(state.chosen):
+        for event, chosen in enumerate(state.events.chosen):
             by_player = chosen_before[event] + (1 if event in answered else 0)
             if len(chosen) > by_player:
                 defaulted[event] = chosen[-1]
@@ -323,7 +327,7 @@ def _ships(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_Can
 def _removals(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_Candidate]:
     """Each job started, task queued, cancel, stop and restart: not taken."""
     found: list[_Candidate] = []
-    done = trace.state.task_status
+    done = trace.state.team.task_status
     for index, timed_action in enumerate(applied):
         action = timed_action.action
         when = clock(rules, timed_action.tick)
@@ -334,7 +338,7 @@ def _removals(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_
         elif isinstance(action, QueueTask):
             task = rules.task_index[action.task]
             name = rules.tasks[task].name
-            if done[task] == DONE:
+            if done[task] == TaskStatus.DONE:
                 change = f'Had you not done "{name}" (queued at {when})'
             else:
                 change = f'Had you not queued "{name}" ({when}; it was never finished)'
@@ -359,7 +363,7 @@ def _cancels(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_C
     by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
-        if trace.state.task_status[task] != DONE or rule.id in by_player:
+        if trace.state.team.task_status[task] != TaskStatus.DONE or rule.id in by_player:
             continue
         for boundary in trace.boundaries:
             if task in boundary.queued and boundary.tick < rules.total_ticks:
@@ -382,7 +386,7 @@ def _tasks_left(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list
     by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
-        if trace.state.task_status[task] == DONE or rule.id in by_player:
+        if trace.state.team.task_status[task] == TaskStatus.DONE or rule.id in by_player:
             continue
         for boundary in trace.boundaries:
             if task in boundary.queueable and boundary.tick < rules.total_ticks:

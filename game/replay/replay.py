@@ -139,13 +139,13 @@ def replay(
         _advance_to(state, rules, min(until, rules.total_ticks), at_boundary)
         return state
     _advance_to(state, rules, rules.total_ticks, at_boundary)
-    while not state.over:  # the final boundary: events still waiting take their defaults
+    while not state.clock.over:  # the final boundary: events still waiting take their defaults
         advance(state, rules)
     return state
 
 
 def _advance_to(state: State, rules: Rules, tick: int, at_boundary: Boundary | None) -> None:
-    while state.tick < tick and not state.over:
+    while state.clock.tick < tick and not state.clock.over:
         advance(state, rules)
         if at_boundary is not None:
             at_boundary(state)
@@ -189,18 +189,18 @@ def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]
             )
             skipped.append(SkippedAction(index, timed, reason))
             continue
-        if tick < state.tick:
-            reason = f"tick {tick} has passed (the game is at tick {state.tick})"
+        if tick < state.clock.tick:
+            reason = f"tick {tick} has passed (the game is at tick {state.clock.tick})"
             skipped.append(SkippedAction(index, timed, reason))
             continue
-        while state.tick < tick:
+        while state.clock.tick < tick:
             advance(state, rules)
         refused = apply(state, rules, timed.action)
         if refused is None:
             applied.append(timed)
         else:
             skipped.append(SkippedAction(index, timed, f"{timed.action.do} was refused: {refused}"))
-    while not state.over:
+    while not state.clock.over:
         advance(state, rules)
     return LenientReplay(state, applied, skipped)
 

@@ -16,7 +16,7 @@ from math import fsum
 from game.core.conditions import true_quality
 from game.core.rules import Rules
 from game.core.scoring import served_percent
-from game.core.state import RUNNING, Measurement, State
+from game.core.state import Measurement, RunStatus, State
 from game.core.view import measurement_view
 from game.scenario.types import CATEGORIES
 
@@ -78,18 +78,18 @@ class TruthRow:
 
 def collect_row(state: State, rules: Rules) -> HistoryRow:
     """The row of the boundary the state is at: values copied, nothing shared."""
-    prod = state.models[state.prod]
+    prod = state.models[state.production.model_index]
     latest = latest_measurement(state)
     mix: float | None = None
     bar: float | None = None
     if latest is not None:
-        seen = measurement_view(latest, rules.segments, state.traffic_seen)
+        seen = measurement_view(latest, rules.segments, state.production.traffic_seen)
         mix, bar = seen.f1_mix, seen.f1_mix_half_width
     return HistoryRow(
-        tick=state.tick,
-        hour=state.tick * rules.tick_hours,
-        money=state.money,
-        spent=fsum(state.ledger.values()),
+        tick=state.clock.tick,
+        hour=state.clock.tick * rules.tick_hours,
+        money=state.money.balance,
+        spent=fsum(state.money.ledger.values()),
         trust=state.trust,
         insight=state.insight,
         reliability=state.reliability,
@@ -97,29 +97,29 @@ def collect_row(state: State, rules: Rules) -> HistoryRow:
         measured_f1=mix,
         measured_f1_half_width=bar,
         measured_at=latest.tick if latest is not None else None,
-        escalation_rate=state.traffic_counts.last_rate_seen,
+        escalation_rate=state.production.counts.last_rate_seen,
         served_percent=served_percent(state),
-        incidents=len(state.incidents),
-        outage=state.outage_left > 0 or max(state.segment_outage_left) > 0,
-        spike=state.spike,
-        traffic=tuple(state.traffic_seen),
+        incidents=len(state.production.incidents),
+        outage=state.production.outage_left > 0 or max(state.production.segment_outage_left) > 0,
+        spike=state.production.spike,
+        traffic=tuple(state.production.traffic_seen),
         allocation=(
-            state.allocation[0],
-            state.allocation[1],
-            state.allocation[2],
-            state.allocation[3],
+            state.team.allocation[0],
+            state.team.allocation[1],
+            state.team.allocation[2],
+            state.team.allocation[3],
         ),
-        owed=(state.owed[0], state.owed[1], state.owed[2], state.owed[3]),
-        waiting_events=len(state.pending),
-        running_jobs=sum(1 for run in state.runs if run.status == RUNNING),
+        owed=(state.team.owed[0], state.team.owed[1], state.team.owed[2], state.team.owed[3]),
+        waiting_events=len(state.events.pending),
+        running_jobs=sum(1 for run in state.jobs.runs if run.status == RunStatus.RUNNING),
     )
 
 
 def collect_truth(state: State) -> TruthRow:
     """The truth row of the boundary the state is at."""
-    prod = state.models[state.prod]
+    prod = state.models[state.production.model_index]
     return TruthRow(
-        tick=state.tick,
+        tick=state.clock.tick,
         production_model=prod.id,
         true_f1=true_quality(state),
         true_f1_per_segment=tuple(prod.f1),
@@ -129,9 +129,9 @@ def collect_truth(state: State) -> TruthRow:
 
 def latest_measurement(state: State) -> Measurement | None:
     """The latest eval report of the model in production, if it was ever measured."""
-    prod_id = state.models[state.prod].id
-    for measurement in reversed(state.measurements):
-        if measurement.model == prod_id:
+    prod_id = state.models[state.production.model_index].id
+    for measurement in reversed(state.results.evals):
+        if measurement.model_id == prod_id:
             return measurement
     return None
 
@@ -154,14 +154,14 @@ class History:
         A second row for the same boundary (the game ended there without the clock
         moving) replaces the first; a boundary before the last row is an error.
         """
-        if self._rows and self._rows[-1].tick > state.tick:
-            raise ValueError(f"tick {state.tick} is before the last row of the history")
-        if self._rows and self._rows[-1].tick == state.tick:
+        if self._rows and self._rows[-1].tick > state.clock.tick:
+            raise ValueError(f"tick {state.clock.tick} is before the last row of the history")
+        if self._rows and self._rows[-1].tick == state.clock.tick:
             self._rows.pop()
             self._truth.pop()
         self._rows.append(collect_row(state, rules))
         self._truth.append(collect_truth(state))
-        self._over = state.over
+        self._over = state.clock.over
 
     def cut_after(self, tick: int) -> None:
         """Drop the rows of every boundary after ``tick`` (going back in the game)."""

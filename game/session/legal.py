@@ -68,8 +68,8 @@ def candidates(state: State, rules: Rules) -> list[Action]:
     every job (jobs that measure a model: one per model); stop and restart of every run;
     a ship of every model; every choice of every waiting event.
     """
-    found: list[Action] = [allocation(state.allocation)]
-    found += [allocation(shares) for shares in PRESETS if list(shares) != state.allocation]
+    found: list[Action] = [allocation(state.team.allocation)]
+    found += [allocation(shares) for shares in PRESETS if list(shares) != state.team.allocation]
     found += [QueueTask(task=task.id) for task in rules.tasks]
     found += [CancelTask(task=task.id) for task in rules.tasks]
     for kind, job in zip(rules.job_kinds, rules.job_ids, strict=True):
@@ -77,10 +77,10 @@ def candidates(state: State, rules: Rules) -> list[Action]:
             found += [StartJob(job=job, model=model.id) for model in state.models]
         else:
             found.append(StartJob(job=job))
-    found += [StopJob(run=run.id) for run in state.runs]
-    found += [RestartJob(run=run.id) for run in state.runs]
+    found += [StopJob(run=run.id) for run in state.jobs.runs]
+    found += [RestartJob(run=run.id) for run in state.jobs.runs]
     found += [Ship(model=model.id) for model in state.models]
-    for event in state.pending:
+    for event in state.events.pending:
         found += [choice.action for choice in rules.events[event].choices]
     return found
 

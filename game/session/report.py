@@ -282,13 +282,14 @@ def game_report(
             for goal, reached in rules.goals
         ),
         budget=rules.scenario.budget,
-        spent=fsum(state.ledger.values()),
-        money_left=state.money,
-        ledger=tuple(sorted(state.ledger.items())),
-        production_model=state.models[state.prod].id,
+        spent=fsum(state.money.ledger.values()),
+        money_left=state.money.balance,
+        ledger=tuple(sorted(state.money.ledger.items())),
+        production_model=state.models[state.production.model_index].id,
         reveal=reveal(state, rules),
         measurements=tuple(
-            measurement_view(m, rules.segments, state.traffic_seen) for m in state.measurements
+            measurement_view(m, rules.segments, state.production.traffic_seen)
+            for m in state.results.evals
         ),
         lessons=tuple(
             LessonReport(rules.lessons[i][0].title, rules.lessons[i][0].text)
@@ -312,8 +313,9 @@ def game_report(
 
 def struck_texts(state: State, rules: Rules) -> tuple[str, ...]:
     """What the risks that struck the production model's run did, as the scenario says."""
-    model = state.models[state.prod]
-    spec = rules.jobs[model.source_job] if model.source_job >= 0 else None
+    model = state.models[state.production.model_index]
+    job = model.source_job_index
+    spec = rules.jobs[job] if job is not None else None
     if not isinstance(spec, TrainingJob):
         return ()
     return tuple(spec.risks[index].text or "a risk of the run struck" for index in model.risks)
@@ -321,10 +323,10 @@ def struck_texts(state: State, rules: Rules) -> tuple[str, ...]:
 
 def reveal(state: State, rules: Rules) -> tuple[SegmentReveal, ...]:
     """Per segment, the production model's true F1 next to its latest measurement there."""
-    prod = state.models[state.prod]
+    prod = state.models[state.production.model_index]
     latest: list[tuple[float, int] | None] = [None] * len(rules.segments)
-    for measurement in state.measurements:
-        if measurement.model == prod.id:
+    for measurement in state.results.evals:
+        if measurement.model_id == prod.id:
             _keep_measured(latest, measurement)
     found: list[SegmentReveal] = []
     for segment, true_f1, seen in zip(rules.segments, prod.f1, latest, strict=True):

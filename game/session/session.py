@@ -108,12 +108,12 @@ class Session:
     @property
     def tick(self) -> int:
         """The tick boundary the game is at."""
-        return self._state.tick
+        return self._state.clock.tick
 
     @property
     def over(self) -> bool:
         """Whether the game has ended."""
-        return self._state.over
+        return self._state.clock.over
 
     def view(self) -> PlayerView:
         """What the player may see now: measurements and reports, never the truth."""
@@ -138,7 +138,7 @@ class Session:
         """Apply an action at this boundary and record it; or return why it is refused."""
         reason = engine.apply(self._state, self.rules, action)
         if reason is None:
-            self._actions.append(TimedAction(self._state.tick, action))
+            self._actions.append(TimedAction(self._state.clock.tick, action))
             self._changes += 1
         return reason
 
@@ -168,7 +168,7 @@ class Session:
 
         :class:`SessionError` when the game is over.
         """
-        if self._state.over:
+        if self._state.clock.over:
             raise SessionError("the game is over")
         engine.advance(self._state, self.rules)
         self._changes += 1
@@ -176,12 +176,12 @@ class Session:
 
     def advance_to(self, tick: int) -> None:
         """Advance to a later boundary (or to the end, when ``tick`` is past it)."""
-        while self._state.tick < tick and not self._state.over:
+        while self._state.clock.tick < tick and not self._state.clock.over:
             self.advance()
 
     def play_to_end(self) -> None:
         """Advance until the game is over."""
-        while not self._state.over:
+        while not self._state.clock.over:
             self.advance()
 
     def undo_to(self, tick: int) -> None:
@@ -191,9 +191,9 @@ class Session:
         ``tick`` may be the boundary the game is at, to take back the actions of this
         boundary. :class:`SessionError` for a tick in the future or below zero.
         """
-        if not 0 <= tick <= self._state.tick:
+        if not 0 <= tick <= self._state.clock.tick:
             raise SessionError(
-                f"cannot go back to tick {tick}: the game is at tick {self._state.tick}"
+                f"cannot go back to tick {tick}: the game is at tick {self._state.clock.tick}"
             )
         kept = [timed for timed in self._actions if timed.tick < tick]
         state = self._resimulate(kept, tick)
@@ -206,14 +206,14 @@ class Session:
         """The state at boundary ``tick`` after replaying ``actions`` (all before it)."""
         state = engine.new_game(self.rules, self.seed)
         for index, timed in enumerate(actions):
-            while state.tick < timed.tick and not state.over:
+            while state.clock.tick < timed.tick and not state.clock.over:
                 engine.advance(state, self.rules)
             reason = engine.apply(state, self.rules, timed.action)
             if reason is not None:  # the engine is deterministic: this would be a bug
                 raise SessionError(
                     f"actions[{index}] at tick {timed.tick} replays as refused: {reason}"
                 )
-        while state.tick < tick and not state.over:
+        while state.clock.tick < tick and not state.clock.over:
             engine.advance(state, self.rules)
         return state
 
@@ -231,7 +231,7 @@ class Session:
             seed=self.seed,
             player=self.player,
             policy=self.policy,
-            tick=self._state.tick,
+            tick=self._state.clock.tick,
             actions=list(self._actions),
             digest=state_digest(self._state),
         )
@@ -267,7 +267,7 @@ class Session:
 
     def _replay_saved(self, path: str | os.PathLike[str], save: SaveFile) -> None:
         for index, timed in enumerate(save.actions):
-            if timed.tick < self._state.tick or timed.tick > save.tick:
+            if timed.tick < self._state.clock.tick or timed.tick > save.tick:
                 raise SaveMismatchError(
                     path, f"actions[{index}]: tick {timed.tick} is out of order or after the save"
                 )
@@ -280,7 +280,7 @@ class Session:
                     f"refused: {reason}",
                 )
         self.advance_to(save.tick)
-        if self._state.tick != save.tick:
+        if self._state.clock.tick != save.tick:
             raise SaveMismatchError(path, f"tick {save.tick} is after the end of the game")
         if self.digest() != save.digest:
             raise SaveMismatchError(
@@ -296,7 +296,7 @@ class Session:
         explain`: the game replayed with one decision changed at a time, under the same
         luck, best first (a few hundred milliseconds; the debrief asks for them).
         """
-        if not self._state.over:
+        if not self._state.clock.over:
             raise GameNotOverError("the report is made when the game is over")
         counterfactuals: tuple[Counterfactual, ...] = ()
         if explained:
@@ -315,7 +315,7 @@ class Session:
     def run_record(self) -> dict[str, Any]:
         """The run file of the ended game, as JSON-ready data (``mlday verify`` checks it);
         :class:`GameNotOverError` while it goes on."""
-        if not self._state.over:
+        if not self._state.clock.over:
             raise GameNotOverError("a run file is made when the game is over")
         run = make_run(
             self.loaded,

@@ -797,7 +797,7 @@ class PlayScene(Scene):
                 tooltip=tip,
             )
             y += 22
-            ab = [r for r in self.view.ab_results if r.model == model.id]
+            ab = [r for r in self.view.ab_results if r.model_id == model.id]
             if ab:
                 last = ab[-1]
                 verdict = "significant" if last.significant else "not significant"
