@@ -14,6 +14,7 @@ from game.core.state import Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
+    DEFAULT_FALLBACK_SHARES,
     ABTestJob,
     Choice,
     Effect,
@@ -34,9 +35,9 @@ CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
 """Checkpoint interval per checkpointing level (0: none)."""
 DETECT_HOURS = (None, 2.0, 1.0, 0.0)
 """Delay before monitoring notices a silent collapse, per level (None: never; 0: at once)."""
-FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
-"""Share of outage traffic the fallback path serves, per fallback level, unless the
-scenario gives its own ``infra.fallback_shares``."""
+FALLBACK_SHARE = tuple(percent / 100.0 for percent in DEFAULT_FALLBACK_SHARES)
+"""Share of outage traffic the fallback path serves, per fallback level (0, 0.60, 0.90,
+0.99), unless the scenario gives its own ``infra.fallback_shares``."""
 AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
 """Traffic multiple the fleet can scale to, per autoscaling level."""
 RELIABILITY_BASELINE = 50.0
@@ -245,7 +246,9 @@ class Rules:
     training_jobs: tuple[int, ...]
     """Indices of the training jobs."""
     outage: OutageRule
+    """How much of an outage's traffic the fallback and reliability answer."""
     words: Words
+    """The scenario's names for its metric and its unit of traffic."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
