@@ -141,13 +141,25 @@ def test_the_player_score_is_the_replayed_one() -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_an_idle_game_has_a_change_worth_a_hundred_points(seed: int) -> None:
     # The silent collapse: an idle player lets the 12-hour full fine-tune launch unwatched,
-    # and one decision (the cheaper, watched route) is worth hundreds of points. (On Ravi's
-    # Tuesday the idle game's best single change is worth 18 to 36 points: its lesson is a
-    # chain of decisions, label, train, evaluate, gate, and no one of them pays alone.)
+    # and one decision (the cheaper, watched route) is worth hundreds of points.
     loaded = load_scenario(ROOT / "scenarios" / "silent-collapse.yaml")
     rules = prepare(loaded.scenario)
     best = explain(rules, seed, []).counterfactuals[0]
     assert best.gain >= 100, (best.change, best.gain)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_idle_ravi_tuesday_walks_into_a_costly_default(seed: int) -> None:
+    """The idle player hopes through the 10x promo spike it was warned of four hours
+    ahead: the sale's customers time out, and the debrief's top change is the one that
+    would have served them. On the mornings the outage has already emptied the
+    reliability part (about one in three), the spike costs the goal and trust alone."""
+    _, rules = ravi()
+    explanation = explain(rules, seed, [])
+    best = explanation.counterfactuals[0]
+    assert "autoscaling" in best.change
+    outage = replay(rules, seed, []).events.fired[rules.event_index["api_outage"]]
+    assert best.gain >= (50 if outage else 100), (best.change, best.gain)
 
 
 def test_a_reference_game_can_drop_its_ab_test() -> None:

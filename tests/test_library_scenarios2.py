@@ -1,4 +1,5 @@
-"""Two scenarios of the course library: "The eval that matters" and "Launch day".
+"""Four scenarios of the course library: "The eval that matters", "Launch day", "Build,
+buy or skip" and "The week" (tests/test_library_scenarios3.py has the last two's own).
 
 Each validates without a warning; its reference solution scores at least 700 on the mean
 over seeds 0-49 and the idle player under 400; no simple player (greedy, random, idle)
@@ -27,7 +28,9 @@ from game.scenario.load import load_scenario
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 EVAL = SCENARIOS / "eval-that-matters.yaml"
 LAUNCH = SCENARIOS / "launch-10x.yaml"
-LIBRARY = (EVAL, LAUNCH)
+BUY = SCENARIOS / "build-buy-skip.yaml"
+WEEK = SCENARIOS / "the-week.yaml"
+LIBRARY = (EVAL, LAUNCH, BUY, WEEK)
 SEEDS = range(50)
 SIMPLE_POLICIES = ("greedy", "random", "idle")
 
@@ -147,6 +150,30 @@ def test_reference_makes_none_of_the_scenarios_mistakes(path: Path) -> None:
             "The warm pool was the month's biggest line",
             "Nobody was watching the ceiling or the bill",
             "You promised 'always'",
+        },
+        BUY: {
+            "The evidence said worse, and you shipped it",
+            "You shipped a router nobody had measured",
+            "The router never changed",
+            "The churn model had nothing to learn from",
+            "Summaries are a commodity",
+            "You reproduced a whole paper to get its cheapest idea",
+            "Your labels were noisy, and you trained on them anyway",
+            "You paid for a step that did not apply",
+            "You bought a model that did not know your claims",
+        },
+        WEEK: {
+            "Nothing watched production",
+            "You saw the drift and did not retrain",
+            "You labeled the segment that did not grow",
+            "The freeze cost you the week's retraining",
+            "A reserved node for a week of LoRA runs",
+            "You promised magic",
+            "You shipped without the gate",
+            "The evidence said worse, and you shipped it",
+            "You hoped the spike would be smaller",
+            "You built a commodity",
+            "Silence after a public mistake",
         },
     }[path]
     assert not titles & mistakes

@@ -5,8 +5,9 @@ the blind test set, Spanish code-switching unmeasured, escalations 20% -> 17.6%)
 must pay: its reference plan, which reads its evals and A/B test, beats its own recorded
 action lists replayed blind, and those lists without evals and A/B tests lose clearly.
 Each of the day's costliest mistakes costs points and shows its lesson, and no lesson
-shows without its condition. The tutorial's reference must score 850+. Every event of
-both files must fire in at least one of the games played here.
+shows without its condition. Doing nothing scores under 400 in both. The tutorial's
+reference must score 800+. Every event of both files must fire in at least one of the
+games played here.
 """
 
 from __future__ import annotations
@@ -559,6 +560,7 @@ def test_ravi_honest_status_updates_pay_for_their_hours() -> None:
 
 def test_ravi_greedy_random_and_idle_do_not_come_near_the_plan() -> None:
     plan = mean_score(RAVI, "reference")
+    assert mean_score(RAVI, "idle") < 400
     for name in ("greedy", "random", "idle"):
         assert mean_score(RAVI, name) <= plan - 150, name
 
@@ -566,14 +568,21 @@ def test_ravi_greedy_random_and_idle_do_not_come_near_the_plan() -> None:
 # -- The tutorial -------------------------------------------------------------------------
 
 
-def test_tutorial_reference_scores_850_plus() -> None:
-    assert mean_score(TUTORIAL, "reference") >= 850
+def test_tutorial_reference_scores_800_plus() -> None:
+    assert mean_score(TUTORIAL, "reference") >= 800
 
 
-def test_tutorial_is_hard_to_lose_badly() -> None:
+def test_tutorial_doing_nothing_costs() -> None:
+    """An idle afternoon scores under 400: the newsletter makes the weak language weigh
+    more, and its complaints climb while nobody answers them. Following the events stays
+    clear of both, and every simple player stays well behind it."""
+    rules = rules_of(TUTORIAL)
+    assert mean_score(TUTORIAL, "idle") < 400
     for name in ("idle", "random", "greedy"):
-        assert mean_score(TUTORIAL, name) >= 500, name
-    assert mean_score(TUTORIAL, "reference") - mean_score(TUTORIAL, "idle") >= 150
+        assert mean_score(TUTORIAL, name) <= mean_score(TUTORIAL, "reference") - 200, name
+    complaints = [rules.event_index[e] for e in ("spanish_escalations", "bad_review")]
+    assert all(all(s.events.fired[e] for e in complaints) for s in games(TUTORIAL, "idle"))
+    assert not any(s.events.fired[e] for e in complaints for s in games(TUTORIAL, "reference"))
 
 
 # -- Every event fires somewhere ----------------------------------------------------------
