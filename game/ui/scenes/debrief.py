@@ -380,6 +380,7 @@ class DebriefScene(Scene):
             f"{report.score.true_hallucination:.1f}%",
             f"Conversations served: {report.score.served_percent:.1f}%",
         ]
+        lines += [f"Its run was struck: {_e(text)}" for text in report.struck]
         self._text(
             pygame.Rect(rect.left + bars_w + GAP, rect.top, rect.width - bars_w - GAP, rect.height),
             "<br>".join(lines),
