@@ -366,7 +366,7 @@ def test_the_scenario_names_its_metric_and_its_traffic_everywhere_the_player_rea
     ]
     loaded = LoadedScenario("named.yaml", "named", "0" * 64, rules.scenario)
     report = game_report(loaded, rules, state, seed=0, policy=None, player="me", actions=1)
-    assert report.metric == "Acc"
+    assert (report.metric, report.traffic_unit) == ("Acc", "notes")
     assert "true Acc  measured Acc" in report.text()
 
 

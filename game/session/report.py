@@ -124,6 +124,8 @@ class GameReport:
     """The scenario's short label for its quality measure, such as F1 or Acc."""
     struck: tuple[str, ...] = ()
     """What the risks that struck the production model's run did (the truth)."""
+    traffic_unit: str = "conversations"
+    """The scenario's word for many units of its traffic, such as conversations or notes."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``mlday simulate --json`` object (documented in docs/run-files.md)."""
@@ -308,6 +310,7 @@ def game_report(
         counterfactuals=counterfactuals,
         metric=rules.words.metric_short,
         struck=struck_texts(state, rules),
+        traffic_unit=rules.words.unit_many,
     )
 
 

@@ -378,7 +378,7 @@ class DebriefScene(Scene):
             f"Production model at the end: {_e(report.production_model)}",
             f"Its true {_e(report.metric)}: {report.score.true_f1:.3f}; true hallucination rate: "
             f"{report.score.true_hallucination:.1f}%",
-            f"Conversations served: {report.score.served_percent:.1f}%",
+            f"{_e(report.traffic_unit.capitalize())} served: {report.score.served_percent:.1f}%",
         ]
         lines += [f"Its run was struck: {_e(text)}" for text in report.struck]
         self._text(
