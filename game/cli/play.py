@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.numbers import parse_seed
-from game.policies import POLICIES
-from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
 
 if TYPE_CHECKING:
+    from game.scenario.load import LoadedScenario, ScenarioError
     from game.ui.app import App
-    from game.ui.autoplay import PlayOptions
+    from game.ui.options import PlayOptions
+    from game.ui.preload import Preloader
 
 SPEEDS = ("1", "2", "4", "max")
 HEADLESS_HINT = (
@@ -36,6 +36,8 @@ HEADLESS_HINT = (
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``play`` sub-command."""
+    from game.policies import POLICIES
+
     parser = subparsers.add_parser(
         "play",
         help="open the game window on a scenario (or --continue the saved game)",
@@ -82,7 +84,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Open the window on a scenario's briefing, or on the autosaved game."""
-    from game.ui.autoplay import PlayOptions
+    from game.scenario.load import ScenarioError, ScenarioUnreadable, load_scenario
+    from game.ui.options import PlayOptions
 
     if args.resume == (args.scenario is not None):
         print(
@@ -131,20 +134,21 @@ def run(args: argparse.Namespace) -> int:
 
 def open_title() -> int:
     """Open the window on the title screen (``mlday`` with no command)."""
+    from game.ui.preload import Preloader
     from game.ui.scenes.title import TitleScene
 
-    app = open_app(None)
+    app = open_app(None, Preloader())
     if app is None:
         return EXIT_FAILED
     app.run(TitleScene(app))
     return EXIT_OK
 
 
-def open_app(options: PlayOptions | None) -> App | None:
+def open_app(options: PlayOptions | None, preload: Preloader | None = None) -> App | None:
     """The window, or None (the reason printed in one line) when there is no display.
 
     An autoplayed game needs no one to watch it: without a display it runs on SDL's
-    dummy one.
+    dummy one. ``preload`` imports what the next screens need once the first frame shows.
     """
     from game.ui.app import App, NoDisplayError
     from game.ui.saves import Store, data_dir, load_settings
@@ -153,14 +157,14 @@ def open_app(options: PlayOptions | None) -> App | None:
     settings, problem = load_settings(folder)
     store = Store(folder)
     try:
-        app = App(store, settings, options=options)
+        app = App(store, settings, options=options, preload=preload)
     except NoDisplayError as error:
         if options is None or options.autoplay is None:
             print(HEADLESS_HINT.format(reason=error), file=sys.stderr)
             return None
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         try:
-            app = App(store, settings, options=options)
+            app = App(store, settings, options=options, preload=preload)
         except NoDisplayError as again:
             print(HEADLESS_HINT.format(reason=again), file=sys.stderr)
             return None

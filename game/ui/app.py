@@ -9,26 +9,44 @@ window; the managers are told so, and mouse positions follow.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
 
-from game.scenario.load import LoadedScenario
 from game.ui.audio import Audio
-from game.ui.autoplay import PlayOptions
+from game.ui.notice import Notice
+from game.ui.options import PlayOptions
+from game.ui.preload import Preloader
 from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
-from game.ui.theme import make_manager, switch_theme
+from game.ui.theme import BACKDROP, make_manager, switch_theme
+from game.ui.widgets.onscreen import ACTIONABLE, READABLE, shown_rects
+
+if TYPE_CHECKING:
+    from game.scenario.load import LoadedScenario
 
 MIN_SIZE = (1024, 600)
 MAX_SIZE = (2560, 1440)
 DEFAULT_SIZE = (1280, 720)
 FPS = 60
 TITLE = "mlday: a machine-learning engineer's day"
-NOTICE_SECONDS = 3.0
+INPUT_EVENTS = frozenset(
+    {
+        pygame.KEYDOWN,
+        pygame.KEYUP,
+        pygame.TEXTINPUT,
+        pygame.MOUSEBUTTONDOWN,
+        pygame.MOUSEBUTTONUP,
+        pygame.MOUSEWHEEL,
+    }
+)
+"""The player's doings: handling one may open a screen that imports what is preloading."""
+NOTICE_RECHECK_FRAMES = 10
 
 
 class NoDisplayError(Exception):
@@ -59,11 +77,14 @@ class App:
         *,
         options: PlayOptions | None = None,
         size: tuple[int, int] = DEFAULT_SIZE,
+        preload: Preloader | None = None,
     ) -> None:
         self.store = store
         self.data = store.folder
         self.settings = settings
         self.options = options if options is not None else PlayOptions()
+        self.preload = preload if preload is not None else Preloader(())
+        """Imports begun once the first frame is shown (see :mod:`game.ui.preload`)."""
         self.screenshots = self.data / "screenshots"
         try:
             pygame.display.init()
@@ -81,9 +102,9 @@ class App:
         self.stack = SceneStack(self.logical_size)
         self.running = True
         self.frames = 0
-        self._notice = ""
-        self._notice_left = 0.0
-        self._notice_font = pygame.font.Font(None, 24)
+        self.notice = Notice()
+        self._notice_avoid: tuple[object, list[pygame.Rect], list[pygame.Rect]] | None = None
+        """The widgets' rectangles the notice keeps clear of, and what they were found for."""
         self.after_frame: list[Callable[[App], None]] = []
         """Called after each frame is drawn."""
         self.audio = Audio.start(settings.volume, settings.muted)
@@ -193,9 +214,10 @@ class App:
         for event in events:
             self.dispatch(event)
         self.stack.update(dt)
-        self._notice_left = max(0.0, self._notice_left - dt)
+        self.notice.tick(dt)
         self.draw()
         self.frames += 1
+        self.preload.start()
         self._after_draw()
         for hook in list(self.after_frame):
             hook(self)
@@ -219,10 +241,13 @@ class App:
             self.quit()
             return
         if self.options.autoplay is not None:
+            self.preload.wait()
             top.autoplay_step()
 
     def dispatch(self, event: pygame.event.Event) -> None:
         """Send one event: the window's own keys first, then down the scene stack."""
+        if event.type in INPUT_EVENTS:
+            self.preload.wait()
         if event.type == pygame.QUIT:
             self.quit()
             return
@@ -239,25 +264,51 @@ class App:
 
     def draw(self) -> None:
         """Draw the visible scenes and any notice, then show the frame."""
-        self.canvas.fill((20, 22, 28))
+        visible = self.stack.visible()
+        if not (visible and visible[0].paints_backdrop):
+            self.canvas.fill(BACKDROP)
         self.stack.draw(self.canvas)
+        top = self.stack.top
+        if top is not None:
+            top.focus.draw(top.ui, self.canvas)
         if self.canvas is not self.screen:
             pygame.transform.smoothscale(self.canvas, self._window_size, self.screen)
-        if self._notice_left > 0:
+        if self.notice.showing:
             self._draw_notice()
         pygame.display.flip()
 
     def _draw_notice(self) -> None:
-        text = self._notice_font.render(self._notice, True, (240, 240, 240))
-        box = text.get_rect()
-        box.midbottom = (self._window_size[0] // 2, self._window_size[1] - 12)
-        pygame.draw.rect(self.screen, (40, 44, 56), box.inflate(20, 10), border_radius=6)
-        self.screen.blit(text, box)
+        """Draw the notice clear of the widgets, found again when the scenes or their
+        widgets change, and every few frames besides."""
+        widgets = [
+            (id(scene), len(scene.ui.get_sprite_group().sprites()))
+            for scene in self.stack.visible()
+        ]
+        signature = (self.notice.text, self._window_size, widgets)
+        if (
+            self._notice_avoid is None
+            or self._notice_avoid[0] != signature
+            or (self.frames % NOTICE_RECHECK_FRAMES == 0)
+        ):
+            self._notice_avoid = (signature, self.shown(ACTIONABLE), self.shown(READABLE))
+        _, actionable, readable = self._notice_avoid
+        self.notice.draw(self.screen, actionable, readable)
+
+    def shown(self, kinds: tuple[type, ...]) -> list[pygame.Rect]:
+        """What shows of the visible scenes' widgets of these kinds, in window pixels."""
+        (width, height), (logical_width, logical_height) = self._window_size, self.logical_size()
+        across, down = width / logical_width, height / logical_height
+        found = []
+        for scene in self.stack.visible():
+            for rect in shown_rects(scene.ui, kinds):
+                left, top = math.floor(rect.left * across), math.floor(rect.top * down)
+                right, bottom = math.ceil(rect.right * across), math.ceil(rect.bottom * down)
+                found.append(pygame.Rect(left, top, right - left, bottom - top))
+        return found
 
     def notify(self, text: str) -> None:
-        """Show a short message at the foot of the window for a few seconds."""
-        self._notice = text
-        self._notice_left = NOTICE_SECONDS
+        """Show a short message for a few seconds, where it covers no button."""
+        self.notice.show(text)
 
     def screenshot(self, path: Path | None = None) -> Path:
         """Save the window as a PNG (F12); returns where it went."""
@@ -314,5 +365,6 @@ class App:
 
     def quit(self) -> None:
         """Close every scene and stop the loop."""
+        self.preload.wait()
         self.stack.clear()
         self.running = False

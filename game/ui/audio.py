@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
+from collections.abc import Iterator
 
 import pygame
 
@@ -32,7 +36,8 @@ class Audio:
         """Open the mixer and load the effects; a silent Audio when that is impossible."""
         try:
             if not pygame.mixer.get_init():
-                pygame.mixer.init()
+                with c_stderr_silenced():
+                    pygame.mixer.init()
             sounds = {
                 name: pygame.mixer.Sound(asset_path("sounds", f"{name}.wav"))
                 for name in SOUND_NAMES
@@ -99,6 +104,32 @@ class Audio:
     def _apply_volume(self) -> None:
         for sound in self._sounds.values():
             sound.set_volume(self.effective_volume)
+
+
+@contextlib.contextmanager
+def c_stderr_silenced() -> Iterator[None]:
+    """Send the process's standard error (file descriptor 2) to the null device meanwhile.
+
+    Without a sound card ALSA prints a dozen lines of diagnostics there from C when SDL
+    looks for a device; the failure itself still reaches Python as a ``pygame.error``.
+    Where there is no descriptor 2 to redirect, nothing is changed.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _clamp(value: float) -> float:

@@ -17,8 +17,6 @@ from typing import Any
 
 import platformdirs
 
-from game.replay.runfile import write_atomic
-
 APP_NAME = "mlday"
 SETTINGS_FILE = "settings.json"
 UI_SCALES = (0.75, 1.0, 1.25, 1.5, 2.0)
@@ -72,6 +70,8 @@ class SaveError(Exception):
 
 def write_json(path: Path, value: Any) -> None:
     """Write a JSON document atomically (temporary file, fsync, rename)."""
+    from game.replay.runfile import write_atomic  # the run files' module needs the core
+
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
     write_atomic(path, text.encode("utf-8"), force=True)

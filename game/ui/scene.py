@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
+from game.ui.focus import FocusRing
+
 if TYPE_CHECKING:
     from game.ui.app import App
 
@@ -35,6 +37,9 @@ class Scene:
     """False for modals: the scenes beneath stay visible."""
     name: str = "scene"
     """A short name, used for the screenshots that ``--screenshots`` saves."""
+    paints_backdrop: bool = False
+    """True for a scene whose :meth:`draw` covers the whole window (the window then
+    does not clear it first)."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -43,6 +48,8 @@ class Scene:
         """Object id (the last part, as '#pause') to the command its button runs."""
         self.laid_out: tuple[int, int] | None = None
         """The size the widgets were last built for."""
+        self.focus = FocusRing()
+        """Where Tab has put the keyboard (see :mod:`game.ui.focus`)."""
 
     # --- the lifecycle -------------------------------------------------------------------
 
@@ -60,6 +67,8 @@ class Scene:
 
     def handle(self, event: pygame.event.Event) -> bool:
         """Offer an event to the scene; True when the scene keeps it."""
+        if self.focus.handle(self.ui, event):
+            return True
         if self.ui.process_events(event):
             return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED:

@@ -11,7 +11,7 @@ import copy
 import io
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
@@ -29,6 +29,8 @@ LOCALE = "en"
 FONT_NAME = "mlday_sans"
 RICH_TEXT_SIZES = (14,)
 FONT_PATH_KEYS = ("regular_path", "bold_path", "italic_path", "bold_italic_path")
+BACKDROP = (20, 22, 28)
+"""The colour behind every scene."""
 
 
 def asset_path(*parts: str) -> Path:
@@ -81,13 +83,35 @@ class GameTheme(UIAppearanceTheme):
     id lists, so a key grows with the product of their lengths: about 0.6 MB for a widget
     three containers deep, kept for the manager's life (over 50 MB for the play screen)
     and built again at every lookup (a third of the time the play screen takes to lay
-    out). Here the key is the lists themselves, and the ids are worked out by
-    :func:`combined_ids`, which follows the library's rule.
+    out). Here the key is the lists themselves.
+
+    The library's list holds every path of ids, 4 to the power of the depth (a button in
+    a panel's scrolling list took 13 ms, a stutter at each tick that builds new cards),
+    yet a lookup only ever finds the ids the theme has blocks for. So the list here is
+    :func:`themed_ids`: the most specific id, then the library's ids that the loaded
+    theme has blocks for, in the library's order.
     """
 
     def __init__(self, resource_loader: IResourceLoader, locale: str) -> None:
-        super().__init__(resource_loader, locale)
         self._combined: dict[tuple[tuple[str | None, ...] | None, ...], list[str]] = {}
+        self._themed: frozenset[str] = frozenset()
+        super().__init__(resource_loader, locale)
+
+    def load_theme(self, file_path: ThemeSource) -> None:
+        """Load theme data (a file or a dict) over what is loaded, and forget the ids
+        worked out for the blocks there were before."""
+        super().load_theme(file_path)
+        self._themed = frozenset(
+            {
+                *self.ui_element_fonts_info,
+                *self.ele_font_res,
+                *self.ui_element_colours,
+                *self.ui_element_image_locs,
+                *self.ui_element_image_surfaces,
+                *self.ui_element_misc_data,
+            }
+        )
+        self._combined.clear()
 
     def build_all_combined_ids(
         self,
@@ -103,9 +127,74 @@ class GameTheme(UIAppearanceTheme):
         )
         found = self._combined.get(key)
         if found is None:
-            found = combined_ids(element_base_ids, element_ids, class_ids, object_ids)
+            found = themed_ids(element_base_ids, element_ids, class_ids, object_ids, self._themed)
             self._combined[key] = found
         return found
+
+
+def themed_ids(
+    element_base_ids: Sequence[str | None] | None,
+    element_ids: Sequence[str] | None,
+    class_ids: Sequence[str | None] | None,
+    object_ids: Sequence[str | None] | None,
+    themed: Collection[str],
+) -> list[str]:
+    """The ids of :func:`combined_ids` that are in ``themed``, in its order, after its
+    first (most specific) id; without building the whole list.
+
+    Each level offers its ids in the order object, class, element, base. The library's
+    list holds all whole paths, then all paths less their first level, and so on; among
+    paths of one length, a path comes first in the order of its choices, level by level.
+    So a themed id ``a.b`` matches when ``a`` and ``b`` are offered at the last two levels,
+    and its place is given by its length, then by the positions of its parts' choices.
+    """
+    levels = _checked_levels(element_base_ids, element_ids, class_ids, object_ids)
+    if not levels:
+        return []
+    assert element_base_ids is not None and element_ids is not None
+    assert class_ids is not None and object_ids is not None
+    offered = [
+        [
+            choice
+            for choice in (object_ids[n], class_ids[n], element_ids[n], element_base_ids[n])
+            if choice is not None
+        ]
+        for n in range(levels)
+    ]
+    most_specific = ".".join(choices[0] for choices in offered)
+    ranked: list[tuple[int, tuple[int, ...], str]] = []
+    for name in themed:
+        parts = name.split(".")
+        first = levels - len(parts)
+        if first < 0:
+            continue
+        places = tuple(
+            choices.index(part) if part in choices else -1
+            for choices, part in zip(offered[first:], parts, strict=True)
+        )
+        if -1 not in places and name != most_specific:
+            ranked.append((-len(parts), places, name))
+    return [most_specific, *(name for _, _, name in sorted(ranked))]
+
+
+def _checked_levels(
+    element_base_ids: Sequence[str | None] | None,
+    element_ids: Sequence[str] | None,
+    class_ids: Sequence[str | None] | None,
+    object_ids: Sequence[str | None] | None,
+) -> int:
+    """How deep a widget's id lists go: 0 when any is missing; an error when they differ."""
+    if element_base_ids is None or element_ids is None or class_ids is None:
+        return 0
+    if object_ids is None:
+        return 0
+    levels = len(element_ids)
+    if not len(object_ids) == len(class_ids) == len(element_base_ids) == levels:
+        raise ValueError(
+            f"id lists of unequal lengths: elements {element_ids}, classes {class_ids}, "
+            f"objects {object_ids}, bases {element_base_ids}"
+        )
+    return levels
 
 
 def combined_ids(
@@ -121,16 +210,11 @@ def combined_ids(
     in that order of preference; each path's ids are joined with dots. Then, while every
     id still has a dot, each id loses its outermost part and is added again.
     """
-    if element_base_ids is None or element_ids is None or class_ids is None:
+    levels = _checked_levels(element_base_ids, element_ids, class_ids, object_ids)
+    if not levels:
         return []
-    if object_ids is None:
-        return []
-    levels = len(element_ids)
-    if not len(object_ids) == len(class_ids) == len(element_base_ids) == levels:
-        raise ValueError(
-            f"id lists of unequal lengths: elements {element_ids}, classes {class_ids}, "
-            f"objects {object_ids}, bases {element_base_ids}"
-        )
+    assert element_base_ids is not None and element_ids is not None
+    assert class_ids is not None and object_ids is not None
     found: list[str] = []
 
     def walk(index: int, path: list[str]) -> None:
@@ -221,6 +305,7 @@ class Palette:
     chart_axis: pygame.Color
     chart_grid: pygame.Color
     bar_track: pygame.Color
+    focus_ring: pygame.Color
 
     @classmethod
     def from_manager(cls, manager: pygame_gui.UIManager) -> Palette:

@@ -14,7 +14,8 @@ from game.scenario.actions import Allocate
 from game.scenario.load import load_scenario
 from game.session import Session
 from game.ui.app import App
-from game.ui.autoplay import Autoplayer, PlayOptions
+from game.ui.autoplay import Autoplayer
+from game.ui.options import PlayOptions
 from game.ui.saves import Settings, Store
 from game.ui.scenes.briefing import BriefingScene
 from game.ui.scenes.title import TitleScene

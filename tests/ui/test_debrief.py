@@ -165,3 +165,13 @@ def test_the_keyboard_answers_the_quiz_and_opens_a_lesson_page(app: App, session
     top = app.stack.top
     assert isinstance(top, CodexScene)
     assert top.page_id == page_for_lesson(lesson.title, lesson.text)
+
+
+def test_the_charts_tab_of_a_game_of_several_days_says_days(app: App) -> None:
+    open_debrief(app, finished_session("silent-collapse"))
+    assert find(app, "#debrief_tab_charts").text == "The days"
+
+
+def test_the_charts_tab_of_a_one_day_game_says_the_day(app: App, session: Session) -> None:
+    open_debrief(app, session)
+    assert find(app, "#debrief_tab_charts").text == "The day"

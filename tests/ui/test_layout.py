@@ -110,3 +110,37 @@ def test_the_checker_sees_overflowing_text(app: App) -> None:
     found = problems_of(app)
     assert any("text of" in p for p in found)
     assert any("overlaps" in p for p in found)
+
+
+def test_a_shortened_choice_keeps_its_cost_whole(app: App) -> None:
+    import pygame
+
+    from game.ui.widgets.build import button
+    from game.ui.widgets.text import PADDING
+
+    manager = app.new_manager()
+    long_text = "1. Send a one-page plan: LoRA runs on one serverless H100 at about $6 each"
+    widget = button(manager, pygame.Rect(0, 0, 300, 30), long_text, "#c", tail="  ($2,400)")
+    assert widget.text.endswith("…  ($2,400)")
+    assert widget.font.size(widget.text)[0] <= 300 - PADDING
+    assert long_text + "  ($2,400)" in (widget.tool_tip_text or "")
+    short = button(manager, pygame.Rect(0, 0, 300, 30), "2. Skip", "#d", tail="  (free)")
+    assert short.text == "2. Skip  (free)"
+
+
+def test_a_blocked_card_says_what_it_needs_once() -> None:
+    from game.core.view import TaskView
+    from game.ui.widgets.cards import card_details
+
+    task = TaskView(
+        id="model_card",
+        name="Write the model card",
+        category="writing",
+        hours=1.0,
+        hours_done=0.0,
+        cost=0.0,
+        status="open",
+        blocked="task 'model_card' needs: evals_run >= 1",
+        cancel_refused=None,
+    )
+    assert card_details(task) == "needs: evals_run >= 1"

@@ -15,6 +15,7 @@ from game.ui.scenes.event import EventDialog
 from game.ui.scenes.play import PlayScene
 from tests.ui.conftest import (
     CHOICES_SCENARIO,
+    ROOT,
     TUTORIAL,
     click,
     find,
@@ -143,3 +144,22 @@ def test_rewind_to_an_earlier_hour(app: App) -> None:
     straight.advance_to(1)
     assert straight.digest() == session.digest()
     assert has(app, "#rewind")
+
+
+def test_the_log_of_a_game_of_several_days_names_each_day(app: App) -> None:
+    start_game(app, ROOT / "scenarios" / "silent-collapse.yaml")
+    play = play_scene(app)
+    session = play.game.session
+    per_day = round(session.rules.scenario.time.hours_per_day / session.rules.tick_hours)
+    while session.tick <= per_day + 2 and not session.over:
+        if top_name(app) == "event":
+            click(app, "#later")
+        else:
+            play.advance()
+            run_frames(app, 1)
+    app.resize((1300, 720))  # the log is built again whole (its text box keeps no appends)
+    run_frames(app, 1)
+    log = find(app, "#log").html_text
+    assert log.count("<b>Day 1</b>") == 1
+    assert log.count("<b>Day 2</b>") == 1
+    assert log.index("<b>Day 1</b>") < log.index("<b>Day 2</b>")

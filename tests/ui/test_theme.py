@@ -26,6 +26,7 @@ from game.ui.theme import (
     make_manager,
     switch_theme,
     theme_path,
+    themed_ids,
 )
 
 
@@ -134,3 +135,56 @@ def test_the_game_theme_keeps_short_cache_keys() -> None:
     )
     assert "panel.panel.#ship" in button.combined_element_ids
     assert all(len(key) < 1000 for key in theme.unique_theming_ids)
+
+
+def test_themed_ids_are_the_library_ids_a_theme_lookup_can_find() -> None:
+    """themed_ids: the most specific id, then the ids of the library's list that the
+    theme has blocks for, in the library's order."""
+    pick = random.Random(29)
+    for _ in range(300):
+        levels = pick.randrange(0, 6)
+        elements = [pick.choice(["panel", "button", "label", "container"]) for _ in range(levels)]
+
+        def maybe(options: list[str], levels: int = levels) -> list[str | None]:
+            return [pick.choice([None, *options]) for _ in range(levels)]
+
+        args = (
+            maybe(["base", "window"]),
+            elements,
+            maybe(["@menu", "@small"]),
+            maybe(["#play", "#card_3", "#log"]),
+        )
+        every = combined_ids(*args)
+        themed = {*pick.sample(every, min(len(every), 6)), "button", "panel.#play", "nowhere"}
+        expected = every[:1]
+        for name in every:
+            if name in themed and name not in expected:
+                expected.append(name)
+        assert themed_ids(*args, themed) == expected, args
+
+
+def test_a_card_in_a_scrolling_list_finds_the_library_s_colours() -> None:
+    manager = make_manager((640, 360))
+    panel = pygame_gui.elements.UIPanel(pygame.Rect(0, 0, 300, 300), manager=manager)
+    scroll = pygame_gui.elements.UIScrollingContainer(
+        pygame.Rect(0, 0, 280, 280), manager, container=panel
+    )
+    card = pygame_gui.elements.UIButton(
+        pygame.Rect(0, 0, 100, 30),
+        "Card",
+        manager,
+        container=scroll,
+        object_id=pygame_gui.core.ObjectID("#task_x", "@research"),
+    )
+    library = UIAppearanceTheme(manager.resource_loader, "en")
+    library.load_theme(load_theme_data())
+    every = library.build_all_combined_ids(
+        card.element_base_ids, card.element_ids, card.class_ids, card.object_ids
+    )
+    theme = manager.get_theme()
+    for colour in ("normal_border", "normal_bg", "normal_text"):
+        assert theme.get_colour(colour, card.combined_element_ids) == library.get_colour(
+            colour, every
+        )
+    assert card.combined_element_ids[0] == every[0]
+    assert len(card.combined_element_ids) < len(every)

@@ -274,7 +274,10 @@ class DebriefScene(Scene):
         score_label.tool_tip_text = "Your score, computed on the truth of what you shipped"
         tab_w = (width - 2 * MARGIN - GAP * (len(SECTIONS) - 1)) // len(SECTIONS)
         top = MARGIN + 60
+        several_days = self.session.loaded.scenario.time.days > 1
         for n, (key, title) in enumerate(SECTIONS):
+            if key == "charts" and several_days:
+                title = "The days"
             button = pygame_gui.elements.UIButton(
                 pygame.Rect(MARGIN + n * (tab_w + GAP), top, tab_w, ROW),
                 title,

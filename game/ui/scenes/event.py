@@ -87,8 +87,9 @@ class EventDialog(Modal):
             button(
                 self.ui,
                 pygame.Rect(12, y, inner, CHOICE_HEIGHT),
-                f"{n + 1}. {choice.text}  ({cost})",
+                f"{n + 1}. {choice.text}",
                 choice_id(choice),
+                tail=f"  ({cost})",
                 container=self.box,
                 tooltip=f"{choice.text}\nCosts: {cost}. The hours are owed: they are worked "
                 "before your queues.",

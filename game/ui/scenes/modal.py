@@ -24,6 +24,8 @@ class Modal(Scene):
 
     opaque = False
     box_size = (560, 360)
+    _shade: pygame.Surface | None = None
+    """The shade over the scenes beneath, made once per window size."""
 
     def box_rect(self, size: tuple[int, int]) -> pygame.Rect:
         """The dialog's frame, centred, never larger than the window."""
@@ -48,7 +50,10 @@ class Modal(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         """Shade what is beneath, then draw the dialog."""
-        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        shade.fill(SHADE)
+        shade = self._shade
+        if shade is None or shade.get_size() != surface.get_size():
+            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+            shade.fill(SHADE)
+            self._shade = shade
         surface.blit(shade, (0, 0))
         super().draw(surface)

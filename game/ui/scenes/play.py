@@ -31,10 +31,23 @@ from game.scenario.types import CATEGORIES
 from game.session import LegalActions
 from game.ui.game import Game
 from game.ui.scene import Command, Scene
-from game.ui.theme import Palette
+from game.ui.theme import BACKDROP, Palette
 from game.ui.widgets import allocation as alloc
-from game.ui.widgets.build import button, escape, label, panel, text_box
-from game.ui.widgets.cards import CARD_HEIGHT, card_details, task_button_id, task_card
+from game.ui.widgets.build import (
+    bare_panel,
+    button,
+    draw_panel_frames,
+    escape,
+    label,
+    text_box,
+)
+from game.ui.widgets.cards import (
+    CARD_HEIGHT,
+    card_details,
+    done_summary,
+    task_button_id,
+    task_card,
+)
 from game.ui.widgets.charts import draw_sparkline
 from game.ui.widgets.text import set_fitted
 
@@ -161,6 +174,7 @@ class PlayScene(Scene):
     """The game being played."""
 
     name = "play"
+    paints_backdrop = True
 
     def __init__(self, app: App, game: Game) -> None:
         super().__init__(app)
@@ -189,7 +203,9 @@ class PlayScene(Scene):
         }
         self._dynamic: dict[str, Command] = {}
         self._signatures: dict[str, Any] = {}
-        self._panels: dict[str, pygame_gui.elements.UIPanel] = {}
+        self._panels: dict[str, pygame_gui.core.UIContainer] = {}
+        self._backdrop: pygame.Surface | None = None
+        """The window's background and the panels' frames, drawn once per layout."""
         self._headers: dict[str, pygame_gui.elements.UILabel] = {}
         self._scrolls: dict[str, pygame_gui.elements.UIScrollingContainer] = {}
         self._card_widgets: dict[
@@ -232,12 +248,29 @@ class PlayScene(Scene):
             self._frame(key, title, tip)
         self._build_production(self.geometry.production)
         self._log_box = None
+        self._paint_backdrop(size)
         self.refresh()
+
+    def _paint_backdrop(self, size: tuple[int, int]) -> None:
+        backdrop = pygame.Surface(size).convert()
+        backdrop.fill(BACKDROP)
+        g = self.geometry
+        frames = [g.top, g.hours, g.backlog, g.queues, g.jobs, g.models, g.production]
+        draw_panel_frames(self.ui, backdrop, frames)
+        self._backdrop = backdrop
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The backdrop with the panels' frames, then the widgets."""
+        if self._backdrop is None:
+            surface.fill(BACKDROP)
+        else:
+            surface.blit(self._backdrop, (0, 0))
+        super().draw(surface)
 
     def _frame(self, key: str, title: str, tooltip: str) -> None:
         """A panel with a header; list panels get a scrolling area under it."""
         rect: pygame.Rect = getattr(self.geometry, key)
-        box = panel(self.ui, rect, object_id=f"#{key}_panel")
+        box = bare_panel(self.ui, rect, object_id=f"#{key}_panel")
         self._panels[key] = box
         self._headers[key] = label(
             self.ui,
@@ -330,7 +363,7 @@ class PlayScene(Scene):
 
     def _build_top(self) -> None:
         g = self.geometry.top
-        bar = panel(self.ui, g, object_id="#top_bar")
+        bar = bare_panel(self.ui, g, object_id="#top_bar")
         self._top = {"bar": bar}
         x = 8
         self._top["clock"] = label(self.ui, pygame.Rect(x, 8, 150, 28), "", container=bar)
@@ -459,7 +492,7 @@ class PlayScene(Scene):
 
     def _build_hours(self) -> None:
         rect = self.geometry.hours
-        box = panel(self.ui, rect, object_id="#hours_panel")
+        box = bare_panel(self.ui, rect, object_id="#hours_panel")
         inner = rect.width - 12
         label(
             self.ui,
@@ -580,14 +613,34 @@ class PlayScene(Scene):
         return [(t.id, t.status, t.blocked, self._refused(self._task_action(t))) for t in tasks]
 
     def _build_backlog(self, rect: pygame.Rect) -> None:
-        tasks = [t for t in self.view.tasks if t.status != "queued"]
-        tasks.sort(key=lambda t: t.status == "done")
-        self._cards("backlog", tasks, rect)
+        tasks = [t for t in self.view.tasks if t.status == "open"]
+        done = [t for t in self.view.tasks if t.status == "done"]
+        bottom = self._cards("backlog", tasks, rect, keep_empty=bool(done))
+        if done:
+            scroll = self._scrolls["backlog"]
+            width = rect.width - 8 - 20
+            text, tooltip = done_summary(done)
+            label(
+                self.ui,
+                pygame.Rect(6, bottom, width - 6, 22),
+                text,
+                container=scroll,
+                object_id="#backlog_done",
+                class_id="@small",
+                tooltip=tooltip,
+            )
+            scroll.set_scrollable_area_dimensions((width, bottom + 22))
 
-    def _cards(self, key: str, tasks: list[TaskView], rect: pygame.Rect) -> None:
+    def _cards(
+        self, key: str, tasks: list[TaskView], rect: pygame.Rect, keep_empty: bool = False
+    ) -> int:
+        """One card per task in the panel's list; returns the height they take. An empty
+        list says "Nothing here." unless something else will fill it (``keep_empty``)."""
         scroll = self._scrolls[key]
         width = rect.width - 8 - 20
         if not tasks:
+            if keep_empty:
+                return 0
             label(
                 self.ui,
                 pygame.Rect(6, 0, width, 22),
@@ -596,8 +649,7 @@ class PlayScene(Scene):
                 class_id="@small",
             )
             scroll.set_scrollable_area_dimensions((width, 22))
-            return
-        assert self.palette is not None
+            return 22
         for n, task in enumerate(tasks):
             action = self._task_action(task)
             self._register(key, task_button_id(task.id), self._applier(action))
@@ -607,10 +659,11 @@ class PlayScene(Scene):
                 pygame.Rect(2, n * (CARD_HEIGHT + 4), width, CARD_HEIGHT),
                 task,
                 self.descriptions.get(task.id, ""),
-                self.palette,
-                self._refused(action) if task.status != "done" else "done",
+                self._refused(action),
             )
-        scroll.set_scrollable_area_dimensions((width, len(tasks) * (CARD_HEIGHT + 4)))
+        height = len(tasks) * (CARD_HEIGHT + 4)
+        scroll.set_scrollable_area_dimensions((width, height))
+        return height
 
     def _queued(self) -> list[TaskView]:
         by_id = {t.id: t for t in self.view.tasks}
@@ -707,6 +760,8 @@ class PlayScene(Scene):
                 tooltip="Restart from the last checkpoint, when there is one.",
                 blocked=self._refused(action),
             )
+        if status in ("finished", "stopped"):
+            return y + 26  # its line says it all: no bar to fill
         bar = pygame_gui.elements.UIStatusBar(
             pygame.Rect(0, y + 23, width, 5), self.ui, container=scroll
         )
@@ -903,20 +958,29 @@ class PlayScene(Scene):
     # --- the log -------------------------------------------------------------------------
 
     def _log_html(self, start: int) -> str:
+        """The log's lines from ``start``; in a game of several days, each day's first
+        line comes under the day's name."""
         lines = []
-        for entry in self.view.log[start:]:
-            clock, _ = clock_text(
-                self.start_clock,
-                entry.tick * self.game.session.rules.tick_hours,
-                self.hours_per_day,
-            )
-            stamp = clock.split("· ")[-1]
+        log = self.view.log
+        several_days = self.game.loaded.scenario.time.days > 1
+        for n in range(start, len(log)):
+            entry = log[n]
+            day, stamp = self._log_clock(entry.tick)
+            if several_days and (n == 0 or self._log_clock(log[n - 1].tick)[0] != day):
+                lines.append(f"<b>{day}</b>")
             colour = KIND_COLOURS.get(entry.kind)
             text = escape(entry.text)
             if colour is not None:
                 text = f'<font color="{colour}">{text}</font>'
             lines.append(f"<b>{stamp}</b> {text}")
         return "<br>".join(lines)
+
+    def _log_clock(self, tick: int) -> tuple[str, str]:
+        """('Day 2', '09:30') at a tick."""
+        hour = tick * self.game.session.rules.tick_hours
+        clock, _ = clock_text(self.start_clock, hour, self.hours_per_day)
+        day, _, stamp = clock.partition(" · ")
+        return day, stamp
 
     def _update_log(self) -> None:
         count = len(self.view.log)

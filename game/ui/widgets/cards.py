@@ -1,5 +1,8 @@
 """Task cards: a task's category colour, hours, cost, requirement and progress.
 
+The category colour is the border of the card's button (the theme's ``@research``,
+``@data``, ``@infra`` and ``@writing``).
+
 Clicking a card's name queues an open task or takes a queued one out of its queue; a
 card whose action is refused is disabled and its tooltip says why.
 """
@@ -10,11 +13,9 @@ import pygame
 import pygame_gui
 
 from game.core.view import TaskView
-from game.ui.theme import Palette
 from game.ui.widgets.build import Container, button, label
 
 CARD_HEIGHT = 58
-STRIP = 6
 
 
 def task_button_id(task_id: str) -> str:
@@ -29,7 +30,9 @@ def card_details(task: TaskView) -> str:
     if task.status == "done":
         return f"done · {task.hours:g} h{cost}"
     if task.status == "open" and task.blocked:
-        return f"needs: {task.blocked}"
+        # The reason reads "task 'x' needs: ..." or says what is wrong in its own words.
+        _, said, needs = task.blocked.partition("needs: ")
+        return f"needs: {needs}" if said else task.blocked
     return f"{task.hours:g} h{cost}{done}"
 
 
@@ -46,29 +49,27 @@ def card_tooltip(task: TaskView, description: str) -> str:
     return head + ".\nClick to put it at the end of its category's queue."
 
 
+def done_summary(done: list[TaskView]) -> tuple[str, str]:
+    """The backlog's one line for the finished tasks, and its tooltip listing them."""
+    names = ", ".join(task.name for task in done)
+    listing = "\n".join(f"{task.name} ({task.category}, {task.hours:g} h)" for task in done)
+    return f"Done ({len(done)}): {names}", f"Tasks done today:\n{listing}"
+
+
 def task_card(
     manager: pygame_gui.UIManager,
     container: Container,
     rect: pygame.Rect,
     task: TaskView,
     description: str,
-    palette: Palette,
     refused: str | None,
 ) -> tuple[pygame_gui.elements.UILabel, pygame_gui.elements.UIStatusBar]:
     """Build one card in ``rect`` of ``container``; ``refused`` disables its button.
 
     Returns the widgets that change as the task progresses: its details line and bar.
     """
-    strip = pygame.Surface((STRIP, rect.height - 4))
-    strip.fill(palette.category(task.category))
-    pygame_gui.elements.UIImage(
-        pygame.Rect(rect.x, rect.y + 2, STRIP, rect.height - 4),
-        strip,
-        manager,
-        container=container,
-    )
-    left = rect.x + STRIP + 4
-    width = rect.width - STRIP - 6
+    left = rect.x + 2
+    width = rect.width - 4
     blocked = refused if task.status != "done" else "done"
     button(
         manager,

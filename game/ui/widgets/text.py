@@ -35,16 +35,25 @@ def fit_text(font: IGUIFontInterface, text: str, width: int) -> str:
     return text[:low].rstrip() + ELLIPSIS if low else ""
 
 
-def set_fitted(widget: TextWidget, text: str, tooltip: str | None = None) -> None:
-    """Show ``text`` on a label or button, shortened to its box; the tooltip says it whole."""
+def set_fitted(
+    widget: TextWidget, text: str, tooltip: str | None = None, *, tail: str = ""
+) -> None:
+    """Show ``text`` then ``tail`` on a label or button, shortened to its box (the text
+    before its tail, when the tail fits); the tooltip says it whole."""
+    whole = text + tail
     font = widget.font
-    shown = text if font is None else fit_text(font, text, widget.rect.width - PADDING)
+    shown = whole
+    if font is not None:
+        room = widget.rect.width - PADDING
+        shown = fit_text(font, whole, room)
+        if shown != whole and tail and font.size(tail)[0] < room:
+            shown = fit_text(font, text, room - font.size(tail)[0]) + tail
     if shown != widget.text:
         widget.set_text(shown)
     if tooltip is not None:
-        widget.set_tooltip(tooltip if shown == text else f"{text}\n\n{tooltip}")
-    elif shown != text:
-        widget.set_tooltip(text)
+        widget.set_tooltip(tooltip if shown == whole else f"{whole}\n\n{tooltip}")
+    elif shown != whole:
+        widget.set_tooltip(whole)
 
 
 def text_widgets(manager: pygame_gui.UIManager) -> list[pygame_gui.core.UIElement]:
