@@ -63,7 +63,7 @@ def test_an_outage_of_one_segment_fails_only_its_conversations() -> None:
     assert counts.served == pytest.approx(200.0 * 0.8)
     assert served_percent(state) == pytest.approx(80.0)
     assert state.production.segment_outage_left == [0.0, 0.0]
-    texts = [text for _, _, text in state.log]
+    texts = [line.text for line in state.log]
     assert "Upstream API down for Spanish conversations (1 h)." in texts
     assert "The upstream API is back for Spanish conversations." in texts
 
@@ -461,7 +461,7 @@ def test_the_clinic_scenario_plays_its_brief() -> None:
     assert outage.at_tick == 16 + 4  # day 2 starts at tick 16; 10:00 is two hours in
     plan, _ = engine.play(rules, 0, make_policy("reference", rules, 0))
     idle, _ = engine.play(rules, 0, make_policy("idle", rules, 0))
-    texts = [text for _, _, text in plan.log]
+    texts = [line.text for line in plan.log]
     assert "Upstream API down for Dictated notes (2 h)." in texts
     # The nurse queue is a fallback that reads every note: nothing fails, nothing is lost.
     assert plan.production.counts.failed == 0.0

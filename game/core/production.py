@@ -21,13 +21,13 @@ from game.core.rules import (
     RELIABILITY_BASELINE,
     Rules,
 )
-from game.core.state import Capability, ModelRecord, State
+from game.core.state import AUTOSCALING, FALLBACK, ModelRecord, State
 
 
 def _capacity(state: State, rules: Rules) -> tuple[float, float]:
     """The traffic multiple the fleet absorbs, and the multiple of GPUs it runs."""
     headroom = rules.serving.headroom
-    level = state.infra[Capability.AUTOSCALING]
+    level = state.infra[AUTOSCALING]
     spike = state.production.spike
     if spike > 1.0 and level > 0:
         scale = min(spike, AUTOSCALE_MAX[level])
@@ -91,7 +91,7 @@ def serve(state: State, rules: Rules, hours: float) -> None:
             production.spike = 1.0
             production.spike_scope = ""
             production.latency_factor = 1.0
-            note(state, "ops", "Traffic is back to normal.")
+            note(state, "ops", "traffic.normal")
 
 
 def outage_answered(state: State, rules: Rules) -> float:
@@ -100,7 +100,7 @@ def outage_answered(state: State, rules: Rules) -> float:
     (retries, timeouts and a warm cache), at most 99% (or the best fallback's share, when
     the scenario gives one that serves more)."""
     outage = rules.outage
-    share = outage.fallback_shares[state.infra[Capability.FALLBACK]]
+    share = outage.fallback_shares[state.infra[FALLBACK]]
     extra = max((state.reliability - RELIABILITY_BASELINE) / 100.0, 0.0)
     return min(share + extra, outage.most_answered)
 
@@ -211,7 +211,7 @@ def _segment_outages(
         weighted.append((weight, segment_down, level))
     if back:
         names = segment_names(rules, back)
-        note(state, "ops", f"The upstream API is back for {names} {rules.words.unit_many}.")
+        note(state, "ops", "outage.segments_back", segments=names, unit=rules.words.unit_many)
     return lost, fell_back, weighted
 
 
