@@ -166,8 +166,10 @@ def _answer(state: State, rules: Rules, hours: float) -> float:
             weight * service_hours(hours, spiked_hours, spike_level, segment_down, level)
             for weight, segment_down, level in weighted
         )
-    else:
+    elif spiked_hours or down:
         counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
+    else:  # a calm tick: every hour of it served in full
+        counts.service_hours += hours
     counts.failed += failed
     counts.served += answered
     counts.hours += hours
