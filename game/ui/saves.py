@@ -4,8 +4,9 @@ Everything lives in the user data folder (platformdirs; ``XDG_DATA_HOME`` is hon
 Linux). Every file is written atomically: a temporary file, fsync, then one rename, so a
 crash or ``kill -9`` at any moment leaves the old file or the new one, never half of
 either. The autosave is written on a thread of its own (:mod:`game.ui.writer`), away
-from the frames; reading or removing it waits for the write under way. A file that cannot be read is reported and set aside under a new name; nothing
-the player had is deleted.
+from the frames; reading or removing it waits for the write under way. A file that
+cannot be read is reported and set aside under a new name; nothing the player had is
+deleted.
 """
 
 from __future__ import annotations

@@ -289,20 +289,19 @@ class ThemeCache:
         self, size: tuple[int, int], colourblind: bool = False, scale: float = 1.0
     ) -> pygame_gui.UIManager:
         """A UIManager wearing the theme of the palette and scale, parsed the first time."""
-        theme = self._themes.get((colourblind, scale))
-        if theme is not None:
-            return GameUIManager(size, theme)
+        known = self._themes.get((colourblind, scale))
+        if known is not None:
+            return GameUIManager(size, known)
         manager = make_manager(size, colourblind, scale)
-        theme = manager.get_theme()
-        assert isinstance(theme, GameTheme)
-        self._themes[(colourblind, scale)] = theme
+        parsed = manager.get_theme()
+        assert isinstance(parsed, GameTheme)
+        self._themes[(colourblind, scale)] = parsed
         return manager
 
     def switch(self, manager: pygame_gui.UIManager, colourblind: bool, scale: float = 1.0) -> None:
         """Dress a live manager and its elements in the theme of another palette or scale."""
-        theme = self._themes.get((colourblind, scale))
-        if theme is None:
-            theme = self.manager(manager.window_resolution, colourblind, scale).get_theme()
+        known = self._themes.get((colourblind, scale))
+        theme = known or self.manager(manager.window_resolution, colourblind, scale).get_theme()
         manager.ui_theme = theme
         for sprite in manager.get_sprite_group().sprites():
             if isinstance(sprite, pygame_gui.core.UIElement):

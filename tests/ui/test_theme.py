@@ -21,10 +21,10 @@ from game.ui.theme import (
     PALETTE_ID,
     GameTheme,
     Palette,
+    ThemeCache,
     combined_ids,
     load_theme_data,
     make_manager,
-    ThemeCache,
     theme_path,
     themed_ids,
 )
