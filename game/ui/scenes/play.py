@@ -37,9 +37,7 @@ from game.ui.widgets.build import (
     bare_panel,
     button,
     draw_panel_frames,
-    escape,
     label,
-    text_box,
 )
 from game.ui.widgets.cards import (
     CARD_HEIGHT,
@@ -49,6 +47,7 @@ from game.ui.widgets.cards import (
     task_card,
 )
 from game.ui.widgets.charts import draw_sparkline
+from game.ui.widgets.log import LogLine, LogView
 from game.ui.widgets.text import set_fitted
 
 if TYPE_CHECKING:
@@ -96,7 +95,6 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("money", "Money left, over the day."),
     ("trust", "Trust, over the day."),
 )
-KIND_COLOURS = {"event": "#e5c07b", "alert": "#e06c75", "done": "#98c379"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +220,7 @@ class PlayScene(Scene):
         self._share_labels: list[pygame_gui.elements.UILabel] = []
         self._switch_label: pygame_gui.elements.UILabel | None = None
         self._top: dict[str, pygame_gui.core.UIElement] = {}
-        self._log_box: pygame_gui.elements.UITextBox | None = None
+        self._log: LogView | None = None
         self._log_lines = 0
         self._sparks: dict[str, tuple[pygame_gui.elements.UIImage, str]] = {}
         self.geometry = Geometry.of(app.logical_size())
@@ -247,7 +245,7 @@ class PlayScene(Scene):
         for key, (title, tip) in PANEL_HEADERS.items():
             self._frame(key, title, tip)
         self._build_production(self.geometry.production)
-        self._log_box = None
+        self._log = None
         self._paint_backdrop(size)
         self.refresh()
 
@@ -956,9 +954,11 @@ class PlayScene(Scene):
 
     # --- the log -------------------------------------------------------------------------
 
-    def _log_html(self, start: int) -> str:
-        """The log's lines from ``start``; in a game of several days, each day's first
-        line comes under the day's name."""
+    def _log_lines_from(self, start: int) -> list[LogLine]:
+        """The log's lines from ``start``, coloured by kind; in a game of several days,
+        each day's first line comes under the day's name."""
+        assert self.palette is not None
+        colours = {"event": self.palette.warn, "alert": self.palette.bad, "done": self.palette.good}
         lines = []
         log = self.view.log
         several_days = self.game.loaded.scenario.time.days > 1
@@ -966,13 +966,10 @@ class PlayScene(Scene):
             entry = log[n]
             day, stamp = self._log_clock(entry.tick)
             if several_days and (n == 0 or self._log_clock(log[n - 1].tick)[0] != day):
-                lines.append(f"<b>{day}</b>")
-            colour = KIND_COLOURS.get(entry.kind)
-            text = escape(entry.text)
-            if colour is not None:
-                text = f'<font color="{colour}">{text}</font>'
-            lines.append(f"<b>{stamp}</b> {text}")
-        return "<br>".join(lines)
+                lines.append(LogLine(day, "", self.palette.text))
+            colour = colours.get(entry.kind, self.palette.text)
+            lines.append(LogLine(stamp, entry.text, colour))
+        return lines
 
     def _log_clock(self, tick: int) -> tuple[str, str]:
         """('Day 2', '09:30') at a tick."""
@@ -981,29 +978,29 @@ class PlayScene(Scene):
         day, _, stamp = clock.partition(" · ")
         return day, stamp
 
+    @property
+    def log(self) -> LogView | None:
+        """The log on the screen (None before the first layout)."""
+        return self._log
+
     def _update_log(self) -> None:
         count = len(self.view.log)
-        if self._log_box is None or count < self._log_lines:
-            if self._log_box is not None:
-                self._log_box.kill()
-            self._log_box = text_box(
+        if self._log is None or count < self._log_lines:
+            if self._log is not None:
+                self._log.kill()
+            assert self.palette is not None
+            self._log = LogView(
                 self.ui,
                 self.geometry.log,
-                self._log_html(0) or "The day begins.",
-                object_id="#log",
+                self.palette.panel,
+                self.palette.text,
+                tooltip="The log: what happened, with the time it happened.",
+                empty=LogLine("", "The day begins.", self.palette.text_dim),
             )
-            self._log_box.set_tooltip("The log: what happened, with the time it happened.")
+            self._log_lines = 0
+        if count > self._log_lines:
+            self._log.append(self._log_lines_from(self._log_lines))
             self._log_lines = count
-            self._scroll_log_to_end()
-        elif count > self._log_lines:
-            self._log_box.append_html_text("<br>" + self._log_html(self._log_lines))
-            self._log_lines = count
-            self._scroll_log_to_end()
-
-    def _scroll_log_to_end(self) -> None:
-        box = self._log_box
-        if box is not None and box.scroll_bar is not None:
-            box.scroll_bar.set_scroll_from_start_percentage(1.0)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -1149,6 +1146,12 @@ class PlayScene(Scene):
 
     # --- the frame -----------------------------------------------------------------------
 
+    def handle(self, event: pygame.event.Event) -> bool:
+        """The mouse wheel over the log first, then as every scene does."""
+        if self._log is not None and self._log.handle(event):
+            return True
+        return super().handle(event)
+
     def handle_other(self, event: pygame.event.Event) -> bool:
         """Sliders, and the keys of the play screen."""
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
@@ -1181,6 +1184,8 @@ class PlayScene(Scene):
     def update(self, dt: float) -> None:
         """Run the clock; open a waiting event's dialog (the clock stops for it)."""
         super().update(dt)
+        if self._log is not None:
+            self._log.update()
         session = self.game.session
         if session.over:
             if self.game.finished is None:

@@ -1,0 +1,190 @@
+"""The play screen's log: timestamped lines that only ever grow, drawn a row at a time.
+
+pygame_gui's text box lays out and draws its whole text again whenever an appended line
+makes it taller (about 25 ms with a day's log, a stutter at every tick at 4x). Here each
+line is wrapped and rendered once, when it arrives, and a frame shows only the rows in
+view: an image beside a scroll bar, which the mouse wheel over the log moves too. The
+log follows its newest line until the player scrolls up, and again once they scroll back
+to the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pygame
+import pygame_gui
+
+from game.ui.theme import chart_font
+
+FONT_SIZE = 14
+SCROLL_BAR_WIDTH = 16
+WHEEL_ROWS = 2
+"""Rows the log moves per notch of the mouse wheel."""
+PADDING = (10, 4)
+"""Pixels between the log's edge and its text, across and down."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line of the log: a bold stamp (the time, or a day's name) and its text, in
+    the colour of its kind of message."""
+
+    stamp: str
+    text: str
+    colour: pygame.Color
+
+
+class LogView:
+    """A scrolling log in a rectangle of a manager; lines are added with :meth:`append`."""
+
+    def __init__(
+        self,
+        manager: pygame_gui.UIManager,
+        rect: pygame.Rect,
+        background: pygame.Color,
+        stamp_colour: pygame.Color,
+        *,
+        tooltip: str,
+        empty: LogLine,
+    ) -> None:
+        self.lines: list[LogLine] = []
+        """Every line shown so far, oldest first."""
+        self._background = background
+        self._stamp_colour = stamp_colour
+        self._font = chart_font(FONT_SIZE)
+        self._bold = chart_font(FONT_SIZE, bold=True)
+        self._rows: list[pygame.Surface] = []
+        self._first = 0
+        """The row at the top of the view."""
+        view = pygame.Rect(rect.left, rect.top, rect.width - SCROLL_BAR_WIDTH, rect.height)
+        self._view_rows = max(1, (view.height - 2 * PADDING[1]) // self._font.get_linesize())
+        self._image = pygame_gui.elements.UIImage(
+            view, pygame.Surface(view.size).convert(), manager, object_id="#log"
+        )
+        self._image.set_tooltip(tooltip)
+        self._bar = pygame_gui.elements.UIVerticalScrollBar(
+            pygame.Rect(view.right, rect.top, SCROLL_BAR_WIDTH, rect.height),
+            1.0,
+            manager,
+            object_id="#log_scroll",
+        )
+        self._manager = manager
+        self._mouse: tuple[int, int] | None = None
+        """Where the mouse last moved to, in the manager's pixels."""
+        self._empty = self._wrap(empty)
+        self._draw()
+
+    @property
+    def first_row(self) -> int:
+        """The index of the row at the top of the view."""
+        return self._first
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the log's lines take, wrapped to its width."""
+        return len(self._rows)
+
+    @property
+    def at_end(self) -> bool:
+        """Whether the newest row is in view."""
+        return self._first + self._view_rows >= len(self._rows)
+
+    def append(self, lines: Iterable[LogLine]) -> None:
+        """Add lines at the bottom; a log that showed its end keeps showing it."""
+        following = self.at_end
+        for line in lines:
+            self.lines.append(line)
+            self._rows.extend(self._wrap(line))
+        if following:
+            self._first = self._last_first()
+        self._sync_bar()
+        self._draw()
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """The mouse wheel over the log scrolls it (True then: the event is kept)."""
+        if event.type == pygame.MOUSEMOTION:
+            self._mouse = self._manager.calculate_scaled_mouse_position(event.pos)
+            return False
+        if event.type != pygame.MOUSEWHEEL or self._mouse is None:
+            return False
+        over = self._image.rect.collidepoint(self._mouse) or self._bar.rect.collidepoint(
+            self._mouse
+        )
+        if not over or event.y == 0:
+            return False
+        self.scroll(-event.y * WHEEL_ROWS)
+        return True
+
+    def scroll(self, rows: int) -> None:
+        """Move the view by a number of rows (up when negative), within the log."""
+        first = max(0, min(self._first + rows, self._last_first()))
+        if first != self._first:
+            self._first = first
+            self._sync_bar()
+            self._draw()
+
+    def update(self) -> None:
+        """Follow the scroll bar when the player has moved it (call once per frame)."""
+        if not self._bar.check_has_moved_recently():
+            return
+        first = round(self._bar.start_percentage * len(self._rows))
+        first = max(0, min(first, self._last_first()))
+        if first != self._first:
+            self._first = first
+            self._draw()
+
+    def kill(self) -> None:
+        """Take the log off the screen."""
+        self._image.kill()
+        self._bar.kill()
+
+    def _last_first(self) -> int:
+        return max(0, len(self._rows) - self._view_rows)
+
+    def _sync_bar(self) -> None:
+        total = max(1, len(self._rows))
+        self._bar.set_visible_percentage(min(1.0, self._view_rows / total))
+        self._bar.set_scroll_from_start_percentage(self._first / total)
+
+    def _wrap(self, line: LogLine) -> list[pygame.Surface]:
+        """The line's rows, each rendered once: the stamp, then words up to the width."""
+        width = self._image.rect.width - 2 * PADDING[0]
+        space = self._font.size(" ")[0]
+        stamp = self._bold.render(line.stamp, True, self._stamp_colour) if line.stamp else None
+        indent = stamp.get_width() + space if stamp is not None else 0
+        rows: list[pygame.Surface] = []
+        words = line.text.split()
+        current: list[str] = []
+        for word in words:
+            trial = " ".join([*current, word])
+            if current and indent + self._font.size(trial)[0] > width:
+                rows.append(self._row(stamp if not rows else None, indent, " ".join(current), line))
+                current = [word]
+            else:
+                current.append(word)
+        if current or not rows:
+            rows.append(self._row(stamp if not rows else None, indent, " ".join(current), line))
+        return rows
+
+    def _row(
+        self, stamp: pygame.Surface | None, indent: int, text: str, line: LogLine
+    ) -> pygame.Surface:
+        height = self._font.get_linesize()
+        width = self._image.rect.width - 2 * PADDING[0]
+        row = pygame.Surface((width, height), pygame.SRCALPHA)
+        if stamp is not None:
+            row.blit(stamp, (0, 0))
+        if text:
+            row.blit(self._font.render(text, True, line.colour), (indent, 0))
+        return row
+
+    def _draw(self) -> None:
+        surface = pygame.Surface(self._image.rect.size).convert()
+        surface.fill(self._background)
+        rows = self._rows or self._empty
+        height = self._font.get_linesize()
+        for n, row in enumerate(rows[self._first : self._first + self._view_rows]):
+            surface.blit(row, (PADDING[0], PADDING[1] + n * height))
+        self._image.set_image(surface)
