@@ -106,7 +106,7 @@ def test_start_job_starts_a_training_run() -> None:
     assert [(r.id, r.status) for r in state.jobs.runs] == [("lora-1", RunStatus.RUNNING)]
     apply({"start_job": "lora"}, state)  # already running: a note, no second run
     assert len(state.jobs.runs) == 1
-    assert any("Could not start" in text for _, _, text in state.log)
+    assert any("Could not start" in line.text for line in state.log)
 
 
 def test_start_job_of_an_eval_measures_production() -> None:
@@ -164,14 +164,14 @@ def test_set_and_add_variables() -> None:
 
 def test_message_goes_to_the_log() -> None:
     state = apply({"message": "Hello there"})
-    assert state.log[-1][1:] == ("message", "Hello there")
+    assert (state.log[-1].kind, state.log[-1].text) == ("message", "Hello there")
 
 
 def test_incident_is_recorded_and_costs_trust() -> None:
     state = apply({"incident": "wrong refund promised"})
     assert state.production.incidents == ["wrong refund promised"]
     assert state.trust == 42.0
-    assert "wrong refund promised" in state.log[-1][2]
+    assert "wrong refund promised" in state.log[-1].text
 
 
 def test_effects_apply_in_order() -> None:

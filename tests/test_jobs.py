@@ -176,7 +176,7 @@ def test_loud_collapse_fails_the_run_and_stops_billing() -> None:
     assert run.billed == pytest.approx(10.0 * run.collapse_at)
     assert state.money.ledger[ledger.TRAINING] == pytest.approx(run.billed)
     assert len(state.models) == 1
-    assert any(kind == "alert" for _, kind, _ in state.log)
+    assert any(line.kind == "alert" for line in state.log)
 
 
 def test_silent_collapse_without_monitoring_reports_success_with_a_damaged_model() -> None:
@@ -194,7 +194,7 @@ def test_silent_collapse_without_monitoring_reports_success_with_a_damaged_model
     assert model.collapsed
     assert model.f1 == pytest.approx([0.9 * 0.6, 0.7 * 0.6])
     assert model.hallucination == pytest.approx(6.0)
-    assert not [text for _, kind, text in state.log if kind == "alert"]
+    assert not [line.text for line in state.log if line.kind == "alert"]
 
 
 @pytest.mark.parametrize(("level", "delay"), [(1, 2.0), (2, 1.0), (3, 0.0)])

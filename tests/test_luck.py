@@ -124,7 +124,7 @@ def readings(state: State, until: int | None = None) -> list[tuple[object, ...]]
 
 def fired_at(state: State) -> list[tuple[int, str]]:
     """The boundary and title of every event the player saw, in order."""
-    return [(tick, text) for tick, kind, text in state.log if kind == "event"]
+    return [(line.tick, line.text) for line in state.log if line.kind == "event"]
 
 
 # --- one extra eval of the production model -------------------------------------------------
@@ -180,8 +180,8 @@ def test_a_later_action_never_changes_a_draw_before_it(seed: int, at: int) -> No
     for key in base.draws.keys() & more.draws.keys():
         assert more.draws[key] == base.draws[key]
     # ... and what happened before the action is the same game.
-    assert [line for line in more.state.log if line[0] < at] == [
-        line for line in base.state.log if line[0] < at
+    assert [line for line in more.state.log if line.tick < at] == [
+        line for line in base.state.log if line.tick < at
     ]
     assert readings(more.state, until=at) == readings(base.state, until=at)
     assert base.drawn("dashboard") == more.drawn("dashboard")

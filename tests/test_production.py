@@ -198,10 +198,10 @@ def test_drift_moves_traffic_and_only_monitoring_notices() -> None:
         assert true_quality(state) == pytest.approx(0.6 * 0.9 + 0.4 * 0.6)
         if noticed:
             assert state.production.traffic_seen == pytest.approx([60.0, 40.0])
-            assert any(kind == "monitoring" for _, kind, _ in state.log)
+            assert any(line.kind == "monitoring" for line in state.log)
         else:
             assert state.production.traffic_seen == [80.0, 20.0]
-            assert not any(kind == "monitoring" for _, kind, _ in state.log)
+            assert not any(line.kind == "monitoring" for line in state.log)
         ticks(state, rules, 2)
         assert state.production.counts.escalations == pytest.approx(
             200 * escalation_rate(rules, [0.9, 0.6], [60.0, 40.0])

@@ -308,7 +308,7 @@ def test_ravi_drift_is_seen_only_through_monitoring() -> None:
             assert state.production.traffic[spanish] == pytest.approx(28.0)
             seen = player_view(state, rules).traffic["es_cs"]
             assert seen == pytest.approx(28.0 if monitored else 20.0), name
-            assert all(drift_title not in text for _, _, text in state.log)
+            assert all(drift_title not in line.text for line in state.log)
 
 
 def test_ravi_full_fine_tune_lesson_follows_the_run_not_the_bill() -> None:

@@ -7,7 +7,7 @@ from game.balance.tally import Tally
 from game.core.engine import Decide, play
 from game.core.rules import Rules
 from game.core.scoring import lessons, score
-from game.core.state import State, TaskStatus
+from game.core.state import DONE, State
 from game.policies import make_policy
 from game.replay.replay import TimedAction, replay_lenient
 from game.scenario.actions import Action
@@ -82,5 +82,5 @@ def _count_game(tally: Tally, rules: Rules, state: State) -> None:
         for choice in sorted(set(picked)):
             tally.choices[event][choice] += 1
     for index, status in enumerate(state.team.task_status):
-        if status == TaskStatus.DONE:
+        if status == DONE:
             tally.tasks[index] += 1

@@ -13,7 +13,7 @@ from typing import Any
 from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
 from game.core.rules import Rules
-from game.core.state import RunStatus, State
+from game.core.state import RUNNING, State
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -81,7 +81,7 @@ def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str 
     run = jobs.find_run(state, action.run)
     if run is None:
         return f"there is no run '{action.run}'"
-    if run.status != RunStatus.RUNNING:
+    if run.status is not RUNNING:
         return f"{run.id} is not running"
     if commit:
         jobs.stop(state, run)
@@ -139,7 +139,7 @@ def ship(state: State, model_index: int) -> None:
         state.record.shipped_untested += 1
     if worse:
         state.record.shipped_worse += 1
-    note(state, "ship", f"Shipped {record.id} to production.")
+    note(state, "ship", "model.shipped", model=record.id)
 
 
 HANDLERS: dict[type[Any], Handler] = {

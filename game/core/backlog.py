@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from game.core.rules import Rules
-from game.core.state import State, TaskStatus
+from game.core.state import DONE, NOT_QUEUED, QUEUED, State
 
 
 def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
     """Why the task cannot be queued now, or None when it can."""
     rule = rules.tasks[task]
     status = state.team.task_status[task]
-    if status == TaskStatus.DONE:
+    if status == DONE:
         return f"task '{rule.id}' is already done"
-    if status == TaskStatus.QUEUED:
+    if status == QUEUED:
         return f"task '{rule.id}' is already queued"
     if rule.requires is not None and not rule.requires(state):
         return f"task '{rule.id}' needs: {rule.requires_text}"
@@ -21,11 +21,11 @@ def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
 
 def enqueue(state: State, rules: Rules, task: int) -> None:
     """Put a task at the end of its category's queue (no checks)."""
-    state.team.task_status[task] = TaskStatus.QUEUED
+    state.team.task_status[task] = QUEUED
     state.team.queues[rules.tasks[task].category].append(task)
 
 
 def dequeue(state: State, rules: Rules, task: int) -> None:
     """Take a queued task out of its queue; hours spent on it are kept."""
-    state.team.task_status[task] = TaskStatus.NOT_QUEUED
+    state.team.task_status[task] = NOT_QUEUED
     state.team.queues[rules.tasks[task].category].remove(task)

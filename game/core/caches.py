@@ -9,7 +9,7 @@ them out.
 from __future__ import annotations
 
 from game.core.rules import Rules
-from game.core.state import RunStatus, State
+from game.core.state import RUNNING, State
 from game.core.work import hours_at_work
 
 
@@ -22,9 +22,7 @@ def rebuild(state: State, rules: Rules) -> None:
     state.team.working = hours_at_work(rules, state.team.allocation)
     runs = state.jobs.runs
     state.jobs.by_id = {run.id: index for index, run in enumerate(runs)}
-    state.jobs.in_progress = [
-        index for index, run in enumerate(runs) if run.status == RunStatus.RUNNING
-    ]
+    state.jobs.in_progress = [index for index, run in enumerate(runs) if run.status is RUNNING]
     state.events.live = [
         index
         for index, event in enumerate(rules.events)

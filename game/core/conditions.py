@@ -15,7 +15,7 @@ from math import fsum
 from typing import Any
 
 from game.core import evidence
-from game.core.state import RunStatus, State, TaskStatus
+from game.core.state import DONE, FINISHED, QUEUED, State
 from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 
 Predicate = Callable[[State], Any]
@@ -44,7 +44,7 @@ def _running(s: State, job: int) -> bool:
 
 
 def _completed(s: State, job: int) -> int:
-    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status == RunStatus.FINISHED)
+    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status is FINISHED)
 
 
 def _started(s: State, job: int) -> int:
@@ -73,8 +73,8 @@ _ab_worse = _by_job(evidence.ab_worse, False)
 
 
 CALL_SOURCES: dict[str, str] = {
-    "done": f"(s.team.task_status[{{first}}] == {TaskStatus.DONE})",
-    "queued": f"(s.team.task_status[{{first}}] == {TaskStatus.QUEUED})",
+    "done": f"(s.team.task_status[{{first}}] == {DONE})",
+    "queued": f"(s.team.task_status[{{first}}] == {QUEUED})",
     "running": "_running(s, {first})",
     "completed": "_completed(s, {first})",
     "started": "_started(s, {first})",

@@ -14,7 +14,7 @@ from game.core import backlog, jobs
 from game.core.ledger import spend
 from game.core.log import note
 from game.core.rules import PreparedEffect, Rules
-from game.core.state import Capability, State, TaskStatus
+from game.core.state import DONE, FALLBACK, MONITORING, QUEUED, Capability, State
 from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
 
 
@@ -86,7 +86,7 @@ def drift(s: State, r: Rules, shifts: dict[str, float]) -> None:
                 s.production.traffic[i] / old if old > 0 else 1.0 / len(others)
             )
     s.production.mix_changes += 1
-    if s.infra[Capability.MONITORING] >= 1:
+    if s.infra[MONITORING] >= 1:
         notice_drift(s, r)
 
 
@@ -94,10 +94,9 @@ def notice_drift(s: State, r: Rules) -> None:
     """Monitoring shows the player the traffic mix as it now is."""
     if s.production.traffic_seen != s.production.traffic:
         s.production.traffic_seen[:] = s.production.traffic
-        mix = ", ".join(
-            f"{seg} {t:.0f}%" for seg, t in zip(r.segments, s.production.traffic, strict=True)
-        )
-        note(s, "monitoring", f"Monitoring: the traffic mix drifted to {mix}.")
+        shares = zip(r.segments, s.production.traffic, strict=True)
+        mix = ", ".join(f"{segment} {share:.0f}%" for segment, share in shares)
+        note(s, "monitoring", "monitoring.drift", mix=mix)
 
 
 def _traffic(s: State, r: Rules, value: dict[str, float], item: str) -> None:
@@ -108,33 +107,33 @@ def _infra(s: State, r: Rules, value: dict[str, int], item: str) -> None:
     for name, delta in value.items():
         capability = Capability(name)
         s.infra[capability] = int(_clamp(s.infra[capability] + delta, 0, MAX_LEVEL))
-    if s.infra[Capability.MONITORING] >= 1:
+    if s.infra[MONITORING] >= 1:
         notice_drift(s, r)
 
 
 def _start_job(s: State, r: Rules, value: str, item: str) -> None:
     job_index = r.job_index[value]
     if s.clock.tick >= r.total_ticks:
-        note(s, "job", f"Too late to start {r.jobs[job_index].name}: the day is over.")
+        note(s, "job", "job.too_late", job=value, job_name=r.jobs[job_index].name)
         return
     model_index = jobs.default_model(s, r, job_index)
     reason = jobs.start_refusal(s, r, job_index, model_index)
     if reason is None:
         jobs.start(s, r, job_index, model_index)
     else:
-        note(s, "job", f"Could not start {r.jobs[job_index].name}: {reason}.")
+        note(s, "job", "job.not_started", job=value, job_name=r.jobs[job_index].name, reason=reason)
 
 
 def _queue(s: State, r: Rules, value: str, item: str) -> None:
     task = r.task_index[value]
-    if s.team.task_status[task] not in (TaskStatus.DONE, TaskStatus.QUEUED):
+    if s.team.task_status[task] not in (DONE, QUEUED):
         backlog.enqueue(s, r, task)
-        note(s, "task", f"Added to your queue: {r.tasks[task].name}.")
+        note(s, "task", "task.queued_by_event", task=value, task_name=r.tasks[task].name)
 
 
 def _outage(s: State, r: Rules, value: float, item: str) -> None:
     s.production.outage_left = max(s.production.outage_left, value)
-    if s.infra[Capability.FALLBACK] == 0:
+    if s.infra[FALLBACK] == 0:
         record_incident(s, r, "upstream API outage with no fallback path")
 
 
@@ -168,7 +167,7 @@ def _add(s: State, r: Rules, value: dict[str, float], item: str) -> None:
 
 
 def _message(s: State, r: Rules, value: str, item: str) -> None:
-    s.log.append((s.clock.tick, "message", value))  # note(), written out
+    note(s, "message", "scenario.message", text=value)
 
 
 def _incident(s: State, r: Rules, value: str, item: str) -> None:
@@ -179,7 +178,7 @@ def record_incident(s: State, r: Rules, what: str) -> None:
     """Count an incident; trust falls by the scenario's per-incident amount."""
     s.production.incidents.append(what)
     s.trust = _clamp(s.trust - r.scenario.trust.per_incident, 0.0, 100.0)
-    note(s, "incident", f"Incident: {what}.")
+    note(s, "incident", "incident.recorded", what=what)
 
 
 APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {

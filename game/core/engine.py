@@ -16,6 +16,7 @@ from game.core import act, events, jobs, production, work
 from game.core.luck import Luck
 from game.core.rules import Rules
 from game.core.state import (
+    NOT_QUEUED,
     Data,
     Events,
     Jobs,
@@ -25,7 +26,6 @@ from game.core.state import (
     Research,
     Results,
     State,
-    TaskStatus,
     Team,
 )
 from game.scenario.actions import (
@@ -57,7 +57,7 @@ def new_game(rules: Rules, seed: int) -> State:
         team=Team(
             allocation=allocation,
             working=work.hours_at_work(rules, allocation),
-            task_status=[TaskStatus.NOT_QUEUED] * len(rules.tasks),
+            task_status=[NOT_QUEUED] * len(rules.tasks),
             task_spent=[0.0] * len(rules.tasks),
         ),
         data=Data(labels=list(start.labels), golden=list(start.golden)),

@@ -6,7 +6,7 @@ import math
 from math import fsum
 
 from game.core.rules import Rules
-from game.core.state import ABResult, JobRun, Measurement, RunStatus, State
+from game.core.state import FINISHED, ABResult, JobRun, Measurement, State
 from game.scenario.model import ABTestJob, EvalJob
 
 Z95 = 1.959964
@@ -101,7 +101,7 @@ def ab_compare(state: State, rules: Rules, run: JobRun, job: ABTestJob) -> ABRes
         for other in state.jobs.runs
         if other.job_index == run.job_index
         and other.model_index == run.model_index
-        and other.status == RunStatus.FINISHED
+        and other.status is FINISHED
     )
     key = (job.id, candidate.id, nth)
     seen_p = clamp01(p_p + _binomial_error(p_p, n_p) * state.luck.normal("ab", *key, "control"))

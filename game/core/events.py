@@ -27,84 +27,106 @@ def check(state: State, rules: Rules) -> None:
     if tick < len(due_at) and due_at[tick]:
         live.extend(due_at[tick])
         live.sort()
-    events = rules.events
     fired = state.events.fired
     last_fired = state.events.last_fired
     pending = state.events.pending
-    spent: list[int] = []
+    fired_once: list[int] = []
     for index in live:
-        event = events[index]
+        event = rules.events[index]
         if fired[index] and (  # a repeating event: its cooldown, and no second wait
             tick - last_fired[index] < event.cooldown_ticks or index in pending
         ):
             continue
-        when = event.when
-        if when is not None and not when(state):
+        if event.when is not None and not event.when(state):
             continue
-        chance = event.chance_per_tick
-        if chance < 1.0 and state.luck.uniform("event chance", event.id, tick) >= chance:
+        if not _chance_holds(state, event, tick):
             continue
         _fire(state, rules, index, event)
         if not event.repeat:
-            spent.append(index)
-    if spent:  # the events that fired for the only time they may leave
-        for index in spent:
-            live.remove(index)
+            fired_once.append(index)
+    for index in fired_once:
+        live.remove(index)
+
+
+def _chance_holds(state: State, event: EventRule, tick: int) -> bool:
+    """Whether the event's chance comes up at this boundary: a draw keyed by the event and
+    the tick, below its chance per tick (an event of chance 1 draws nothing)."""
+    chance = event.chance_per_tick
+    return chance >= 1.0 or state.luck.uniform("event chance", event.id, tick) < chance
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
     state.events.fired[index] += 1
     state.events.last_fired[index] = state.clock.tick
     if not event.hidden:
-        state.log.append((state.clock.tick, "event", event.title))  # note(), written out
+        note(state, "event", "event.fired", event=event.id, title=event.title)
     if event.effects:
         apply_effects(state, rules, event.effects, ledger.EVENTS)
     if event.choices:
         state.events.pending.append(index)
 
 
-def choice_refusal(state: State, rules: Rules, event: int, choice: int) -> str | None:
+def choice_refusal(state: State, rules: Rules, event_index: int, choice_index: int) -> str | None:
     """Why the choice cannot be taken now, or None."""
-    if event not in state.events.pending:
-        return f"event '{rules.events[event].id}' is not waiting for an answer"
-    rule = rules.events[event].choices[choice]
-    if rule.requires is not None and not rule.requires(state):
-        return f"'{rule.spec.id}' needs: {rule.spec.requires}"
+    event = rules.events[event_index]
+    if event_index not in state.events.pending:
+        return f"event '{event.id}' is not waiting for an answer"
+    choice = event.choices[choice_index]
+    if choice.requires is not None and not choice.requires(state):
+        return f"'{choice.spec.id}' needs: {choice.spec.requires}"
     return None
 
 
-def choose(state: State, rules: Rules, event: int, choice: int) -> None:
+def choose(state: State, rules: Rules, event_index: int, choice_index: int) -> None:
     """Take a choice (already checked): pay it now; its effects and outcome come later.
 
     A choice that owes hours takes effect when those hours are worked
     (:func:`game.core.work.work` calls :func:`settle`); one that owes none takes effect now.
     """
-    state.events.pending.remove(event)
-    state.events.chosen[event].append(choice)
-    rule = rules.events[event].choices[choice]
-    if rule.cost:
-        ledger.spend(state, ledger.EVENTS, rule.cost)
-    state.log.append((state.clock.tick, "choice", rule.log_text))  # note(), written out
-    if rule.owes:
+    event = rules.events[event_index]
+    choice = event.choices[choice_index]
+    state.events.pending.remove(event_index)
+    state.events.chosen[event_index].append(choice_index)
+    if choice.cost:
+        ledger.spend(state, ledger.EVENTS, choice.cost)
+    note(
+        state,
+        "choice",
+        "event.chosen",
+        event=event.id,
+        choice=choice.spec.id,
+        title=event.title,
+        choice_text=choice.spec.text,
+    )
+    if choice.owes:
         owed = state.team.owed
-        for category, hours in rule.owes:
+        for category, hours in choice.owes:
             owed[category] += hours
-        state.team.obligations.append(Obligation(event, choice, state.clock.tick, list(rule.hours)))
+        obligation = Obligation(event_index, choice_index, state.clock.tick, list(choice.hours))
+        state.team.obligations.append(obligation)
     else:
-        settle(state, rules, event, choice)
+        settle(state, rules, event_index, choice_index)
 
 
-def settle(state: State, rules: Rules, event: int, choice: int) -> None:
+def settle(state: State, rules: Rules, event_index: int, choice_index: int) -> None:
     """A choice takes effect: its effects, then its drawn outcome."""
-    rule = rules.events[event].choices[choice]
-    if rule.effects:
-        apply_effects(state, rules, rule.effects, ledger.EVENTS)
-    if rule.outcome_weights:
-        key = (rules.events[event].id, rule.spec.id, state.events.fired[event])
-        outcome = _pick(state.luck.uniform("event outcome", *key), rule.outcome_weights)
-        picked = rule.spec.outcomes[outcome]
+    event = rules.events[event_index]
+    choice = event.choices[choice_index]
+    if choice.effects:
+        apply_effects(state, rules, choice.effects, ledger.EVENTS)
+    if choice.outcome_weights:
+        key = (event.id, choice.spec.id, state.events.fired[event_index])
+        outcome = _pick(state.luck.uniform("event outcome", *key), choice.outcome_weights)
+        picked = choice.spec.outcomes[outcome]
         if picked.text:
-            note(state, "outcome", picked.text)
+            note(
+                state,
+                "outcome",
+                "event.outcome",
+                event=event.id,
+                choice=choice.spec.id,
+                text=picked.text,
+            )
         apply_effects(state, rules, picked.effects, ledger.EVENTS)
 
 
@@ -118,30 +140,31 @@ def _pick(draw: float, weights: tuple[float, ...]) -> int:
     return len(weights) - 1
 
 
-def default_choice(state: State, rules: Rules, event: int) -> int | None:
-    """The choice taken when the player does not answer.
+def default_choice(state: State, rules: Rules, event_index: int) -> int | None:
+    """The index of the choice taken when the player does not answer.
 
     The marked default when its requirement holds, else the first choice whose requirement
     holds; None when no choice is possible.
     """
-    rule = rules.events[event]
-    order = list(range(len(rule.choices)))
-    if rule.default_choice is not None:
-        order.insert(0, rule.default_choice)
-    for index in order:
-        requires = rule.choices[index].requires
+    event = rules.events[event_index]
+    order = list(range(len(event.choices)))
+    if event.default_choice is not None:
+        order.insert(0, event.default_choice)
+    for choice_index in order:
+        requires = event.choices[choice_index].requires
         if requires is None or requires(state):
-            return index
+            return choice_index
     return None
 
 
 def resolve_unanswered(state: State, rules: Rules) -> None:
     """Before the clock moves, every event still waiting takes its default choice."""
     while state.events.pending:
-        event = state.events.pending[0]
-        choice = default_choice(state, rules, event)
-        if choice is None:
+        event_index = state.events.pending[0]
+        choice_index = default_choice(state, rules, event_index)
+        if choice_index is None:
             state.events.pending.pop(0)
-            note(state, "choice", f"{rules.events[event].title}: no answer was possible.")
+            event = rules.events[event_index]
+            note(state, "choice", "event.unanswerable", event=event.id, title=event.title)
         else:
-            choose(state, rules, event, choice)
+            choose(state, rules, event_index, choice_index)

@@ -14,29 +14,29 @@ Z95 = 1.959964
 """The two-sided 95% normal quantile."""
 
 
-def newest_model(state: State, job: int) -> int | None:
+def newest_model(state: State, job_index: int) -> int | None:
     """Index of the newest model a training job produced, None when it produced none."""
     for index in range(len(state.models) - 1, -1, -1):
-        if state.models[index].source_job_index == job:
+        if state.models[index].source_job_index == job_index:
             return index
     return None
 
 
-def last_measurement(state: State, model: int) -> Measurement | None:
+def last_measurement(state: State, model_index: int) -> Measurement | None:
     """The latest finished eval of a model, None when it has none."""
-    model_id = state.models[model].id
+    model_id = state.models[model_index].id
     for measurement in reversed(state.results.evals):
         if measurement.model_id == model_id:
             return measurement
     return None
 
 
-def segment_gaps(state: State, model: int) -> list[tuple[float, float]]:
+def segment_gaps(state: State, model_index: int) -> list[tuple[float, float]]:
     """Per segment measured in both the model's latest eval and production's: how far the
     model reads below production, and the standard error of that difference."""
-    if model == state.production.model_index:
+    if model_index == state.production.model_index:
         return []
-    candidate = last_measurement(state, model)
+    candidate = last_measurement(state, model_index)
     production = last_measurement(state, state.production.model_index)
     if candidate is None or production is None:
         return []
@@ -50,35 +50,35 @@ def segment_gaps(state: State, model: int) -> list[tuple[float, float]]:
     return gaps
 
 
-def eval_drop(state: State, model: int) -> float:
+def eval_drop(state: State, model_index: int) -> float:
     """The most the model's latest eval reads below production's, over the segments both
     measured; 0 when nothing falls or either is unmeasured."""
-    return max((gap for gap, _ in segment_gaps(state, model)), default=0.0)
+    return max((gap for gap, _ in segment_gaps(state, model_index)), default=0.0)
 
 
-def eval_worse(state: State, model: int) -> bool:
+def eval_worse(state: State, model_index: int) -> bool:
     """Whether the model's latest eval reads significantly below production's on some
     segment: the drop exceeds 1.96 standard errors of the difference."""
-    return any(gap > Z95 * error for gap, error in segment_gaps(state, model))
+    return any(gap > Z95 * error for gap, error in segment_gaps(state, model_index))
 
 
-def ab_tested(state: State, model: int) -> bool:
+def ab_tested(state: State, model_index: int) -> bool:
     """Whether an A/B test of the model has reported."""
-    model_id = state.models[model].id
+    model_id = state.models[model_index].id
     return any(result.model_id == model_id for result in state.results.ab_tests)
 
 
-def ab_worse(state: State, model: int) -> bool:
+def ab_worse(state: State, model_index: int) -> bool:
     """Whether an A/B test measured the model significantly worse: more escalations, with
     the 95% interval above zero."""
-    model_id = state.models[model].id
+    model_id = state.models[model_index].id
     return any(
         result.model_id == model_id and result.significant and result.diff > 0.0
         for result in state.results.ab_tests
     )
 
 
-def measured_worse(state: State, model: int) -> bool:
+def measured_worse(state: State, model_index: int) -> bool:
     """Whether the evidence calls the model worse than production: its eval or its A/B
     test measured it significantly worse."""
-    return eval_worse(state, model) or ab_worse(state, model)
+    return eval_worse(state, model_index) or ab_worse(state, model_index)

@@ -11,8 +11,19 @@ from bisect import insort
 
 from game.core import evals, ledger
 from game.core.log import note
+from game.core.messages import RUN_FAILURES
 from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
-from game.core.state import Capability, JobRun, RunStatus, State
+from game.core.state import (
+    CHECKPOINTING,
+    FAILED,
+    FINISHED,
+    MONITORING,
+    RUNNING,
+    STOPPED,
+    JobRun,
+    RunStatus,
+    State,
+)
 from game.core.training import collapse_time, train_model
 from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
 
@@ -89,7 +100,7 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
         run_id,
         job_index,
         rules.job_kinds[job_index],
-        RunStatus.RUNNING,
+        RUNNING,
         state.clock.tick,
         model_index,
     )
@@ -103,9 +114,28 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
         _arm_collapse(state, run, spec)
     elif isinstance(spec, ABTestJob):
         jobs.ab_test = index
-    started, hours = rules.job_started[job_index]
-    what = f" on {state.models[model_index].id}" if model_index is not None else ""
-    note(state, "job", f"{started}{what} ({run.id}{hours}")
+    if model_index is None:
+        note(
+            state,
+            "job",
+            "job.started",
+            job=spec.id,
+            job_name=spec.name,
+            run=run.id,
+            hours=spec.hours,
+        )
+    else:
+        model = state.models[model_index].id
+        note(
+            state,
+            "job",
+            "job.started_on",
+            job=spec.id,
+            job_name=spec.name,
+            model=model,
+            run=run.id,
+            hours=spec.hours,
+        )
     return run
 
 
@@ -126,7 +156,7 @@ def restart_refusal(state: State, run: JobRun) -> str | None:
     """Why the run cannot be restarted, or None."""
     if run.kind != "training":
         return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
-    if run.status != RunStatus.FAILED:
+    if run.status is not FAILED:
         return f"{run.id} has not failed"
     if is_running(state, run.job_index):
         return f"another run of {run.id.rsplit('-', 1)[0]} is running"
@@ -138,25 +168,27 @@ def restart(state: State, rules: Rules, run: JobRun) -> None:
     spec = rules.jobs[run.job_index]
     assert isinstance(spec, TrainingJob)
     run.progress = run.checkpoint
-    run.status = RunStatus.RUNNING
+    run.status = RUNNING
     run.failure = ""
     # The runs in progress are kept in the order they were started.
     insort(state.jobs.in_progress, state.jobs.by_id[run.id])
     _arm_collapse(state, run, spec)
-    lost = "from zero" if run.checkpoint == 0 else f"from its checkpoint at {run.checkpoint:g} h"
-    note(state, "job", f"Restarted {run.id} {lost}.")
+    if run.checkpoint == 0:
+        note(state, "job", "run.restarted", run=run.id)
+    else:
+        note(state, "job", "run.restarted_from_checkpoint", run=run.id, checkpoint=run.checkpoint)
 
 
 def stop(state: State, run: JobRun) -> None:
     """Stop a running job; it produces nothing."""
-    _end(state, run, RunStatus.STOPPED)
-    note(state, "job", f"Stopped {run.id}.")
+    _end(state, run, STOPPED)
+    note(state, "job", "run.stopped", run=run.id)
 
 
 def stop_at_the_end(state: State) -> None:
     """The scenario is over: every run still in progress stops, unfinished."""
     for run in running_runs(state):
-        _end(state, run, RunStatus.STOPPED)
+        _end(state, run, STOPPED)
         run.failure = "still running when the scenario ended"
 
 
@@ -181,7 +213,7 @@ def progress(state: State, rules: Rules, hours: float) -> None:
             dollars = rules.job_cost_per_hour[run.job_index] * (end - before)
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
-        if end >= duration - 1e-9 and run.status == RunStatus.RUNNING:
+        if end >= duration - 1e-9 and run.status is RUNNING:
             _finish(state, rules, run, rules.jobs[run.job_index])
 
 
@@ -192,7 +224,7 @@ def detection_time(state: State, run: JobRun, duration: float) -> float | None:
     run still catches a later collapse. Monitoring reads the run's final metrics before it
     reports success, so a collapse late in the run is caught just before the end.
     """
-    delay = DETECT_HOURS[state.infra[Capability.MONITORING]]
+    delay = DETECT_HOURS[state.infra[MONITORING]]
     if not run.silent or run.collapse_at is None or delay is None:
         return None
     return min(run.collapse_at + delay, duration - DETECT_BEFORE_END)
@@ -202,23 +234,17 @@ def _training_checks(
     state: State, run: JobRun, before: float, end: float, duration: float
 ) -> float:
     """Checkpoints, loud collapse and detected silent collapse within a tick."""
-    interval = CHECKPOINT_HOURS[state.infra[Capability.CHECKPOINTING]]
+    interval = CHECKPOINT_HOURS[state.infra[CHECKPOINTING]]
     collapse = run.collapse_at
     if collapse is not None:
         # A run that does not collapse can neither crash nor be caught.
         detect = detection_time(state, run, duration)
         if not run.silent and before <= collapse < end:
             end = collapse
-            _fail(
-                state, run, f"crashed at hour {collapse:.1f} of the run (loss spike, node failure)"
-            )
+            _fail(state, run, "run.crashed", collapse)
         elif detect is not None and before <= max(detect, before) < end:
             end = max(detect, before)
-            _fail(
-                state,
-                run,
-                f"monitoring caught a silent collapse: the loss diverged at hour {collapse:.1f}",
-            )
+            _fail(state, run, "run.collapse_caught", collapse)
     if interval > 0.0:
         saved = int(end / interval) * interval
         if collapse is not None:
@@ -227,38 +253,43 @@ def _training_checks(
     return end
 
 
-def _fail(state: State, run: JobRun, why: str) -> None:
-    _end(state, run, RunStatus.FAILED)
-    run.failure = why
+def _fail(state: State, run: JobRun, code: str, hour: float) -> None:
+    """The run failed at an hour of the run, for the reason the code names
+    (:data:`game.core.messages.RUN_FAILURES`)."""
+    _end(state, run, FAILED)
+    run.failure = RUN_FAILURES[code].format(hour=hour)
     run.collapses += 1
-    note(state, "alert", f"Training run {run.id} failed: {why}.")
+    note(state, "alert", code, run=run.id, hour=hour)
 
 
 def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
-    _end(state, run, RunStatus.FINISHED)
+    _end(state, run, FINISHED)
     if isinstance(spec, TrainingJob):
         model = train_model(state, rules, run, spec)
         state.models.append(model)
         run.model_index = len(state.models) - 1
-        note(state, "job", f"{spec.name} finished: model {model.id} is ready.")
+        note(state, "job", "training.finished", job_name=spec.name, model=model.id)
     elif isinstance(spec, EvalJob):
         result = evals.measure(state, rules, run, spec)
         state.results.evals.append(result)
         state.record.evals_run += 1
-        note(
-            state,
-            "eval",
-            f"Eval {run.id} of {result.model_id} finished: F1 {result.f1_mix:.3f}.",
-        )
+        note(state, "eval", "eval.finished", run=run.id, model=result.model_id, f1=result.f1_mix)
     elif isinstance(spec, LabelingJob):
         segment = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
         state.data.golden[segment] += golden
         state.data.labels[segment] += spec.items - golden
-        note(state, "job", f"{spec.name} delivered {spec.items} labeled {spec.segment} items.")
+        note(
+            state,
+            "job",
+            "labeling.delivered",
+            job_name=spec.name,
+            items=spec.items,
+            segment=spec.segment,
+        )
     elif isinstance(spec, ABTestJob):
         if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", f"A/B test {run.id} saw no conversations: there is no result.")
+            note(state, "eval", "ab_test.no_result", run=run.id)
             return
         ab = evals.ab_compare(state, rules, run, spec)
         state.results.ab_tests.append(ab)
@@ -266,6 +297,8 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         note(
             state,
             "eval",
-            f"A/B test {run.id}: escalations {ab.diff:+.1f} points "
-            f"(95% interval +-{ab.half_width:.1f}).",
+            "ab_test.finished",
+            run=run.id,
+            diff=ab.diff,
+            half_width=ab.half_width,
         )

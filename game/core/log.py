@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from game.core.messages import LogLine, Value
 from game.core.state import State
 
 
-def note(state: State, kind: str, text: str) -> None:
-    """Add a line to the player's log.
-
-    A few paths run many times a game append the same tuple themselves, written out.
-    """
-    state.log.append((state.clock.tick, kind, text))
+def note(state: State, kind: str, code: str, **values: Value) -> None:
+    """Add a line to the player's log: a message of this code and values
+    (:data:`game.core.messages.TEMPLATES`)."""
+    state.log.append(LogLine(state.clock.tick, kind, code, values))

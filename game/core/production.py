@@ -22,13 +22,13 @@ from game.core.rules import (
     RELIABILITY_BASELINE,
     Rules,
 )
-from game.core.state import Capability, ModelRecord, State
+from game.core.state import AUTOSCALING, FALLBACK, ModelRecord, State
 
 
 def _capacity(state: State, rules: Rules) -> tuple[float, float]:
     """The traffic multiple the fleet absorbs, and the multiple of GPUs it runs."""
     headroom = rules.serving.headroom
-    level = state.infra[Capability.AUTOSCALING]
+    level = state.infra[AUTOSCALING]
     spike = state.production.spike
     if spike > 1.0 and level > 0:
         scale = min(spike, AUTOSCALE_MAX[level])
@@ -91,14 +91,14 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         if production.spike_left == 0.0:
             production.spike = 1.0
             production.latency_factor = 1.0
-            note(state, "ops", "Traffic is back to normal.")
+            note(state, "ops", "traffic.normal")
 
 
 def outage_answered(state: State) -> float:
     """Share (0-1) of the conversations an upstream outage would fail that still get an
     answer: the fallback path's share, plus one percent per reliability point above 50
     (retries, timeouts and a warm cache), at most 99%."""
-    share = FALLBACK_SHARE[state.infra[Capability.FALLBACK]]
+    share = FALLBACK_SHARE[state.infra[FALLBACK]]
     extra = max((state.reliability - RELIABILITY_BASELINE) / 100.0, 0.0)
     return min(share + extra, MAX_OUTAGE_ANSWERED)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from game.core.conditions import Compiler, Predicate
-from game.core.state import Capability
+from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
@@ -72,8 +72,6 @@ class TaskRule:
     requires: Predicate | None
     requires_text: str
     effects: tuple[PreparedEffect, ...]
-    done_text: str
-    """The log line that finishing the task writes."""
     queue_action: QueueTask
     """The action that queues the task (actions are immutable, so one serves every game)."""
 
@@ -197,9 +195,6 @@ class Rules:
     ab_share: tuple[float, ...]
     """Per job: the share (0-1) of conversations an A/B test gives its candidate; 0 for
     the other kinds."""
-    job_started: tuple[tuple[str, str], ...]
-    """Each job's start log line around its run (and model): "Started NAME" and
-    ", HOURS h)."."""
     start_actions: tuple[StartJob, ...]
     """The action that starts each job with no model named."""
     reference: tuple[ReferenceRule, ...]
@@ -266,7 +261,6 @@ def prepare(scenario: Scenario) -> Rules:
             requires=maybe(t.requires),
             requires_text=str(t.requires or ""),
             effects=prepared(t.effects),
-            done_text=f"Done: {t.name}.",
             queue_action=QueueTask(task=t.id),
         )
         for t in scenario.tasks
@@ -332,7 +326,6 @@ def prepare(scenario: Scenario) -> Rules:
         ab_share=tuple(
             job.share / 100.0 if isinstance(job, ABTestJob) else 0.0 for job in scenario.jobs
         ),
-        job_started=tuple((f"Started {job.name}", f", {job.hours:g} h).") for job in scenario.jobs),
         start_actions=tuple(StartJob(job=job.id) for job in scenario.jobs),
         reference=_reference_steps(scenario, tick_hours, compiler),
         start=_start_rule(scenario, segments),
@@ -361,10 +354,10 @@ def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
         golden=tuple(float(scenario.data.golden.get(s, 0)) for s in segments),
         traffic=tuple(s.traffic for s in scenario.segments),
         infra={
-            Capability.CHECKPOINTING: infra.checkpointing,
-            Capability.MONITORING: infra.monitoring,
-            Capability.FALLBACK: infra.fallback,
-            Capability.AUTOSCALING: infra.autoscaling,
+            CHECKPOINTING: infra.checkpointing,
+            MONITORING: infra.monitoring,
+            FALLBACK: infra.fallback,
+            AUTOSCALING: infra.autoscaling,
         },
         variables=tuple(scenario.variables.values()),
         model_id=model.id,

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from game.core import act, backlog, events, jobs
 from game.core.evals import Z95
+from game.core.messages import Value
 from game.core.rules import Rules
-from game.core.state import ABResult, Measurement, State, TaskStatus
+from game.core.state import DONE, QUEUED, ABResult, Measurement, State
 from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
 from game.scenario.types import CATEGORIES
 
@@ -25,6 +26,12 @@ class LogEntry:
     tick: int
     kind: str
     text: str
+    """The message in English."""
+    code: str
+    """The message's stable code (:data:`game.core.messages.TEMPLATES`): a front end may
+    choose an icon by it, or a translation its own text."""
+    values: dict[str, Value]
+    """The values the message speaks of, by name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +212,7 @@ class PlayerView:
 
 
 def _task_status(status: int) -> str:
-    return (
-        "done" if status == TaskStatus.DONE else "queued" if status == TaskStatus.QUEUED else "open"
-    )
+    return "done" if status == DONE else "queued" if status == QUEUED else "open"
 
 
 def player_view(state: State, rules: Rules) -> PlayerView:
@@ -255,7 +260,10 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         spike=state.production.spike,
         event=waiting[0] if waiting else None,
         events=waiting,
-        log=[LogEntry(tick, kind, text) for tick, kind, text in state.log],
+        log=[
+            LogEntry(line.tick, line.kind, line.text, line.code, dict(line.values))
+            for line in state.log
+        ],
         over=state.clock.over,
     )
 

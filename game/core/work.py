@@ -6,8 +6,9 @@ from math import fsum
 
 from game.core import events, ledger
 from game.core.effects import apply_effects, gain_insight
+from game.core.log import note
 from game.core.rules import Rules
-from game.core.state import Obligation, State, TaskStatus
+from game.core.state import DONE, Obligation, State
 
 EPSILON = 1e-9
 RESEARCH, DATA, INFRA, WRITING = range(4)
@@ -51,47 +52,46 @@ def work(state: State, rules: Rules) -> None:
     the queue, first in first out (:func:`_complete` on each task it finishes), and what
     is left becomes the category's background work.
     """
-    owed = state.team.owed
-    owing = any(owed)  # hours are seldom owed: one test for all four categories
-    queues = state.team.queues
-    background = rules.background
-    for category, left in state.team.working:
-        if owing and owed[category] > 0.0:
-            left = _pay_owed(state, rules, category, left)
-        queue = queues[category]
-        if queue:
-            tasks = rules.tasks
-            spent = state.team.task_spent
-            while left > EPSILON and queue:
-                task = queue[0]
-                effort = tasks[task].hours
-                done = spent[task]
-                used = effort - done
-                if left < used:
-                    used = left
-                done += used
-                spent[task] = done
-                left -= used
-                if done >= effort - EPSILON:
-                    queue.pop(0)
-                    _complete(state, rules, task)
-        if left > EPSILON:
-            rate = background[category]
-            if category == RESEARCH:
-                gain_insight(state, rules, rate * left)
-            elif category == DATA:
-                per_share = rate * left / 100.0
-                labels = state.data.labels
-                segment = 0
-                for traffic_share in state.production.traffic:
-                    labels[segment] += per_share * traffic_share
-                    segment += 1  # noqa: SIM113 (enumerate() costs more here)
-            elif category == INFRA:
-                reliability = state.reliability + rate * left
-                state.reliability = reliability if reliability < 100.0 else 100.0
-            else:
-                trust = state.trust + rate * left
-                state.trust = trust if trust < 100.0 else 100.0
+    team = state.team
+    for category, hours in team.working:
+        if team.owed[category] > 0.0:
+            hours = _pay_owed(state, rules, category, hours)
+        if team.queues[category]:
+            hours = _work_queue(state, rules, team.queues[category], hours)
+        if hours > EPSILON:
+            _background(state, rules, category, hours)
+
+
+def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> float:
+    """Work a category's queue, first in first out; returns the hours left."""
+    spent = state.team.task_spent
+    while hours > EPSILON and queue:
+        task = queue[0]
+        effort = rules.tasks[task].hours
+        used = min(hours, effort - spent[task])
+        spent[task] += used
+        hours -= used
+        if spent[task] >= effort - EPSILON:
+            queue.pop(0)
+            _complete(state, rules, task)
+    return hours
+
+
+def _background(state: State, rules: Rules, category: int, hours: float) -> None:
+    """Hours with nothing queued: research gains insight, data labels the traffic's
+    segments, infra adds reliability and writing adds trust, each at its hourly rate."""
+    gained = rules.background[category] * hours
+    if category == RESEARCH:
+        gain_insight(state, rules, gained)
+    elif category == DATA:
+        labels = state.data.labels
+        per_share = gained / 100.0
+        for segment, share in enumerate(state.production.traffic):
+            labels[segment] += per_share * share
+    elif category == INFRA:
+        state.reliability = min(state.reliability + gained, 100.0)
+    else:
+        state.trust = min(state.trust + gained, 100.0)
 
 
 def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
@@ -106,7 +106,7 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
         debt = obligation.owed[category]
         if debt <= 0.0:
             continue
-        used = hours if hours < debt else debt
+        used = min(hours, debt)
         obligation.owed[category] = debt - used
         hours -= used
         if all(left <= EPSILON for left in obligation.owed):
@@ -129,9 +129,9 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
 
 def _complete(state: State, rules: Rules, task: int) -> None:
     rule = rules.tasks[task]
-    state.team.task_status[task] = TaskStatus.DONE
+    state.team.task_status[task] = DONE
     if rule.cost:
         ledger.spend(state, ledger.TASKS, rule.cost)
-    state.log.append((state.clock.tick, "task", rule.done_text))  # note(), written out
+    note(state, "task", "task.done", task=rule.id, task_name=rule.name)
     if rule.effects:
         apply_effects(state, rules, rule.effects, ledger.TASKS)

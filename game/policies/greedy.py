@@ -22,7 +22,7 @@ from operator import attrgetter
 from game.core.engine import Decide
 from game.core.jobs import running_runs
 from game.core.rules import ChoiceRule, EventRule, Rules
-from game.core.state import JobRun, Measurement, RunStatus, State, TaskStatus
+from game.core.state import DONE, FAILED, NOT_QUEUED, RUNNING, JobRun, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
 LOOK_HOURS = 1.0
@@ -161,8 +161,8 @@ class Greedy:
                 self.ship_or_test(state, best, actions)
         else:
             self.ship_newest(state, actions)
-        unqueued = state.team.task_status.count(TaskStatus.NOT_QUEUED)
-        finished = state.team.task_status.count(TaskStatus.DONE)
+        unqueued = state.team.task_status.count(NOT_QUEUED)
+        finished = state.team.task_status.count(DONE)
         if hours_owed or queuing or finished != self.finished or unqueued != self.unqueued:
             self.reallocate(state, queuing, actions)
         self.finished = finished
@@ -184,7 +184,7 @@ class Greedy:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
         queuing = []
         for index, task in enumerate(self.rules.tasks):
-            if state.team.task_status[index] == 0 and (
+            if state.team.task_status[index] == NOT_QUEUED and (
                 task.requires is None or task.requires(state)
             ):
                 actions.append(task.queue_action)
@@ -209,9 +209,7 @@ class Greedy:
         for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
             last = last_runs.get(job)
-            if last is not None and not (
-                training and last.status in (RunStatus.RUNNING, RunStatus.FAILED)
-            ):
+            if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
             if job in running_jobs:
                 still_to_run.append(job)

@@ -34,7 +34,7 @@ from typing import Any
 from game.core.engine import advance, apply, new_game, play, refusal
 from game.core.rules import Rules
 from game.core.scoring import PARTS, Score, score
-from game.core.state import State, TaskStatus
+from game.core.state import DONE, QUEUED, State
 from game.policies import make_policy
 from game.replay.replay import SkippedAction, TimedAction, replay_lenient, timed
 from game.scenario.actions import (
@@ -238,9 +238,7 @@ def _trace(rules: Rules, seed: int, applied: list[TimedAction]) -> _Trace:
                 runs[position] = state.jobs.runs[-1].id
             position += 1
         queued = tuple(
-            task
-            for task, status in enumerate(state.team.task_status)
-            if status == TaskStatus.QUEUED
+            task for task, status in enumerate(state.team.task_status) if status == QUEUED
         )
         queueable = tuple(
             task
@@ -338,7 +336,7 @@ def _removals(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_
         elif isinstance(action, QueueTask):
             task = rules.task_index[action.task]
             name = rules.tasks[task].name
-            if done[task] == TaskStatus.DONE:
+            if done[task] == DONE:
                 change = f'Had you not done "{name}" (queued at {when})'
             else:
                 change = f'Had you not queued "{name}" ({when}; it was never finished)'
@@ -363,7 +361,7 @@ def _cancels(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list[_C
     by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
-        if trace.state.team.task_status[task] != TaskStatus.DONE or rule.id in by_player:
+        if trace.state.team.task_status[task] != DONE or rule.id in by_player:
             continue
         for boundary in trace.boundaries:
             if task in boundary.queued and boundary.tick < rules.total_ticks:
@@ -386,7 +384,7 @@ def _tasks_left(rules: Rules, applied: list[TimedAction], trace: _Trace) -> list
     by_player = _queued_by_player(applied)
     found: list[_Candidate] = []
     for task, rule in enumerate(rules.tasks):
-        if trace.state.team.task_status[task] == TaskStatus.DONE or rule.id in by_player:
+        if trace.state.team.task_status[task] == DONE or rule.id in by_player:
             continue
         for boundary in trace.boundaries:
             if task in boundary.queueable and boundary.tick < rules.total_ticks:

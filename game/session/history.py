@@ -16,7 +16,7 @@ from math import fsum
 from game.core.conditions import true_quality
 from game.core.rules import Rules
 from game.core.scoring import served_percent
-from game.core.state import Measurement, RunStatus, State
+from game.core.state import RUNNING, Measurement, State
 from game.core.view import measurement_view
 from game.scenario.types import CATEGORIES
 
@@ -111,7 +111,7 @@ def collect_row(state: State, rules: Rules) -> HistoryRow:
         ),
         owed=(state.team.owed[0], state.team.owed[1], state.team.owed[2], state.team.owed[3]),
         waiting_events=len(state.events.pending),
-        running_jobs=sum(1 for run in state.jobs.runs if run.status == RunStatus.RUNNING),
+        running_jobs=sum(1 for run in state.jobs.runs if run.status is RUNNING),
     )
 
 

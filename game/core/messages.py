@@ -1,0 +1,94 @@
+"""What the game tells the player: a stable code and its values, made into English here.
+
+Every line the core writes to the player's log (:class:`LogLine`) is a message: a code
+that never changes meaning (``run.crashed``), and the values it speaks of (the run, the
+hour). The English text is made from them by one table, :data:`TEMPLATES`, so a front end can choose
+an icon by the code and a translation can bring its own table. Texts a scenario's author
+wrote (event titles, choice texts, outcomes, messages) are values too, under codes such as
+``event.fired``. ``docs/messages.md`` lists every code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from string import Formatter
+
+Value = str | int | float
+"""A value a message speaks of: an id or a text, a count, or a number of hours or dollars."""
+
+TEMPLATES: dict[str, str] = {
+    "model.shipped": "Shipped {model} to production.",
+    "job.started": "Started {job_name} ({run}, {hours:g} h).",
+    "job.started_on": "Started {job_name} on {model} ({run}, {hours:g} h).",
+    "job.too_late": "Too late to start {job_name}: the day is over.",
+    "job.not_started": "Could not start {job_name}: {reason}.",
+    "run.stopped": "Stopped {run}.",
+    "run.restarted": "Restarted {run} from zero.",
+    "run.restarted_from_checkpoint": "Restarted {run} from its checkpoint at {checkpoint:g} h.",
+    "run.crashed": (
+        "Training run {run} failed: crashed at hour {hour:.1f} of the run "
+        "(loss spike, node failure)."
+    ),
+    "run.collapse_caught": (
+        "Training run {run} failed: monitoring caught a silent collapse: the loss diverged "
+        "at hour {hour:.1f}."
+    ),
+    "training.finished": "{job_name} finished: model {model} is ready.",
+    "eval.finished": "Eval {run} of {model} finished: F1 {f1:.3f}.",
+    "labeling.delivered": "{job_name} delivered {items} labeled {segment} items.",
+    "ab_test.no_result": "A/B test {run} saw no conversations: there is no result.",
+    "ab_test.finished": (
+        "A/B test {run}: escalations {diff:+.1f} points (95% interval +-{half_width:.1f})."
+    ),
+    "task.done": "Done: {task_name}.",
+    "task.queued_by_event": "Added to your queue: {task_name}.",
+    "event.fired": "{title}",
+    "event.chosen": "{title}: {choice_text}",
+    "event.outcome": "{text}",
+    "event.unanswerable": "{title}: no answer was possible.",
+    "scenario.message": "{text}",
+    "incident.recorded": "Incident: {what}.",
+    "monitoring.drift": "Monitoring: the traffic mix drifted to {mix}.",
+    "traffic.normal": "Traffic is back to normal.",
+}
+"""The English template of each code, filled with the message's values by
+:meth:`str.format`."""
+
+RUN_FAILURES: dict[str, str] = {
+    "run.crashed": "crashed at hour {hour:.1f} of the run (loss spike, node failure)",
+    "run.collapse_caught": (
+        "monitoring caught a silent collapse: the loss diverged at hour {hour:.1f}"
+    ),
+}
+"""Why a run failed, as its report says it (without the log line's "Training run ...
+failed: "), by the code of the log line."""
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the values a template reads."""
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def text(code: str, values: dict[str, Value]) -> str:
+    """A message in English: the code's template filled with the values."""
+    return TEMPLATES[code].format(**values)
+
+
+@dataclass(slots=True)
+class LogLine:
+    """A line of the player's log: the tick it was written at, its kind, and its message
+    (a code and its values). A line never changes once written."""
+
+    tick: int
+    kind: str
+    """What it is about, for the log's colours: ship, job, alert, eval, task, event,
+    choice, outcome, message, incident, monitoring or ops."""
+    code: str
+    """The message's code: a key of :data:`TEMPLATES`."""
+    values: dict[str, Value]
+    """The values the message speaks of, by the names its template reads."""
+
+    @property
+    def text(self) -> str:
+        """The message in English."""
+        return text(self.code, self.values)
