@@ -217,3 +217,29 @@ def test_the_log_grows_a_line_at_a_time_follows_its_end_and_scrolls_by_wheel(app
         play.advance()
         run_frames(app, 1)
     assert log.first_row == scrolled  # a player reading back is not pulled to the end
+
+
+def test_every_kind_of_message_has_an_icon_and_the_log_shows_it(app: App) -> None:
+    import re
+
+    from game.ui.theme import asset_path
+    from game.ui.widgets.log import KIND_LOOKS
+
+    table = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `[a-z_.]+` \| .* \| ([a-z_]+) \|", table, re.MULTILINE))
+    assert documented and documented <= set(KIND_LOOKS)
+    for icon, _, _ in KIND_LOOKS.values():
+        assert asset_path("icons", f"{icon}.png").is_file(), icon
+    start_game(app, ROOT / "scenarios" / "ravi-tuesday.yaml")
+    play = play_scene(app)
+    while len(play.game.session.view().log) < 3:
+        if top_name(app) == "event":
+            click(app, "#later")
+        else:
+            play.advance()
+            run_frames(app, 1)
+    log = play.log
+    assert log is not None
+    for line, entry in zip(log.lines, play.game.session.view().log, strict=False):
+        assert line.kind == entry.kind
+        assert line.icon == KIND_LOOKS[entry.kind][0]

@@ -955,10 +955,10 @@ class PlayScene(Scene):
     # --- the log -------------------------------------------------------------------------
 
     def _log_lines_from(self, start: int) -> list[LogLine]:
-        """The log's lines from ``start``, coloured by kind; in a game of several days,
-        each day's first line comes under the day's name."""
-        assert self.palette is not None
-        colours = {"event": self.palette.warn, "alert": self.palette.bad, "done": self.palette.good}
+        """The log's lines from ``start``, with the icon and colour of their kind; in a
+        game of several days, each day's first line comes under the day's name."""
+        palette = self.palette
+        assert palette is not None
         lines = []
         log = self.view.log
         several_days = self.game.loaded.scenario.time.days > 1
@@ -966,9 +966,8 @@ class PlayScene(Scene):
             entry = log[n]
             day, stamp = self._log_clock(entry.tick)
             if several_days and (n == 0 or self._log_clock(log[n - 1].tick)[0] != day):
-                lines.append(LogLine(day, "", self.palette.text))
-            colour = colours.get(entry.kind, self.palette.text)
-            lines.append(LogLine(stamp, entry.text, colour))
+                lines.append(LogLine(day, "", palette.text))
+            lines.append(LogLine.of_kind(stamp, entry.text, entry.kind, palette))
         return lines
 
     def _log_clock(self, tick: int) -> tuple[str, str]:

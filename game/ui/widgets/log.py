@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import pygame
 import pygame_gui
 
-from game.ui.theme import chart_font
+from game.ui.theme import Palette, asset_path, chart_font
 
 FONT_SIZE = 14
 SCROLL_BAR_WIDTH = 16
@@ -26,14 +27,61 @@ PADDING = (10, 4)
 """Pixels between the log's edge and its text, across and down."""
 
 
+KIND_LOOKS: dict[str, tuple[str, str, str]] = {
+    "ship": ("ship", "good", "good"),
+    "job": ("job", "text_dim", "text"),
+    "alert": ("job_failed", "bad", "bad"),
+    "eval": ("eval", "quality_measured", "text"),
+    "task": ("task_done", "good", "text"),
+    "event": ("event", "warn", "warn"),
+    "choice": ("choice", "warn", "text"),
+    "outcome": ("choice", "text_dim", "text"),
+    "message": ("message", "text_dim", "text"),
+    "incident": ("incident", "bad", "bad"),
+    "monitoring": ("monitoring", "band", "text"),
+    "ops": ("monitoring", "text_dim", "text"),
+}
+"""Each kind of message the core writes: its icon (assets/icons/), and the palette's
+colours of the icon and of the text."""
+
+
 @dataclass(frozen=True, slots=True)
 class LogLine:
-    """One line of the log: a bold stamp (the time, or a day's name) and its text, in
-    the colour of its kind of message."""
+    """One line of the log: an icon for its kind of message, a bold stamp (the time, or a
+    day's name) and its text, in the colour of its kind."""
 
     stamp: str
     text: str
     colour: pygame.Color
+    kind: str | None = None
+    """The kind of message (a key of :data:`KIND_LOOKS`), None for a line of the window's."""
+    icon: str | None = None
+    icon_colour: pygame.Color | None = None
+
+    @classmethod
+    def of_kind(cls, stamp: str, text: str, kind: str, palette: Palette) -> LogLine:
+        """A message's line, with the icon and colours of its kind (plain when unknown)."""
+        looks = KIND_LOOKS.get(kind)
+        if looks is None:
+            return cls(stamp, text, palette.text, kind)
+        icon, icon_colour, text_colour = looks
+        return cls(
+            stamp,
+            text,
+            getattr(palette, text_colour),
+            kind,
+            icon,
+            getattr(palette, icon_colour),
+        )
+
+
+@cache
+def log_icon(name: str, size: int, colour: tuple[int, int, int, int]) -> pygame.Surface:
+    """An icon of assets/icons/ at a size, tinted (the icons are light on transparent)."""
+    image = pygame.image.load(asset_path("icons", f"{name}.png")).convert_alpha()
+    image = pygame.transform.smoothscale(image, (size, size))
+    image.fill(colour, special_flags=pygame.BLEND_RGBA_MULT)
+    return image
 
 
 class LogView:
@@ -154,28 +202,48 @@ class LogView:
         space = self._font.size(" ")[0]
         stamp = self._bold.render(line.stamp, True, self._stamp_colour) if line.stamp else None
         indent = stamp.get_width() + space if stamp is not None else 0
+        icon = self._icon(line)
+        if icon is not None:
+            indent += icon.get_width() + space
         rows: list[pygame.Surface] = []
         words = line.text.split()
         current: list[str] = []
         for word in words:
             trial = " ".join([*current, word])
             if current and indent + self._font.size(trial)[0] > width:
-                rows.append(self._row(stamp if not rows else None, indent, " ".join(current), line))
+                rows.append(self._row(not rows, stamp, icon, indent, " ".join(current), line))
                 current = [word]
             else:
                 current.append(word)
         if current or not rows:
-            rows.append(self._row(stamp if not rows else None, indent, " ".join(current), line))
+            rows.append(self._row(not rows, stamp, icon, indent, " ".join(current), line))
         return rows
 
+    def _icon(self, line: LogLine) -> pygame.Surface | None:
+        if line.icon is None:
+            return None
+        colour = line.icon_colour if line.icon_colour is not None else line.colour
+        return log_icon(line.icon, self._font.get_height() - 2, tuple(colour))
+
     def _row(
-        self, stamp: pygame.Surface | None, indent: int, text: str, line: LogLine
+        self,
+        first: bool,
+        stamp: pygame.Surface | None,
+        icon: pygame.Surface | None,
+        indent: int,
+        text: str,
+        line: LogLine,
     ) -> pygame.Surface:
+        """One row: on a line's first, its icon and stamp, then the words from ``indent``."""
         height = self._font.get_linesize()
         width = self._image.rect.width - 2 * PADDING[0]
         row = pygame.Surface((width, height), pygame.SRCALPHA)
-        if stamp is not None:
-            row.blit(stamp, (0, 0))
+        left = 0
+        if first and icon is not None:
+            row.blit(icon, (0, (height - icon.get_height()) // 2))
+            left = icon.get_width() + self._font.size(" ")[0]
+        if first and stamp is not None:
+            row.blit(stamp, (left, 0))
         if text:
             row.blit(self._font.render(text, True, line.colour), (indent, 0))
         return row
