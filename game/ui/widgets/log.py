@@ -2,10 +2,10 @@
 
 pygame_gui's text box lays out and draws its whole text again whenever an appended line
 makes it taller (about 25 ms with a day's log, a stutter at every tick at 4x). Here each
-line is wrapped and rendered once, when it arrives, and a frame shows only the rows in
-view: an image beside a scroll bar, which the mouse wheel over the log moves too. The
-log follows its newest line until the player scrolls up, and again once they scroll back
-to the end.
+line is wrapped once, when it arrives, and only the rows in view are drawn (a week's log
+kept as pictures would take tens of megabytes): an image beside a scroll bar, which the
+mouse wheel over the log moves too. The log follows its newest line until the player
+scrolls up, and again once they scroll back to the end.
 """
 
 from __future__ import annotations
@@ -75,6 +75,18 @@ class LogLine:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the log on the screen: a line, or the part of a long line that fits."""
+
+    line: LogLine
+    first: bool
+    """The line's first row, which carries its icon and stamp."""
+    text: str
+    indent: int
+    """Pixels before the words: the icon's and the stamp's width."""
+
+
 @cache
 def log_icon(name: str, size: int, colour: tuple[int, int, int, int]) -> pygame.Surface:
     """An icon of assets/icons/ at a size, tinted (the icons are light on transparent)."""
@@ -103,7 +115,9 @@ class LogView:
         self._stamp_colour = stamp_colour
         self._font = chart_font(FONT_SIZE)
         self._bold = chart_font(FONT_SIZE, bold=True)
-        self._rows: list[pygame.Surface] = []
+        self._rows: list[Row] = []
+        self._rendered: dict[int, pygame.Surface] = {}
+        """The rows in view, drawn (a row is drawn again only when it scrolls back in)."""
         self._first = 0
         """The row at the top of the view."""
         view = pygame.Rect(rect.left, rect.top, rect.width - SCROLL_BAR_WIDTH, rect.height)
@@ -196,27 +210,25 @@ class LogView:
         self._bar.set_visible_percentage(min(1.0, self._view_rows / total))
         self._bar.set_scroll_from_start_percentage(self._first / total)
 
-    def _wrap(self, line: LogLine) -> list[pygame.Surface]:
-        """The line's rows, each rendered once: the stamp, then words up to the width."""
+    def _wrap(self, line: LogLine) -> list[Row]:
+        """The line's rows: the icon and the stamp, then words up to the width."""
         width = self._image.rect.width - 2 * PADDING[0]
         space = self._font.size(" ")[0]
-        stamp = self._bold.render(line.stamp, True, self._stamp_colour) if line.stamp else None
-        indent = stamp.get_width() + space if stamp is not None else 0
+        indent = self._bold.size(line.stamp)[0] + space if line.stamp else 0
         icon = self._icon(line)
         if icon is not None:
             indent += icon.get_width() + space
-        rows: list[pygame.Surface] = []
-        words = line.text.split()
+        rows: list[Row] = []
         current: list[str] = []
-        for word in words:
+        for word in line.text.split():
             trial = " ".join([*current, word])
             if current and indent + self._font.size(trial)[0] > width:
-                rows.append(self._row(not rows, stamp, icon, indent, " ".join(current), line))
+                rows.append(Row(line, not rows, " ".join(current), indent))
                 current = [word]
             else:
                 current.append(word)
         if current or not rows:
-            rows.append(self._row(not rows, stamp, icon, indent, " ".join(current), line))
+            rows.append(Row(line, not rows, " ".join(current), indent))
         return rows
 
     def _icon(self, line: LogLine) -> pygame.Surface | None:
@@ -225,34 +237,31 @@ class LogView:
         colour = line.icon_colour if line.icon_colour is not None else line.colour
         return log_icon(line.icon, self._font.get_height() - 2, tuple(colour))
 
-    def _row(
-        self,
-        first: bool,
-        stamp: pygame.Surface | None,
-        icon: pygame.Surface | None,
-        indent: int,
-        text: str,
-        line: LogLine,
-    ) -> pygame.Surface:
-        """One row: on a line's first, its icon and stamp, then the words from ``indent``."""
+    def _render(self, row: Row) -> pygame.Surface:
+        """One row drawn: on a line's first, its icon and stamp, then its words."""
+        text = self._font.render(row.text, True, row.line.colour) if row.text else None
+        width = row.indent + (text.get_width() if text is not None else 0)
         height = self._font.get_linesize()
-        width = self._image.rect.width - 2 * PADDING[0]
-        row = pygame.Surface((width, height), pygame.SRCALPHA)
+        surface = pygame.Surface((max(1, width), height), pygame.SRCALPHA)
         left = 0
-        if first and icon is not None:
-            row.blit(icon, (0, (height - icon.get_height()) // 2))
+        icon = self._icon(row.line) if row.first else None
+        if icon is not None:
+            surface.blit(icon, (0, (height - icon.get_height()) // 2))
             left = icon.get_width() + self._font.size(" ")[0]
-        if first and stamp is not None:
-            row.blit(stamp, (left, 0))
-        if text:
-            row.blit(self._font.render(text, True, line.colour), (indent, 0))
-        return row
+        if row.first and row.line.stamp:
+            surface.blit(self._bold.render(row.line.stamp, True, self._stamp_colour), (left, 0))
+        if text is not None:
+            surface.blit(text, (row.indent, 0))
+        return surface
 
     def _draw(self) -> None:
         surface = pygame.Surface(self._image.rect.size).convert()
         surface.fill(self._background)
         rows = self._rows or self._empty
         height = self._font.get_linesize()
-        for n, row in enumerate(rows[self._first : self._first + self._view_rows]):
-            surface.blit(row, (PADDING[0], PADDING[1] + n * height))
+        shown = range(self._first, min(len(rows), self._first + self._view_rows))
+        rendered = {n: self._rendered.get(n) or self._render(rows[n]) for n in shown}
+        for place, n in enumerate(shown):
+            surface.blit(rendered[n], (PADDING[0], PADDING[1] + place * height))
+        self._rendered = rendered if self._rows else {}
         self._image.set_image(surface)
