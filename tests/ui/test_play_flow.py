@@ -243,3 +243,37 @@ def test_every_kind_of_message_has_an_icon_and_the_log_shows_it(app: App) -> Non
     for line, entry in zip(log.lines, play.game.session.view().log, strict=False):
         assert line.kind == entry.kind
         assert line.icon == KIND_LOOKS[entry.kind][0]
+
+
+def test_a_tick_of_the_running_clock_rebuilds_its_changed_panels_one_a_frame(app: App) -> None:
+    start_game(app, ROOT / "scenarios" / "ravi-tuesday.yaml")
+    play = play_scene(app)
+    while top_name(app) == "event":
+        click(app, "#later")
+    press(app, pygame.K_3)  # 4x
+    if play.paused:
+        press(app, pygame.K_SPACE)
+    session = play.game.session
+    most = 0
+    for _ in range(400):
+        tick = session.tick
+        run_frames(app, 1)
+        if top_name(app) == "event":
+            click(app, "#later")
+            continue
+        if session.tick != tick:
+            stale = play.stale_panels
+            most = max(most, len(stale))
+            for left in range(len(stale) - 1, -1, -1):
+                run_frames(app, 1)
+                if top_name(app) != "play" or session.tick != tick + 1:
+                    break
+                assert len(play.stale_panels) <= left
+        if most or session.over:
+            break
+    assert most  # the panels a tick changed were not built in the tick's frame
+    assert not session.over
+    while play.stale_panels and top_name(app) == "play":
+        run_frames(app, 1)
+    play.refresh()  # building everything at once finds nothing left to change
+    assert play.stale_panels == []

@@ -201,6 +201,8 @@ class PlayScene(Scene):
         }
         self._dynamic: dict[str, Command] = {}
         self._signatures: dict[str, Any] = {}
+        self._stale: dict[str, None] = {}
+        """The panels to rebuild, one a frame, in order (a dict as an ordered set)."""
         self._panels: dict[str, pygame_gui.core.UIContainer] = {}
         self._backdrop: pygame.Surface | None = None
         """The window's background and the panels' frames, drawn once per layout."""
@@ -239,6 +241,7 @@ class PlayScene(Scene):
         self.palette = Palette.from_manager(self.ui)
         self.geometry = Geometry.of(size)
         self._signatures.clear()
+        self._stale.clear()
         self._panels.clear()
         self._build_top()
         self._build_hours()
@@ -290,27 +293,61 @@ class PlayScene(Scene):
         """Back on top: show the board as it now stands, and any event that waits."""
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the view again and rebuild the panels whose contents changed."""
+    def refresh(self, *, spread: bool = False) -> None:
+        """Read the view again and rebuild the panels whose contents changed; with
+        ``spread`` (a tick of the running clock), the panels are rebuilt in the frames that
+        follow, one a frame (:attr:`stale_panels`), so no frame builds them all."""
         session = self.game.session
         self.view = session.view()
         self.legal = session.legal_actions()
         self.actions = {**self._static, **self._dynamic}
         self._update_top()
         self._update_hours()
-        self._panel("backlog", self._backlog_signature(), self._build_backlog)
-        self._panel("queues", self._queues_signature(), self._build_queues)
-        self._panel("jobs", self._jobs_signature(), self._build_jobs)
-        self._panel("models", self._models_signature(), self._build_models)
+        for key, (signature, build) in self._panel_makers().items():
+            self._panel(key, signature(), build, now=not spread)
         self._update_headers()
         self._update_progress()
         self._update_production()
         self._update_log()
         self.actions = {**self._static, **self._dynamic}
 
-    def _panel(self, key: str, signature: Any, build: Callable[[pygame.Rect], None]) -> None:
-        if self._signatures.get(key) == signature:
+    def _panel_makers(
+        self,
+    ) -> dict[str, tuple[Callable[[], Any], Callable[[pygame.Rect], None]]]:
+        """Each list panel's signature (what it shows) and builder, in reading order."""
+        return {
+            "backlog": (self._backlog_signature, self._build_backlog),
+            "queues": (self._queues_signature, self._build_queues),
+            "jobs": (self._jobs_signature, self._build_jobs),
+            "models": (self._models_signature, self._build_models),
+        }
+
+    @property
+    def stale_panels(self) -> list[str]:
+        """The list panels that show an earlier board, waiting for their frame to be rebuilt."""
+        return list(self._stale)
+
+    def _build_stale_panel(self) -> None:
+        """Rebuild the first stale panel from the board as it now stands."""
+        if not self._stale:
             return
+        key = next(iter(self._stale))
+        signature, build = self._panel_makers()[key]
+        self._panel(key, signature(), build)
+        self._update_headers()
+        self._update_progress()
+        self.actions = {**self._static, **self._dynamic}
+
+    def _panel(
+        self, key: str, signature: Any, build: Callable[[pygame.Rect], None], *, now: bool = True
+    ) -> None:
+        if self._signatures.get(key) == signature:
+            self._stale.pop(key, None)
+            return
+        if not now:
+            self._stale[key] = None
+            return
+        self._stale.pop(key, None)
         self._signatures[key] = signature
         self._scrolls[key].get_container().clear()
         self._card_widgets = {k: w for k, w in self._card_widgets.items() if k[0] != key}
@@ -1038,8 +1075,9 @@ class PlayScene(Scene):
         self.speed = speed
         self._update_top()
 
-    def advance(self) -> None:
-        """One tick: the split on the sliders applies first, then the clock moves."""
+    def advance(self, *, spread: bool = False) -> None:
+        """One tick: the split on the sliders applies first, then the clock moves; with
+        ``spread`` (the running clock), the changed panels are rebuilt one a frame."""
         session = self.game.session
         if session.over:
             return
@@ -1057,7 +1095,7 @@ class PlayScene(Scene):
         if session.over:
             self.finish()
             return
-        self.refresh()
+        self.refresh(spread=spread)
         self._alerts(before)
 
     def _alerts(self, before: PlayerView) -> None:
@@ -1192,11 +1230,12 @@ class PlayScene(Scene):
             return
         if self.app.options.autoplay is None and self._open_event():
             return
+        self._build_stale_panel()
         if self.paused or self.app.options.autoplay is not None:
             return
         self.elapsed += dt
         if self.elapsed >= SECONDS_PER_TICK[self.speed]:
-            self.advance()
+            self.advance(spread=True)
 
     def screenshot_ready(self) -> bool:
         """The play screen's picture is taken half-way through the day, when it is busy."""
