@@ -10,9 +10,9 @@ def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
     """Why the task cannot be queued now, or None when it can."""
     rule = rules.tasks[task]
     status = state.team.task_status[task]
-    if status == DONE:
+    if status is DONE:
         return f"task '{rule.id}' is already done"
-    if status == QUEUED:
+    if status is QUEUED:
         return f"task '{rule.id}' is already queued"
     if rule.requires is not None and not rule.requires(state):
         return f"task '{rule.id}' needs: {rule.requires_text}"

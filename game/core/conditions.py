@@ -73,8 +73,8 @@ _ab_worse = _by_job(evidence.ab_worse, False)
 
 
 CALL_SOURCES: dict[str, str] = {
-    "done": f"(s.team.task_status[{{first}}] == {DONE})",
-    "queued": f"(s.team.task_status[{{first}}] == {QUEUED})",
+    "done": "(s.team.task_status[{first}] is _DONE)",
+    "queued": "(s.team.task_status[{first}] is _QUEUED)",
     "running": "_running(s, {first})",
     "completed": "_completed(s, {first})",
     "started": "_started(s, {first})",
@@ -110,6 +110,8 @@ HELPERS: dict[str, Any] = {
     "_max": max,
     "_abs": abs,
     "_len": len,
+    "_DONE": DONE,
+    "_QUEUED": QUEUED,
 }
 
 

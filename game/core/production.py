@@ -155,7 +155,10 @@ def _answer(state: State, rules: Rules, hours: float) -> float:
     counts.failed += failed
     counts.served += answered
     counts.hours += hours
-    counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
+    if spiked_hours or down:
+        counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
+    else:  # a calm tick: every hour of it served in full
+        counts.service_hours += hours
     return answered
 
 

@@ -184,7 +184,7 @@ class Greedy:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
         queuing = []
         for index, task in enumerate(self.rules.tasks):
-            if state.team.task_status[index] == NOT_QUEUED and (
+            if state.team.task_status[index] is NOT_QUEUED and (
                 task.requires is None or task.requires(state)
             ):
                 actions.append(task.queue_action)
