@@ -31,7 +31,7 @@ from game.scenario.load import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 POLICIES = ("idle", "random", "greedy", "reference")
-CODE = r'"([a-z_]+\.[a-z_]+)"'
+CODE = r'"([a-z_]+\.[a-z0-9_]+)"'
 
 
 def codes_in_the_core() -> set[str]:
@@ -67,7 +67,7 @@ def test_every_code_the_core_writes_has_a_template_and_every_template_is_used() 
 
 def test_docs_list_every_code_with_its_template() -> None:
     text = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
-    rows = dict(re.findall(r"^\| `([a-z_.]+)` \| `([^`]*)` \|", text, re.MULTILINE))
+    rows = dict(re.findall(r"^\| `([a-z0-9_.]+)` \| `([^`]*)` \|", text, re.MULTILINE))
     assert rows == TEMPLATES
 
 
@@ -123,8 +123,12 @@ def test_the_view_carries_each_lines_code_and_values() -> None:
 
 def provoke_every_refusal() -> list[Refusal]:
     """A small game that provokes every refusal the core gives, in play order."""
-    ab = next(job for job in RICH["jobs"] if job["id"] == "ab")
-    rules = rich_rules(jobs=[*RICH["jobs"], {**ab, "id": "ab2", "name": "Second A/B test"}])
+    jobs = [
+        job | {"collapse": {"per_hour": 0, "silent": 0}} if job["id"] == "lora" else job
+        for job in RICH["jobs"]
+    ]
+    ab = next(job for job in jobs if job["id"] == "ab")
+    rules = rich_rules(jobs=[*jobs, {**ab, "id": "ab2", "name": "Second A/B test"}])
     state = engine.new_game(rules, 0)
     given: list[Refusal] = []
 
@@ -138,6 +142,7 @@ def provoke_every_refusal() -> list[Refusal]:
 
     def advance_until(until: str) -> None:
         while not check(until):
+            assert not state.clock.over, f"the game ended before: {until}"
             engine.advance(state, rules)
 
     def check(what: str) -> bool:
@@ -175,6 +180,9 @@ def provoke_every_refusal() -> list[Refusal]:
     refused(StopJob(run="x-1"))
     applied(StartJob(job="ev", model="baseline"))
     refused(RestartJob(run="ev-1"))
+    advance_until("pm waits")
+    refused(Choose(event="pm", choice="promise"))
+    refused(Choose(event="pm", choice="nope"))
     advance_until("lora-1 ready")
     refused(StopJob(run="lora-1"))
     applied(StartJob(job="ab", model="lora-1"))
@@ -183,9 +191,6 @@ def provoke_every_refusal() -> list[Refusal]:
     applied(StartJob(job="lora"))
     state.jobs.runs[0].status = RunStatus.FAILED  # as if lora-1 had crashed
     refused(RestartJob(run="lora-1"))
-    advance_until("pm waits")
-    refused(Choose(event="pm", choice="promise"))
-    refused(Choose(event="pm", choice="nope"))
     advance_until("day over")
     refused(Allocate(research=25, data=25, infra=25, writing=25))
     advance_until("game over")
@@ -216,12 +221,12 @@ def test_every_refusal_is_provoked_and_its_values_fill_its_template() -> None:
         "refused.run_not_failed",
         "refused.no_such_run",
         "refused.restart_not_training",
+        "refused.choice_needs",
+        "refused.no_such_choice",
         "refused.run_not_running",
         "refused.ab_test_running",
         "refused.in_ab_test",
         "refused.restart_job_running",
-        "refused.choice_needs",
-        "refused.no_such_choice",
         "refused.day_over",
         "refused.game_over",
     ]
