@@ -198,7 +198,7 @@ def test_running_part_digests_equal_fresh_ones_at_every_boundary(shipped: Path) 
 
 
 def test_running_log_digest_starts_again_when_the_log_is_rewritten(shipped: Path) -> None:
-    rules, run = played(shipped, seed=7)
+    rules, run = played(shipped, seed=1)  # a game whose log has several lines
     state = replay(rules, run.seed, run.actions)
     assert len(state.log) > 2
     digester = PartDigester()

@@ -8,6 +8,7 @@ actions, with one action added or changed.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
@@ -16,10 +17,11 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from conftest import quiet_rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.core.engine import play
+from game.core.engine import advance, new_game, play
 from game.core.luck import KeyPart, Luck
 from game.core.rules import Rules, prepare
 from game.core.scoring import Score, score
@@ -263,3 +265,66 @@ def test_an_outcome_drawn_for_a_choice_moves_no_other_draw(seed: int) -> None:
     # The upstream outage (if any) strikes at the same boundary.
     outage = [line for line in fired_at(base.state) if "API is down" in line[1]]
     assert outage == [line for line in fired_at(rerun.state) if "API is down" in line[1]]
+
+
+# --- an event's chance, drawn ahead -------------------------------------------------------
+
+
+def test_failures_before_a_success_follow_the_geometric_law() -> None:
+    """P(at least n failures) = (1 - c) ** n, over many keys of one seed."""
+    chance, keys = 0.2, 20_000
+    waits = [Luck(3).failures(chance, "wait", key) for key in range(keys)]
+    for n in range(6):
+        share = sum(wait >= n for wait in waits) / keys
+        expected = (1 - chance) ** n
+        assert share == pytest.approx(expected, abs=4 * (expected * (1 - expected) / keys) ** 0.5)
+    assert statistics.fmean(waits) == pytest.approx((1 - chance) / chance, rel=0.05)
+
+
+def chance_rules(when: str | None) -> Rules:
+    trigger: dict[str, object] = {"chance_per_hour": 0.2, "repeat": True}
+    if when is not None:
+        trigger["when"] = when
+    lucky = {"id": "lucky", "title": "Lucky", "text": "t", "trigger": trigger}
+    return quiet_rules(events=[lucky])
+
+
+def boundaries_fired(rules: Rules, seed: int) -> tuple[list[int], dict[Key, float]]:
+    """The boundaries at which the only event fired, and the draws of the game."""
+    with recording() as draws:
+        state = new_game(rules, seed)
+        fired = []
+        while not state.clock.over:
+            if state.events.fired[0] and state.events.last_fired[0] == state.clock.tick:
+                fired.append(state.clock.tick)
+            advance(state, rules)
+    return fired, dict(draws)
+
+
+def test_an_events_chance_is_counted_in_the_boundaries_where_its_trigger_holds() -> None:
+    """The wait before an event's chance comes up is drawn for the event and counted in the
+    boundaries where the rest of its trigger holds: with a condition that holds from
+    boundary 6 rather than 3, it fires three boundaries later, at the same point of its
+    window (the old draw per boundary gave other boundaries other luck)."""
+    moved = 0
+    for seed in range(30):
+        early, _ = boundaries_fired(chance_rules("tick >= 3"), seed)
+        late, _ = boundaries_fired(chance_rules("tick >= 6"), seed)
+        last = chance_rules(None).total_ticks
+        assert late == [tick + 3 for tick in early if tick + 3 <= last]
+        moved += bool(early)
+    assert moved > 10
+
+
+def test_an_events_chance_costs_a_draw_per_time_it_comes_up_not_per_boundary() -> None:
+    """One draw for the wait to each firing (the last one never ends within the day): not
+    one at each of the 17 boundaries."""
+    rules = chance_rules(None)
+    draws_per_game = []
+    for seed in range(30):
+        fired, draws = boundaries_fired(rules, seed)
+        chance_draws = [key for key in draws if key[0] == "event chance"]
+        waits = len(fired) + (not fired or fired[-1] < rules.total_ticks)
+        assert chance_draws == [("event chance", "lucky", n) for n in range(waits)]
+        draws_per_game.append(len(chance_draws))
+    assert statistics.fmean(draws_per_game) < rules.total_ticks / 2

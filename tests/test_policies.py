@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from random import Random
 from typing import Any
 
-import numpy as np
 import pytest
 from conftest import make_rules, rich_rules
 from pydantic import ValidationError
@@ -78,7 +78,7 @@ def test_random_is_seeded() -> None:
 def test_random_allocations_reach_every_split() -> None:
     """Each category sometimes gets nothing and sometimes most of the time, a quarter on
     average: the random player fuzzes the whole range of allocations."""
-    rng = np.random.default_rng(0)
+    rng = Random(0)
     draws = [random_allocation(rng).shares() for _ in range(2_000)]
     for category in range(4):
         shares = [split[category] for split in draws]

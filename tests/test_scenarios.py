@@ -334,7 +334,8 @@ def test_ravi_candidate_is_sometimes_truly_worse_and_the_evidence_catches_it() -
     rules = rules_of(RAVI)
     lora = rules.job_index["lora_es"]
     worse = caught = 0
-    for state in games(RAVI, "reference"):
+    for seed in SEEDS_200:  # over 50 seeds the share of worse days moves too much
+        state = play(rules, seed, make_policy("reference", rules, seed))[0]
         model = evidence.newest_model(state, lora)
         if model is None:
             continue
@@ -352,7 +353,7 @@ def test_ravi_candidate_is_sometimes_truly_worse_and_the_evidence_catches_it() -
             assert state.production.model_index != model, (
                 "the plan never ships what its evidence calls worse"
             )
-    assert 5 <= worse <= 25, "some days, not most"
+    assert 0.1 * len(SEEDS_200) <= worse <= 0.5 * len(SEEDS_200), "some days, not most"
     assert caught >= 0.9 * worse
 
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from game.balance.players import Player
 from game.balance.tally import Tally
-from game.core.engine import Decide, play
+from game.core.engine import Decide, apply, play
 from game.core.rules import Rules
 from game.core.scoring import lessons, score
 from game.core.state import DONE, State
 from game.policies import make_policy
-from game.replay.replay import TimedAction, replay_lenient
 from game.scenario.actions import Action
 
 
 def play_seeds(rules: Rules, player: Player, seeds: range) -> Tally:
     """Play the player on each seed, in order, and count what happened.
 
-    Each game is :func:`game.core.engine.play`'s. For a player that follows reference
-    steps, the actions the policy offered are noted: a step never offered was not taken,
-    and when the engine refused some, a lenient replay of the offered actions (the same
-    game) gives each refused step's reason.
+    Each game is :func:`game.core.engine.play`'s. A player that follows reference steps
+    applies its own actions (:class:`StepsWatched`), so that the steps it never offered
+    and the engine's reason for each step it refused are counted as it plays.
     """
     tally = Tally.empty(rules)
     step_of = {id(step.action): step.number for step in player.steps}
@@ -28,42 +26,44 @@ def play_seeds(rules: Rules, player: Player, seeds: range) -> Tally:
         if not step_of:
             state, _ = play(rules, seed, decide)
         else:
-            offered: list[TimedAction] = []
-            state, applied = play(rules, seed, _watched(decide, offered))
-            _count_steps(tally, rules, seed, step_of, offered, len(applied))
+            watched = StepsWatched(rules, step_of, decide)
+            state, _ = play(rules, seed, watched)
+            watched.count(tally)
         _count_game(tally, rules, state)
     return tally
 
 
-def _watched(decide: Decide, offered: list[TimedAction]) -> Decide:
-    """The policy, with every action it offers noted with its tick."""
+class StepsWatched:
+    """A player that follows reference steps, watched: it applies each action it offers
+    itself, as :func:`game.core.engine.play` would (in order, at the same boundary), notes
+    the step it came from and, when the engine refuses it, the reason; it hands ``play``
+    nothing left to apply."""
 
-    def watching(state: State) -> list[Action]:
-        actions = decide(state)
-        offered.extend(TimedAction(state.clock.tick, action) for action in actions)
-        return actions
+    def __init__(self, rules: Rules, step_of: dict[int, int], decide: Decide) -> None:
+        self.rules = rules
+        self.step_of = step_of
+        """The number of the step each action object comes from, by the object's id."""
+        self.decide = decide
+        self.offered: set[int] = set()
+        """The numbers of the steps offered (0 for an action that is no step)."""
+        self.refused: list[tuple[int, str]] = []
+        """Each step refused, with the engine's reason."""
 
-    return watching
+    def __call__(self, state: State) -> list[Action]:
+        for action in self.decide(state):
+            number = self.step_of.get(id(action), 0)
+            self.offered.add(number)
+            reason = apply(state, self.rules, action)
+            if reason is not None and number:  # worded as a lenient replay words it
+                self.refused.append((number, f"{action.do} was refused: {reason}"))
+        return []
 
-
-def _count_steps(
-    tally: Tally,
-    rules: Rules,
-    seed: int,
-    step_of: dict[int, int],
-    offered: list[TimedAction],
-    applied: int,
-) -> None:
-    taken = {step_of.get(id(timed.action), 0) for timed in offered}
-    for number in step_of.values():
-        if number not in taken:
-            tally.untaken[number] = tally.untaken.get(number, 0) + 1
-    if applied == len(offered):
-        return
-    for skipped in replay_lenient(rules, seed, offered).skipped:
-        number = step_of.get(id(skipped.timed.action), 0)
-        if number:
-            key = (number, skipped.reason)
+    def count(self, tally: Tally) -> None:
+        """Count the steps never offered and the steps refused in the game played."""
+        for number in self.step_of.values():
+            if number not in self.offered:
+                tally.untaken[number] = tally.untaken.get(number, 0) + 1
+        for key in self.refused:
             tally.refused[key] = tally.refused.get(key, 0) + 1
 
 

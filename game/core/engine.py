@@ -78,6 +78,7 @@ def new_game(rules: Rules, seed: int) -> State:
             fired=[0] * n_events,
             last_fired=[0] * n_events,
             chosen=[[] for _ in range(n_events)],
+            chance_wait=[None] * n_events,
         ),
     )
     events.check(state, rules)

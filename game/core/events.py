@@ -1,9 +1,10 @@
 """Events: scenario-authored triggers, texts and choices.
 
 At each tick boundary every event is checked in file order: its earliest hour, its
-cooldown, its condition, then its chance (a draw keyed by the event and the tick). A fired
-event applies its effects at once and, when it has choices, waits for an answer. A choice
-is paid for when it is taken, and takes effect when the hours it owes have been worked.
+cooldown, its condition, then its chance (drawn ahead, as a wait counted in the boundaries
+where the rest of its trigger holds: :func:`_chance_comes_up`). A fired event applies its
+effects at once and, when it has choices, waits for an answer. A choice is paid for when it
+is taken, and takes effect when the hours it owes have been worked.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def check(state: State, rules: Rules) -> None:
             continue
         if event.when is not None and not event.when(state):
             continue
-        if not _chance_holds(state, event, tick):
+        if event.chance_per_tick < 1.0 and not _chance_comes_up(state, index, event):
             continue
         _fire(state, rules, index, event)
         if not event.repeat:
@@ -49,11 +50,23 @@ def check(state: State, rules: Rules) -> None:
         live.remove(index)
 
 
-def _chance_holds(state: State, event: EventRule, tick: int) -> bool:
-    """Whether the event's chance comes up at this boundary: a draw keyed by the event and
-    the tick, below its chance per tick (an event of chance 1 draws nothing)."""
-    chance = event.chance_per_tick
-    return chance >= 1.0 or state.luck.uniform("event chance", event.id, tick) < chance
+def _chance_comes_up(state: State, index: int, event: EventRule) -> bool:
+    """Whether the event's chance comes up at this boundary, where the rest of its trigger
+    holds.
+
+    Rather than a draw at each such boundary, the number of them to pass before the chance
+    comes up is drawn once (a geometric number, keyed by the event and the times it has
+    fired), and counted down: the same law, for a draw per firing.
+    """
+    waits = state.events.chance_wait
+    wait = waits[index]
+    if wait is None:
+        chance = event.chance_per_tick
+        if chance <= 0.0:
+            return False
+        wait = state.luck.failures(chance, "event chance", event.id, state.events.fired[index])
+    waits[index] = wait - 1 if wait else None
+    return wait == 0
 
 
 def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:

@@ -90,6 +90,14 @@ class Luck:
         """
         return STANDARD_NORMAL.inv_cdf(self.uniform(*key))
 
+    def failures(self, chance: float, *key: KeyPart) -> int:
+        """How many trials fail before the first success, when each succeeds with this
+        chance (0 < chance < 1), for this key: a geometric number, with ``(1 - chance) ** n``
+        the chance of at least n failures. Drawn by inverting its CDF:
+        ``floor(ln u / ln(1 - chance))``.
+        """
+        return math.floor(math.log(self.uniform(*key)) / math.log1p(-chance))
+
     def exponential(self, mean: float, *key: KeyPart) -> float:
         """An exponential number with this mean, for this key (by inverting its CDF)."""
         return -math.log(self.uniform(*key)) * mean

@@ -339,6 +339,9 @@ class Events:
     """Per event, the tick it last fired at (0 before it fires)."""
     chosen: list[list[int]]
     """Per event, the indices of the choices taken."""
+    chance_wait: list[int | None]
+    """Per event with a chance below 1: how many more boundaries where the rest of its
+    trigger holds must pass before its chance comes up (None: not drawn yet)."""
     pending: list[int] = field(default_factory=list)
     """Indices of the events waiting for an answer, oldest first."""
     live: list[int] = field(default_factory=list, metadata=CACHE)

@@ -15,6 +15,7 @@ may take, and looks at the rest of the board every hour of the day. At each look
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from math import floor, fsum
 from operator import attrgetter
@@ -55,20 +56,71 @@ def start_on(job: str, model: str) -> StartJob:
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
+def restart(run: str) -> RestartJob:
+    """The action that restarts the run."""
+    return RestartJob(run=run)
+
+
+@lru_cache(maxsize=ACTIONS_KEPT)
 def ship(model: str) -> Ship:
     """The action that ships the model."""
     return Ship(model=model)
 
 
-def cheapest_choice(state: State, event: EventRule) -> ChoiceRule | None:
-    """The choice with the lowest cost, then the fewest hours, whose requirement holds.
+def answer_order(event: EventRule) -> list[ChoiceRule]:
+    """The event's choices from the cheapest: lowest cost, then fewest hours, then file
+    order. The first whose requirement holds is the cheapest possible answer."""
+    return sorted(event.choices, key=lambda choice: (choice.cost, fsum(choice.hours)))
 
-    Of equal choices, the first; None when no choice may be taken.
-    """
-    allowed = [
-        choice for choice in event.choices if choice.requires is None or choice.requires(state)
-    ]
-    return min(allowed, key=lambda choice: (choice.cost, fsum(choice.hours)), default=None)
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the greedy player knows of a scenario before its game starts: the same for
+    every game on it (:func:`plan_for`)."""
+
+    rules: Rules
+    look_ticks: int
+    """Ticks between looks at the board."""
+    answers: tuple[tuple[ChoiceRule, ...], ...]
+    """Per event, its choices from the cheapest (:func:`answer_order`)."""
+    jobs_to_run: tuple[int, ...]
+    """The labeling and training jobs, in file order."""
+    labeling_jobs: tuple[int, ...]
+    evals: tuple[int, ...]
+    ab_test: int | None
+    """The first A/B test job, if the scenario has one."""
+    start_allocation: Shares
+    """The scenario's shares, which it keeps while no work is waiting."""
+
+
+def make_plan(rules: Rules) -> Plan:
+    """The greedy player's plan for a scenario."""
+    kinds = rules.job_kinds
+    start = rules.scenario.allocation
+    return Plan(
+        rules=rules,
+        look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
+        answers=tuple(tuple(answer_order(event)) for event in rules.events),
+        jobs_to_run=tuple(
+            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
+        ),
+        labeling_jobs=tuple(job for job, kind in enumerate(kinds) if kind == "labeling"),
+        evals=tuple(job for job, kind in enumerate(kinds) if kind == "eval"),
+        ab_test=next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None),
+        start_allocation=(start.research, start.data, start.infra, start.writing),
+    )
+
+
+_last_plan: list[Plan] = []
+"""The plan made last (games come in long series on one scenario)."""
+
+
+def plan_for(rules: Rules) -> Plan:
+    """The plan for these rules: the one made last when it was for them, else a new one
+    (rules are never changed, so a plan holds as long as they exist)."""
+    if not _last_plan or _last_plan[0].rules is not rules:
+        _last_plan[:] = [make_plan(rules)]
+    return _last_plan[0]
 
 
 def shares_for(hours: list[float]) -> Shares | None:
@@ -98,14 +150,10 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
     )
 
 
-def latest_reports(state: State) -> dict[str, Measurement]:
-    """Each measured model's latest eval report, by model id."""
-    return {report.model_id: report for report in state.results.evals}
-
-
-def best_candidate(state: State, reports: dict[str, Measurement]) -> Measurement | None:
-    """The report of the best-measured model other than production (the first of equals),
-    if it beats production's measured F1 by more than MARGIN."""
+def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None:
+    """Of the latest eval reports by model id, that of the best-measured model other than
+    production (the first of equals), if it beats production's measured F1 by more than
+    MARGIN."""
     prod_id = state.models[state.production.model_index].id
     production = reports.get(prod_id)
     if production is None:
@@ -119,23 +167,37 @@ def best_candidate(state: State, reports: dict[str, Measurement]) -> Measurement
 
 class Greedy:
     """A greedy player for one game: called with the state at each boundary, it returns
-    the actions to take there."""
+    the actions to take there.
 
-    def __init__(self, rules: Rules) -> None:
+    It is the only player of its game, so it remembers what it has read instead of reading
+    it all again at each look: the runs and eval reports it has seen (both lists only
+    grow), the tasks it has not yet seen queued or done (nothing takes a task out of its
+    queue but the player, and this one never does), and the best candidate, which changes
+    only with a new report or a new model in production.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        rules = plan.rules
         self.rules = rules
-        self.look_ticks = max(1, round(LOOK_HOURS / rules.tick_hours))
-        kinds = rules.job_kinds
-        self.jobs_to_run = [
-            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
-        ]
+        self.plan = plan
+        self.jobs_to_run = list(plan.jobs_to_run)
         """The labeling and training jobs it may yet start or restart, in file order."""
-        self.evals = [job for job, kind in enumerate(kinds) if kind == "eval"]
-        self.ab_test = next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None)
-        start = rules.scenario.allocation
-        self.start_allocation: Shares = (start.research, start.data, start.infra, start.writing)
-        """The scenario's shares, which it keeps while no work is waiting."""
-        self.allocation = self.start_allocation
+        self.allocation = plan.start_allocation
         """The shares it last set."""
+        self.to_queue = list(range(len(rules.tasks)))
+        """The tasks it has not yet seen queued or done, in file order."""
+        self.last_run: list[int | None] = [None] * len(rules.jobs)
+        """Per job, the index in the state's runs of its newest run (None: it never ran)."""
+        self.runs_read = 0
+        """How many of the state's runs it has read into ``last_run``."""
+        self.reports: dict[str, Measurement] = {}
+        """Each measured model's latest eval report, by model id."""
+        self.reports_read = 0
+        """How many of the state's eval reports it has read into ``reports``."""
+        self.best: Measurement | None = None
+        """The best candidate's report, as of ``best_as_of``."""
+        self.best_as_of = (-1, -1)
+        """The reports read and the production model when ``best`` was chosen."""
         # It re-plans its hours only when its work changes: hours owed to its answers,
         # a task queued (by anyone) or finished. What it last knew of that:
         self.answers_owe_hours = True  # (so that the first look plans)
@@ -144,19 +206,21 @@ class Greedy:
 
     def __call__(self, state: State) -> list[Action]:
         actions, owe_hours = self.answer_events(state)
-        if state.clock.tick % self.look_ticks:
+        plan = self.plan
+        if state.clock.tick % plan.look_ticks:
             self.answers_owe_hours = self.answers_owe_hours or owe_hours
             return actions
         hours_owed = self.answers_owe_hours
         self.answers_owe_hours = owe_hours  # owed from the next tick: planned at the next look
+        self.read_news(state)
         queuing = self.queue_tasks(state, actions)
         running = running_runs(state)
+        busy = [run.job_index for run in running]
         if self.jobs_to_run:
-            self.start_jobs(state, running, actions)
-        if self.evals:
-            reports = latest_reports(state)
-            self.evaluate(state, running, reports, actions)
-            best = best_candidate(state, reports)
+            self.start_jobs(state, busy, actions)
+        if plan.evals:
+            self.evaluate(state, running, busy, actions)
+            best = self.best_candidate(state)
             if best is not None:
                 self.ship_or_test(state, best, actions)
         else:
@@ -173,25 +237,44 @@ class Greedy:
         """The cheapest possible answer to each waiting event, and whether any owes hours."""
         actions: list[Action] = []
         owe_hours = False
+        answers = self.plan.answers
         for event in state.events.pending:
-            choice = cheapest_choice(state, self.rules.events[event])
-            if choice is not None:
-                actions.append(choice.action)
-                owe_hours = owe_hours or bool(choice.owes)
+            for choice in answers[event]:
+                if choice.requires is None or choice.requires(state):
+                    actions.append(choice.action)
+                    owe_hours = owe_hours or bool(choice.owes)
+                    break
         return actions, owe_hours
+
+    def read_news(self, state: State) -> None:
+        """Read the runs and the eval reports that are new since the last look."""
+        runs = state.jobs.runs
+        for index in range(self.runs_read, len(runs)):
+            self.last_run[runs[index].job_index] = index
+        self.runs_read = len(runs)
+        measurements = state.results.evals
+        for report in measurements[self.reports_read :]:
+            self.reports[report.model_id] = report
+        self.reports_read = len(measurements)
 
     def queue_tasks(self, state: State, actions: list[Action]) -> list[int]:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
+        status = state.team.task_status
+        tasks = self.rules.tasks
         queuing = []
-        for index, task in enumerate(self.rules.tasks):
-            if state.team.task_status[index] is NOT_QUEUED and (
-                task.requires is None or task.requires(state)
-            ):
+        not_seen_queued = []
+        for index in self.to_queue:
+            if status[index] is not NOT_QUEUED:
+                continue
+            not_seen_queued.append(index)
+            task = tasks[index]
+            if task.requires is None or task.requires(state):
                 actions.append(task.queue_action)
                 queuing.append(index)
+        self.to_queue = not_seen_queued
         return queuing
 
-    def start_jobs(self, state: State, running: list[JobRun], actions: list[Action]) -> None:
+    def start_jobs(self, state: State, busy: list[int], actions: list[Action]) -> None:
         """Start each labeling and training job that never ran; restart a failed training
         run. Training waits while a labeling job runs. A job that cannot finish before the
         scenario ends is neither started nor restarted.
@@ -201,17 +284,16 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        last_runs = {run.job_index: run for run in state.jobs.runs}
-        running_jobs = [run.job_index for run in running]
-        labeling = any(run.kind == "labeling" for run in running)
+        labeling = any(job in busy for job in self.plan.labeling_jobs)
         hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
         still_to_run = []
         for job in self.jobs_to_run:
             training = rules.job_kinds[job] == "training"
-            last = last_runs.get(job)
+            last_index = self.last_run[job]
+            last = None if last_index is None else state.jobs.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
-            if job in running_jobs:
+            if job in busy:
                 still_to_run.append(job)
                 continue
             hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
@@ -222,46 +304,51 @@ class Greedy:
                 continue
             requires = rules.job_requires[job]
             if requires is None or requires(state):
-                actions.append(
-                    rules.start_actions[job] if last is None else RestartJob(run=last.id)
-                )
+                actions.append(rules.start_actions[job] if last is None else restart(last.id))
         self.jobs_to_run = still_to_run
 
     def evaluate(
-        self,
-        state: State,
-        running: list[JobRun],
-        reports: dict[str, Measurement],
-        actions: list[Action],
+        self, state: State, running: list[JobRun], busy: list[int], actions: list[Action]
     ) -> None:
         """Start the free evals on the models neither measured nor being measured:
         production first, then the others in order."""
         models = state.models
-        if all(model.id in reports for model in models):  # nothing left to measure
+        reports = self.reports
+        if len(reports) == len(models):  # every model measured: nothing left to do
+            return
+        free = [job for job in self.plan.evals if job not in busy]
+        if not free:
             return
         measuring = [
             models[run.model_index].id
             for run in running
             if run.kind == "eval" and run.model_index is not None
         ]
-        production_first = dict.fromkeys(
-            [models[state.production.model_index].id, *(model.id for model in models)]
-        )
+        prod = state.production.model_index
+        order = [prod, *(model for model in range(len(models)) if model != prod)]
         unmeasured = [
-            model for model in production_first if model not in reports and model not in measuring
+            models[model].id
+            for model in order
+            if models[model].id not in reports and models[model].id not in measuring
         ]
-        if not unmeasured:
-            return
-        busy = [run.job_index for run in running]
-        free = [job for job in self.evals if job not in busy]
-        for job, model in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job], model))
+        for job, model_id in zip(free, unmeasured, strict=False):
+            actions.append(start_on(self.rules.job_ids[job], model_id))
+
+    def best_candidate(self, state: State) -> Measurement | None:
+        """The report of the best-measured model other than production (the first of
+        equals), if it beats production's measured F1 by more than MARGIN."""
+        as_of = (self.reports_read, state.production.model_index)
+        if as_of != self.best_as_of:
+            self.best_as_of = as_of
+            self.best = best_of(state, self.reports)
+        return self.best
 
     def ship_or_test(self, state: State, best: Measurement, actions: list[Action]) -> None:
         """Ship the best candidate, after an A/B test against production when there is one:
         the latest verdict on the pair decides; without one, it starts the test when no
         other runs."""
-        if self.ab_test is None:
+        ab_test = self.plan.ab_test
+        if ab_test is None:
             actions.append(ship(best.model_id))
             return
         prod_id = state.models[state.production.model_index].id
@@ -271,15 +358,13 @@ class Greedy:
                     actions.append(ship(best.model_id))
                 return
         if state.jobs.ab_test is None:
-            actions.append(start_on(self.rules.job_ids[self.ab_test], best.model_id))
+            actions.append(start_on(self.rules.job_ids[ab_test], best.model_id))
 
     def ship_newest(self, state: State, actions: list[Action]) -> None:
         """With no eval to measure by, ship the newest model once it exists."""
         newest = state.models[-1]
-        if (
-            newest.id != state.models[state.production.model_index].id
-            and newest.created_tick <= state.clock.tick
-        ):
+        production = state.models[state.production.model_index]
+        if newest.id != production.id and newest.created_tick <= state.clock.tick:
             actions.append(ship(newest.id))
 
     def reallocate(self, state: State, queuing: list[int], actions: list[Action]) -> None:
@@ -287,15 +372,16 @@ class Greedy:
         queued tasks, the tasks being queued now and the hours owed), when they differ
         enough from the current ones."""
         tasks = self.rules.tasks
-        spent = state.team.task_spent
+        team = state.team
+        spent = team.task_spent
         hours = [0.0, 0.0, 0.0, 0.0]
-        for category, queue in enumerate(state.team.queues):
+        for category, queue in enumerate(team.queues):
             for task in queue:
                 hours[category] += tasks[task].hours - spent[task]
-            hours[category] += state.team.owed[category]
+            hours[category] += team.owed[category]
         for task in queuing:
             hours[tasks[task].category] += tasks[task].hours - spent[task]
-        wanted = shares_for(hours) or self.start_allocation
+        wanted = shares_for(hours) or self.plan.start_allocation
         if wanted != self.allocation and worth_moving(self.allocation, wanted):
             self.allocation = wanted
             actions.append(allocate(wanted))
@@ -303,4 +389,4 @@ class Greedy:
 
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game (it needs no luck: the seed is not used)."""
-    return Greedy(rules)
+    return Greedy(plan_for(rules))
