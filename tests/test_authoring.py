@@ -45,7 +45,7 @@ def with_recipe(recipe: str) -> str:
 
 
 def test_the_cookbook_has_its_recipes() -> None:
-    assert len(RECIPES) == 7
+    assert len(RECIPES) == 9
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=[f"recipe{i}" for i in range(len(RECIPES))])

@@ -215,6 +215,7 @@ def test_every_family_and_capability_is_in_the_table_above() -> None:
         ('chose("pm", "explain")', False),
         ('shipped_from("lora")', True),
         ('shipped_from("ev")', False),
+        ('struck("lora")', False),
     ],
 )
 def test_functions_read_the_state(layout: Rules, text: str, expected: object) -> None:
@@ -238,6 +239,7 @@ def test_every_function_is_in_the_table_above() -> None:
         "eval_worse",
         "ab_tested",
         "ab_worse",
+        "struck",
     }
 
 

@@ -472,8 +472,8 @@ def test_the_loader_never_constructs_with_pyyaml_or_evaluates() -> None:
         (
             "goals:\n",
             "events:\n  - {id: standup, title: S, text: T, trigger: {at: 10:00}}\ngoals:\n",
-            "expected a number, got '10:00'; a clock time is not a number here: write the "
-            "hours since the scenario starts (on a day that starts at 09:00, 10:00 is 1)",
+            "expected a number, got '10:00'; a clock time needs its day: write "
+            '{day: 1, clock: "10:00"}, or the hours since the start as a number',
         ),
     ],
     ids=["percent", "dollars", "commas", "clock"],

@@ -39,6 +39,17 @@ def _latency(s: State) -> float:
     return s.models[s.production.model_index].latency_ms * s.production.latency_factor
 
 
+def _outage(s: State) -> float:
+    """Hours left of the longest outage now: of all traffic, or of some segments."""
+    return max([s.production.outage_left, *s.production.segment_outage_left])
+
+
+def _struck(s: State, job: int) -> bool:
+    """Whether the model in production came from a run of the job that a risk struck."""
+    model = s.models[s.production.model_index]
+    return model.source_job_index == job and model.risks != []
+
+
 def _running(s: State, job: int) -> bool:
     return any(s.jobs.runs[index].job_index == job for index in s.jobs.in_progress)
 
@@ -88,6 +99,7 @@ CALL_SOURCES: dict[str, str] = {
     "eval_worse": "_eval_worse(s, {first})",
     "ab_tested": "_ab_tested(s, {first})",
     "ab_worse": "_ab_worse(s, {first})",
+    "struck": "_struck(s, {first})",
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
@@ -98,6 +110,8 @@ HELPERS: dict[str, Any] = {
     "true_quality": true_quality,
     "_latency": _latency,
     "_running": _running,
+    "_outage": _outage,
+    "_struck": _struck,
     "_completed": _completed,
     "_collapsed": _collapsed,
     "_started": _started,
@@ -165,7 +179,7 @@ class Compiler:
             "reliability": "s.reliability",
             "escalation_rate": "s.production.counts.last_rate_seen",
             "incidents": "_len(s.production.incidents)",
-            "outage": "s.production.outage_left",
+            "outage": "_outage(s)",
             "spike": "s.production.spike",
             "shipped": "s.record.shipped",
             "shipped_unevaluated": "s.record.shipped_unevaluated",

@@ -15,7 +15,7 @@ from game.core.ledger import spend
 from game.core.log import note
 from game.core.rules import PreparedEffect, Rules
 from game.core.state import DONE, FALLBACK, MONITORING, QUEUED, Capability, State
-from game.scenario.model import MAX_LEVEL, Effect, Improvement, Spike
+from game.scenario.model import MAX_LEVEL, Effect, Improvement, Outage, Spike
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -138,16 +138,50 @@ def _queue(s: State, r: Rules, value: str, item: str) -> None:
         note(s, "task", "task.queued_by_event", task=value, task_name=r.tasks[task].name)
 
 
-def _outage(s: State, r: Rules, value: float, item: str) -> None:
+def _outage(s: State, r: Rules, value: float | Outage, item: str) -> None:
+    if isinstance(value, Outage):
+        _segment_outage(s, r, value)
+        return
     s.production.outage_left = max(s.production.outage_left, value)
     if s.infra[FALLBACK] == 0:
         record_incident(s, r, "upstream API outage with no fallback path")
 
 
+def _segment_outage(s: State, r: Rules, value: Outage) -> None:
+    """An outage of some segments' traffic: each of them is down for the longer of this
+    outage and any it is already in."""
+    left = s.production.segment_outage_left
+    for seg in value.segments:
+        i = r.segment_index[seg]
+        left[i] = max(left[i], value.hours)
+    names = segment_names(r, value.segments)
+    unit = r.words.unit_many
+    note(s, "ops", "outage.segments_down", segments=names, unit=unit, hours=value.hours)
+    if s.infra[FALLBACK] == 0:
+        record_incident(s, r, f"upstream API outage for {names} {unit} with no fallback path")
+
+
+def segment_names(r: Rules, segments: Iterable[str]) -> str:
+    """The player-facing names of some segments, as "A, B and C"."""
+    names = [r.segment_names[r.segment_index[seg]] for seg in segments]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _spike(s: State, r: Rules, value: Spike, item: str) -> None:
-    s.production.spike = max(s.production.spike, value.multiplier)
-    s.production.spike_left = max(s.production.spike_left, value.hours)
-    s.production.overload_reported = False
+    production = s.production
+    multiplier = value.multiplier
+    scope = ""
+    if value.segments is not None:
+        # The named segments' traffic multiplies; the fleet sees the whole load grow by
+        # their share of it.
+        share = fsum(production.traffic[r.segment_index[seg]] for seg in value.segments) / 100.0
+        multiplier = 1.0 + (value.multiplier - 1.0) * share
+        scope = segment_names(r, value.segments)
+    if multiplier >= production.spike:
+        production.spike_scope = scope
+    production.spike = max(production.spike, multiplier)
+    production.spike_left = max(production.spike_left, value.hours)
+    production.overload_reported = False
 
 
 def _improve(s: State, r: Rules, value: Improvement, item: str) -> None:

@@ -63,7 +63,10 @@ def new_game(rules: Rules, seed: int) -> State:
         ),
         data=Data(labels=list(start.labels), golden=list(start.golden)),
         production=Production(
-            model_index=0, traffic=list(start.traffic), traffic_seen=list(start.traffic)
+            model_index=0,
+            traffic=list(start.traffic),
+            traffic_seen=list(start.traffic),
+            segment_outage_left=[0.0] * len(rules.segments),
         ),
         infra=dict(start.infra),
         variables=list(start.variables),

@@ -273,7 +273,15 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         result = evals.measure(state, rules, run, spec)
         state.results.evals.append(result)
         state.record.evals_run += 1
-        note(state, "eval", "eval.finished", run=run.id, model=result.model_id, f1=result.f1_mix)
+        note(
+            state,
+            "eval",
+            "eval.finished",
+            run=run.id,
+            model=result.model_id,
+            metric=rules.words.metric_short,
+            f1=result.f1_mix,
+        )
     elif isinstance(spec, LabelingJob):
         segment = rules.segment_index[spec.segment]
         golden = round(spec.items * spec.golden_share / 100.0)
@@ -289,7 +297,7 @@ def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
         )
     elif isinstance(spec, ABTestJob):
         if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", "ab_test.no_result", run=run.id)
+            note(state, "eval", "ab_test.no_result", run=run.id, unit=rules.words.unit_many)
             return
         ab = evals.ab_compare(state, rules, run, spec)
         state.results.ab_tests.append(ab)

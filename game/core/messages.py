@@ -72,9 +72,9 @@ TEMPLATES: dict[str, str] = {
         "at hour {hour:.1f}."
     ),
     "training.finished": "{job_name} finished: model {model} is ready.",
-    "eval.finished": "Eval {run} of {model} finished: F1 {f1:.3f}.",
+    "eval.finished": "Eval {run} of {model} finished: {metric} {f1:.3f}.",
     "labeling.delivered": "{job_name} delivered {items} labeled {segment} items.",
-    "ab_test.no_result": "A/B test {run} saw no conversations: there is no result.",
+    "ab_test.no_result": "A/B test {run} saw no {unit}: there is no result.",
     "ab_test.finished": (
         "A/B test {run}: escalations {diff:+.1f} points (95% interval +-{half_width:.1f})."
     ),
@@ -88,11 +88,12 @@ TEMPLATES: dict[str, str] = {
     "incident.recorded": "Incident: {what}.",
     "monitoring.drift": "Monitoring: the traffic mix drifted to {mix}.",
     "traffic.normal": "Traffic is back to normal.",
+    "outage.segments_down": "Upstream API down for {segments} {unit} ({hours:g} h).",
+    "outage.segments_back": "The upstream API is back for {segments} {unit}.",
     **REFUSALS,
 }
 """The English template of every code (the log's lines and the refusals), filled with the
 message's values by :meth:`str.format`."""
-
 
 RUN_FAILURES: dict[str, str] = {
     "run.crashed": "crashed at hour {hour:.1f} of the run (loss spike, node failure)",

@@ -10,15 +10,14 @@ conversation (:func:`service_hours`), so a spike cannot pad it.
 from __future__ import annotations
 
 import math
+from math import fsum
 
-from game.core.effects import record_incident
+from game.core.effects import record_incident, segment_names
 from game.core.evals import escalation_rate
 from game.core.ledger import API, SERVING, spend
 from game.core.log import note
 from game.core.rules import (
     AUTOSCALE_MAX,
-    FALLBACK_SHARE,
-    MAX_OUTAGE_ANSWERED,
     RELIABILITY_BASELINE,
     Rules,
 )
@@ -90,17 +89,20 @@ def serve(state: State, rules: Rules, hours: float) -> None:
         production.spike_left = max(production.spike_left - hours, 0.0)
         if production.spike_left == 0.0:
             production.spike = 1.0
+            production.spike_scope = ""
             production.latency_factor = 1.0
             note(state, "ops", "traffic.normal")
 
 
-def outage_answered(state: State) -> float:
+def outage_answered(state: State, rules: Rules) -> float:
     """Share (0-1) of the conversations an upstream outage would fail that still get an
     answer: the fallback path's share, plus one percent per reliability point above 50
-    (retries, timeouts and a warm cache), at most 99%."""
-    share = FALLBACK_SHARE[state.infra[FALLBACK]]
+    (retries, timeouts and a warm cache), at most 99% (or the best fallback's share, when
+    the scenario gives one that serves more)."""
+    outage = rules.outage
+    share = outage.fallback_shares[state.infra[FALLBACK]]
     extra = max((state.reliability - RELIABILITY_BASELINE) / 100.0, 0.0)
-    return min(share + extra, MAX_OUTAGE_ANSWERED)
+    return min(share + extra, outage.most_answered)
 
 
 def _answer(state: State, rules: Rules, hours: float) -> float:
@@ -135,31 +137,84 @@ def _answer(state: State, rules: Rules, hours: float) -> float:
             production.latency_factor = spike / capacity
             if not production.overload_reported:
                 production.overload_reported = True
-                record_incident(state, rules, f"a {spike:g}x traffic spike timed requests out")
+                record_incident(state, rules, _overload(production.spike_scope, spike, rules))
     counts.total += demand
     spend(state, SERVING, rules.serving.gpu_dollars_per_hour * gpu_hours)
     answered = demand - failed
+    reached = answered
 
     down = 0.0
     outage_level = 1.0
     if production.outage_left > 0.0:
         down = min(production.outage_left, hours)
         affected = answered * down / hours
-        share = outage_answered(state)
+        share = outage_answered(state, rules)
         degraded = affected * share
         outage_level = 0.5 * share
         failed += affected - degraded
         counts.degraded += degraded
         answered -= affected
         production.outage_left = max(production.outage_left - hours, 0.0)
-    counts.failed += failed
-    counts.served += answered
-    counts.hours += hours
-    if spiked_hours or down:
+    if max(production.segment_outage_left) > 0.0:
+        # Some segments are down on their own: their conversations beyond the outage of
+        # all traffic fail or fall back, and the service level weighs each by its share.
+        lost, fell_back, weighted = _segment_outages(state, rules, hours, reached, down)
+        failed += lost
+        counts.degraded += fell_back
+        answered -= lost + fell_back
+        counts.service_hours += fsum(
+            weight * service_hours(hours, spiked_hours, spike_level, segment_down, level)
+            for weight, segment_down, level in weighted
+        )
+    elif spiked_hours or down:
         counts.service_hours += service_hours(hours, spiked_hours, spike_level, down, outage_level)
     else:  # a calm tick: every hour of it served in full
         counts.service_hours += hours
+    counts.failed += failed
+    counts.served += answered
+    counts.hours += hours
     return answered
+
+
+def _overload(scope: str, spike: float, rules: Rules) -> str:
+    """The incident of a spike that timed requests out, naming its segments if it had any."""
+    if scope:
+        return f"a {spike:g}x traffic spike ({scope} {rules.words.unit_many}) timed requests out"
+    return f"a {spike:g}x traffic spike timed requests out"
+
+
+def _segment_outages(
+    state: State, rules: Rules, hours: float, reached: float, down: float
+) -> tuple[float, float, list[tuple[float, float, float]]]:
+    """The conversations failed and fallen back in the segments down on their own, beyond
+    the ``down`` hours of an outage of all traffic, out of the ``reached`` conversations
+    the fleet answered; and each segment's (weight, hours down, service level while down).
+    """
+    production = state.production
+    share = outage_answered(state, rules)
+    level = 0.5 * share
+    lost = 0.0
+    fell_back = 0.0
+    weighted: list[tuple[float, float, float]] = []
+    left = production.segment_outage_left
+    back: list[str] = []
+    for i, segment_left in enumerate(left):
+        weight = production.traffic[i] / 100.0
+        if segment_left <= 0.0:
+            weighted.append((weight, down, level))
+            continue
+        segment_down = max(min(segment_left, hours), down)
+        affected = reached * weight * (segment_down - down) / hours
+        fell_back += affected * share
+        lost += affected * (1.0 - share)
+        left[i] = max(segment_left - hours, 0.0)
+        if left[i] == 0.0:
+            back.append(rules.segments[i])
+        weighted.append((weight, segment_down, level))
+    if back:
+        names = segment_names(rules, back)
+        note(state, "ops", "outage.segments_back", segments=names, unit=rules.words.unit_many)
+    return lost, fell_back, weighted
 
 
 def service_hours(

@@ -14,6 +14,7 @@ from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Ca
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
 from game.scenario.model import (
+    DEFAULT_FALLBACK_SHARES,
     ABTestJob,
     Choice,
     Effect,
@@ -25,6 +26,7 @@ from game.scenario.model import (
     Scenario,
     TrainingJob,
 )
+from game.scenario.moments import DayClock
 from game.scenario.types import CATEGORIES, Category
 
 JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
@@ -33,14 +35,16 @@ CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
 """Checkpoint interval per checkpointing level (0: none)."""
 DETECT_HOURS = (None, 2.0, 1.0, 0.0)
 """Delay before monitoring notices a silent collapse, per level (None: never; 0: at once)."""
-FALLBACK_SHARE = (0.0, 0.60, 0.90, 0.99)
-"""Share of outage traffic the fallback path serves, per fallback level."""
+FALLBACK_SHARE = tuple(percent / 100.0 for percent in DEFAULT_FALLBACK_SHARES)
+"""Share of outage traffic the fallback path serves, per fallback level (0, 0.60, 0.90,
+0.99), unless the scenario gives its own ``infra.fallback_shares``."""
 AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
 """Traffic multiple the fleet can scale to, per autoscaling level."""
 RELIABILITY_BASELINE = 50.0
 """Reliability above this answers one percent more of outage traffic per point."""
 MAX_OUTAGE_ANSWERED = 0.99
-"""The most of outage traffic that fallbacks and reliability together answer."""
+"""The most of outage traffic that fallbacks and reliability together answer, unless the
+scenario's best fallback serves more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,31 @@ class ServingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class OutageRule:
+    """How much of an outage's traffic still gets an answer."""
+
+    fallback_shares: tuple[float, ...]
+    """Share (0-1) of outage traffic the fallback path serves, per fallback level."""
+    most_answered: float
+    """The most of it that fallbacks and reliability together answer: 99%, or the best
+    fallback's share when that is more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The scenario's own names for what the player reads."""
+
+    metric: str
+    """The quality measure in sentences, such as F1 or accuracy."""
+    metric_short: str
+    """Its short label, such as F1 or Acc."""
+    unit_one: str
+    """One unit of traffic, such as conversation or note."""
+    unit_many: str
+    """Many units of traffic, such as conversations or notes."""
+
+
+@dataclass(frozen=True, slots=True)
 class StartRule:
     """The values every new game starts from, read once per game."""
 
@@ -171,6 +200,8 @@ class Rules:
     total_ticks: int
     ticks_per_day: int
     segments: tuple[str, ...]
+    segment_names: tuple[str, ...]
+    """Each segment's name, as the player reads it."""
     tasks: tuple[TaskRule, ...]
     task_index: dict[str, int]
     jobs: tuple[JobSpec, ...]
@@ -209,6 +240,10 @@ class Rules:
     """F1 each insight point adds to every training job's learning curves."""
     training_jobs: tuple[int, ...]
     """Indices of the training jobs."""
+    outage: OutageRule
+    """How much of an outage's traffic the fallback and reliability answer."""
+    words: Words
+    """The scenario's names for its metric and its unit of traffic."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -218,6 +253,10 @@ def cost_per_hour(job: JobSpec) -> float:
     if isinstance(job, LabelingJob):
         return job.items * job.price_per_item / job.hours
     return job.cost / job.hours
+
+
+def _hour(scenario: Scenario, moment: float | DayClock | None) -> float:
+    return 0.0 if moment is None else scenario.hour_of(moment)
 
 
 def _chance_per_tick(event: Event, tick_hours: float) -> float:
@@ -290,7 +329,7 @@ def prepare(scenario: Scenario) -> Rules:
                 title=event.title,
                 hidden=event.hidden,
                 effects=prepared(event.effects),
-                at_tick=math.ceil((trig.at or 0.0) / tick_hours - 1e-9),
+                at_tick=math.ceil(_hour(scenario, trig.at) / tick_hours - 1e-9),
                 when=maybe(trig.when),
                 chance_per_tick=_chance_per_tick(event, tick_hours),
                 repeat=trig.repeat,
@@ -306,6 +345,7 @@ def prepare(scenario: Scenario) -> Rules:
         total_ticks=time.total_ticks,
         ticks_per_day=ticks_per_day,
         segments=segments,
+        segment_names=tuple(s.name for s in scenario.segments),
         tasks=tasks,
         task_index={t.id: i for i, t in enumerate(tasks)},
         jobs=tuple(scenario.jobs),
@@ -338,7 +378,19 @@ def prepare(scenario: Scenario) -> Rules:
         ),
         insight_lift=scenario.background.insight_lift,
         training_jobs=tuple(i for i, job in enumerate(scenario.jobs) if job.kind == "training"),
+        outage=_outage_rule(scenario),
+        words=Words(
+            metric=scenario.metric.name,
+            metric_short=scenario.metric.short,
+            unit_one=scenario.traffic_unit.one,
+            unit_many=scenario.traffic_unit.many,
+        ),
     )
+
+
+def _outage_rule(scenario: Scenario) -> OutageRule:
+    shares = tuple(share / 100.0 for share in scenario.infra.fallback_shares)
+    return OutageRule(fallback_shares=shares, most_answered=max(MAX_OUTAGE_ANSWERED, *shares))
 
 
 def _start_rule(scenario: Scenario, segments: tuple[str, ...]) -> StartRule:
@@ -390,7 +442,7 @@ def _reference_steps(
 ) -> tuple[ReferenceRule, ...]:
     return tuple(
         ReferenceRule(
-            tick=round(step.at / tick_hours),
+            tick=round(scenario.hour_of(step.at) / tick_hours),
             action=without_time(step),
             when=None if step.when is None else compiler.compile(step.when),
         )

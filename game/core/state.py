@@ -84,6 +84,9 @@ class ModelRecord:
     """An eval of it has finished."""
     ab_tested: bool = False
     """An A/B test of it has finished."""
+    risks: list[int] = field(default_factory=list)
+    """Indices of the training job's risks that struck the run that made it (the truth:
+    only the debrief says so)."""
     escalation: float = field(default=0.0, metadata=CACHE)
     """Cache: true share (0-1) of its conversations escalated on the traffic mix counted
     by ``escalation_mix``: :func:`game.core.evals.escalation_rate`, kept while the mix
@@ -282,8 +285,12 @@ class Production:
     """What each incident was, in order."""
     outage_left: float = 0.0
     """Hours of upstream outage still to come."""
+    segment_outage_left: list[float] = field(default_factory=list)
+    """Per segment, hours still to come of an outage of that segment's traffic alone."""
     spike: float = 1.0
     """Traffic multiple of the spike in progress (1: none)."""
+    spike_scope: str = ""
+    """The names of the segments whose traffic the spike multiplies ("" for all)."""
     spike_left: float = 0.0
     """Hours of the spike still to come."""
     latency_factor: float = 1.0

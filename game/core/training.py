@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from math import fsum
 
 from game.core.rules import Rules
 from game.core.state import JobRun, ModelRecord, State
@@ -28,7 +29,14 @@ def collapse_time(
 
     The run collapses at a constant hazard: ``per_hour`` is the chance per hour. The wait
     is drawn for the run and its attempt (0 when it starts, k at its k-th restart).
+    With ``chance_per_run`` instead, one draw for the run and its attempt decides whether
+    it collapses, and a second when, evenly over the hours it has left.
     """
+    chance = job.collapse.chance_per_run
+    if chance is not None:
+        if state.luck.uniform("collapse per run", run_id, attempt) >= chance:
+            return None
+        return state.luck.uniform("collapse hour", run_id, attempt) * hours
     p = job.collapse.per_hour
     if p <= 0.0:
         return None
@@ -42,12 +50,13 @@ def collapse_time(
 def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
     """The model a finished run produces, drawn from the learning curves with noise.
 
-    Each segment's noise is drawn for the run and the segment, so it does not depend on
-    anything else the player did.
+    Each segment's noise is drawn for the run and the segment, and each of the job's risks
+    for the run (:func:`risks_struck`), so none depends on anything else the player did.
     """
     assert run.base_model_index is not None
     base = state.models[run.base_model_index]
     lifts = state.research.ceiling_lift[run.job_index]
+    struck = risks_struck(state, run.id, job)
     f1: list[float] = []
     for i, segment in enumerate(rules.segments):
         curve = job.learning_curve.get(segment)
@@ -57,9 +66,14 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
             value = curve_f1(curve, run.labels[i], lifts[i])
             if job.noise > 0.0:
                 value += job.noise * state.luck.normal("training noise", run.id, segment)
+        for risk in struck:
+            if job.risks[risk].segment in (None, segment):
+                value += job.risks[risk].ceiling
         f1.append(min(max(value, 0.0), MAX_F1))
     hallucination = job.hallucination if job.hallucination is not None else base.hallucination
-    hallucination = max(0.0, hallucination + state.research.hallucination_shift[run.job_index])
+    shift = state.research.hallucination_shift[run.job_index]
+    shift += fsum(job.risks[index].hallucination for index in struck)
+    hallucination = max(0.0, hallucination + shift)
     collapsed = run.collapse_at is not None and run.silent
     if collapsed:
         keep = 1.0 - job.collapse.damage / 100.0
@@ -76,4 +90,15 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
         cost_per_request=cost,
         created_tick=state.clock.tick + 1,
         collapsed=collapsed,
+        risks=struck,
     )
+
+
+def risks_struck(state: State, run_id: str, job: TrainingJob) -> list[int]:
+    """Indices of the job's risks that strike this run: one draw per risk, keyed by the
+    run, so neither when it started nor what else happened changes them."""
+    return [
+        index
+        for index, risk in enumerate(job.risks)
+        if state.luck.uniform("risk", run_id, index) < risk.chance_per_run
+    ]

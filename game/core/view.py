@@ -201,8 +201,21 @@ class PlayerView:
     """Escalation rate the dashboard showed for the last tick, percent (noisy)."""
     incidents: list[str]
     outage: bool
+    outage_segments: list[str]
+    """The segments whose traffic the upstream outage hits now: every segment in an outage
+    of all traffic, none when there is no outage."""
     spike: float
     """The traffic multiplier now (1 when traffic is normal)."""
+    spike_segments: str
+    """The names of the segments whose traffic the spike multiplies ("" for all)."""
+    metric: str
+    """The scenario's name for its quality measure, such as F1 or accuracy."""
+    metric_short: str
+    """Its short label, such as F1 or Acc."""
+    unit_one: str
+    """What one unit of traffic is called, such as conversation or note."""
+    unit_many: str
+    """What many are called, such as conversations or notes."""
     event: EventView | None
     """The first event waiting for an answer (the one the clock would answer first)."""
     events: list[EventView]
@@ -256,8 +269,14 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         reliability=state.reliability,
         escalation_rate=state.production.counts.last_rate_seen,
         incidents=list(state.production.incidents),
-        outage=state.production.outage_left > 0,
+        outage=state.production.outage_left > 0 or max(state.production.segment_outage_left) > 0,
+        outage_segments=_outage_segments(state, rules),
         spike=state.production.spike,
+        spike_segments=state.production.spike_scope,
+        metric=rules.words.metric,
+        metric_short=rules.words.metric_short,
+        unit_one=rules.words.unit_one,
+        unit_many=rules.words.unit_many,
         event=waiting[0] if waiting else None,
         events=waiting,
         log=[
@@ -266,6 +285,16 @@ def player_view(state: State, rules: Rules) -> PlayerView:
         ],
         over=state.clock.over,
     )
+
+
+def _outage_segments(state: State, rules: Rules) -> list[str]:
+    """The segments an upstream outage hits now: all of them in an outage of all traffic."""
+    production = state.production
+    return [
+        segment
+        for segment, left in zip(rules.segments, production.segment_outage_left, strict=True)
+        if left > 0 or production.outage_left > 0
+    ]
 
 
 def _task_views(state: State, rules: Rules) -> list[TaskView]:

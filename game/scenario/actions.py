@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from game.scenario.expr import Expr, ExprError, NameTable, parse_expr, suggest
+from game.scenario.moments import Moment
 from game.scenario.types import EventRef, JobRef, TaskRef, names_of, refusal
 
 RunId = Annotated[str, Field(min_length=1, max_length=60)]
@@ -157,8 +158,9 @@ PlayerCondition = Annotated[
 
 
 class _At(BaseModel):
-    at: float = Field(ge=0, le=10_000)
-    """Hour since the start at which the step is taken (a multiple of the tick length)."""
+    at: Moment
+    """When the step is taken, on a tick: hours since the start, or a day and a clock such
+    as {day: 2, clock: "10:00"}."""
     when: PlayerCondition | None = None
     """Take the step only if this holds. With a condition, the step waits from its hour
     until the first boundary where the condition holds, and is then taken once. It may read

@@ -278,13 +278,10 @@ def _number_hint(value: Any) -> str:
     if _COMMAS.fullmatch(value):
         return f"; write the number without commas: {_plain(value)}"
     if match := _CLOCK.fullmatch(value):
-        hour, minute = int(match[1]), int(match[2])
-        start = min(hour, 9)
-        hours = _plain(str(hour - start + minute / 60))
+        clock = f"{int(match[1]):02d}:{match[2]}"
         return (
-            "; a clock time is not a number here: write the hours since the scenario "
-            f"starts (on a day that starts at {start:02d}:00, {hour:02d}:{minute:02d} is "
-            f"{hours})"
+            "; a clock time is not a number here: write a number of hours (a trigger's or "
+            f'a reference step\'s at takes a day and a clock: {{day: 1, clock: "{clock}"}})'
         )
     return ""
 

@@ -43,7 +43,8 @@ SCALAR_NAMES: dict[str, str] = {
     "reliability": "infrastructure reliability, 0 to 100",
     "escalation_rate": "percent of conversations escalated to humans during the last tick",
     "incidents": "incidents so far (outage failures, hallucination incidents, latency breaches)",
-    "outage": "hours left of the current upstream API outage (0 when none)",
+    "outage": "hours left of the current upstream API outage, of all traffic or of some "
+    "segments (0 when none)",
     "spike": "the current traffic multiplier (1 when traffic is normal)",
     "shipped": "models shipped so far",
     "shipped_unevaluated": "models shipped without a finished eval of that model",
@@ -103,10 +104,17 @@ FUNCTIONS: dict[str, tuple[tuple[IdKind, ...], str]] = {
         "true when an A/B test measured the newest model the job trained significantly worse "
         "(its escalation rate higher, the 95% interval above zero)",
     ),
+    "struck": (
+        (IdKind.JOB,),
+        "true when the production model came from a run of that training job that one of "
+        "the job's risks struck (the truth: for lessons and goals, not reference steps)",
+    ),
 }
 
 TRUTH_NAMES: tuple[str, ...] = ("prod.quality", "prod.hallucination", "requests.hallucinated")
 """Names that read the truth, which the player never sees."""
+TRUTH_FUNCTIONS: tuple[str, ...] = ("struck",)
+"""Functions that read the truth, which the player never sees."""
 TRUTH_FAMILIES: tuple[str, ...] = ("prod.f1", "traffic")
 """Families of per-segment names that read the truth (``traffic`` is the true mix; the
 player sees it only through monitoring)."""
@@ -302,6 +310,10 @@ class _Checker:
         if fname not in FUNCTIONS:
             options = sorted([*FUNCTIONS, *NUMERIC_FUNCTIONS])
             raise self.fail(node, f"unknown function '{fname}'{suggest(fname, options)}")
+        if self.names.player_view and fname in TRUTH_FUNCTIONS:
+            raise self.fail(
+                node, f"{fname}() reads the truth, which the player never sees: use a measurement"
+            )
         kinds, _ = FUNCTIONS[fname]
         if len(node.args) != len(kinds):
             shape = ", ".join(f'"{k.value}"' for k in kinds)

@@ -46,7 +46,8 @@ from game.scenario.intervals import (
     number_text,
 )
 from game.scenario.load import Problem
-from game.scenario.model import MAX_LEVEL, Effect, Scenario, TrainingJob
+from game.scenario.model import MAX_LEVEL, Effect, Outage, Scenario, TrainingJob
+from game.scenario.moments import DayClock
 from game.scenario.yaml_source import Document
 
 Severity = Literal["error", "warning"]
@@ -110,6 +111,7 @@ JOB_COUNTS = ("running", "completed", "started", "collapsed")
 """Functions of a job that count or test its runs."""
 MODEL_READINGS = (
     "shipped_from",
+    "struck",
     "evaluated",
     "eval_drop",
     "eval_worse",
@@ -241,7 +243,11 @@ class _Linter:
         day_clock = f"the scenario has {days} day" + ("s" if days > 1 else "")
         income = any(e.money is not None and e.money > 0 for _, _, e in self.effects)
         spikes = [e.spike.multiplier for _, _, e in self.effects if e.spike is not None]
-        outages = [e.outage for _, _, e in self.effects if e.outage is not None]
+        outages = [
+            e.outage.hours if isinstance(e.outage, Outage) else e.outage
+            for _, _, e in self.effects
+            if e.outage is not None
+        ]
         f1 = "an F1 score"
         names: dict[str, Range] = {
             "hour": Range(first * th, last * th, clock),
@@ -323,6 +329,7 @@ class _Linter:
             "waiting": BOOL,
             "chose": BOOL,
             "shipped_from": BOOL,
+            "struck": BOOL,
             "evaluated": BOOL,
             "eval_drop": COUNT,
             "eval_worse": BOOL,
@@ -346,6 +353,9 @@ class _Linter:
                 why = f"'{job.id}' is a {job.kind} job: it makes no model, and never collapses"
                 for fname in ("collapsed", *MODEL_READINGS):
                     calls[(fname, job.id)] = Range(0, 0, why)
+            elif not job.risks:
+                why = f"job '{job.id}' has no risks"
+                calls[("struck", job.id)] = Range(0, 0, why)
             if moment.at_end:
                 why = "every run has stopped when the scenario ends"
                 calls[("running", job.id)] = Range(0, 0, why)
@@ -369,8 +379,9 @@ class _Linter:
     def _end(self) -> Moment:
         return Moment(self.total_ticks, self.total_ticks, at_end=True)
 
-    def _trigger_moment(self, at: float | None) -> Moment:
-        first = 0 if at is None else math.ceil(at / self.tick_hours - 1e-9)
+    def _trigger_moment(self, at: float | DayClock | None) -> Moment:
+        hour = 0.0 if at is None else self.s.hour_of(at)
+        first = math.ceil(hour / self.tick_hours - 1e-9)
         return Moment(min(first, self.total_ticks), self.total_ticks)
 
     def _subjects(self) -> Iterator[Subject]:
@@ -432,7 +443,7 @@ class _Linter:
         for k, step in enumerate(s.reference):
             when = getattr(step, "when", None)
             if isinstance(when, Expr):
-                first = math.ceil(step.at / self.tick_hours - 1e-9)
+                first = math.ceil(self.s.hour_of(step.at) / self.tick_hours - 1e-9)
                 yield Subject(
                     ("reference", k, "when"),
                     when,
@@ -602,12 +613,27 @@ class _Linter:
 
     def _check_jobs(self) -> None:
         for j, job in enumerate(self.s.jobs):
-            if job.hours > self.total_hours + 1e-9:
+            for r, risk in enumerate(job.risks if isinstance(job, TrainingJob) else []):
+                if risk.ceiling == 0 and risk.hallucination == 0:
+                    self.add(
+                        ("jobs", j, "risks", r),
+                        "warning",
+                        "this risk changes nothing when it strikes: give it a ceiling (F1 "
+                        "lost, such as -0.1) or a hallucination",
+                    )
+                elif risk.chance_per_run == 0:
+                    self.add(
+                        ("jobs", j, "risks", r, "chance_per_run"),
+                        "warning",
+                        "this risk never strikes: its chance_per_run is 0",
+                    )
+            if job.hours > self.total_hours + 1e-9 and not job.unfinishable:
                 self.add(
                     ("jobs", j, "hours"),
                     "warning",
                     f"job '{job.id}' takes {job.hours:g} hours, but the scenario lasts "
-                    f"{self.total_hours:g}: a run can never finish",
+                    f"{self.total_hours:g}: a run can never finish (if that is the "
+                    "lesson, add unfinishable: true)",
                 )
 
     # --- the reference solution
@@ -617,14 +643,16 @@ class _Linter:
         pushed = {e.start_job for _, _, e in self.effects if e.start_job}
         events = {event.id: event for event in self.s.events}
         starts: dict[str, list[float]] = {}
-        for step in sorted(self.s.reference, key=lambda step: step.at):
+        hour_of = self.s.hour_of
+        for step in sorted(self.s.reference, key=lambda step: hour_of(step.at)):
             if isinstance(step, AtStartJob):
-                starts.setdefault(step.job, []).append(step.at)
+                starts.setdefault(step.job, []).append(hour_of(step.at))
         for k, step in enumerate(self.s.reference):
             path: Path = ("reference", k)
             # A step with a condition waits from its hour until the condition holds: when
             # it is taken is not known, only that it is not sooner.
             waits = getattr(step, "when", None) is not None
+            at = hour_of(step.at)
             if isinstance(step, AtQueueTask) and step.task not in self.reach.tasks:
                 self.add(
                     (*path, "task"),
@@ -649,18 +677,18 @@ class _Linter:
                         "such as model: JOB-1",
                     )
                 if step.model is not None:
-                    self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
-                finish = step.at + job.hours
-                if finish > self.total_hours + 1e-9:
+                    self._check_model(path, at, step.model, starts, jobs, pushed, waits)
+                finish = at + job.hours
+                if finish > self.total_hours + 1e-9 and not job.unfinishable:
                     self.add(
                         (*path, "at"),
                         "warning",
-                        f"a run of '{step.job}' started at hour {step.at:g} takes "
+                        f"a run of '{step.job}' started at hour {at:g} takes "
                         f"{job.hours:g} hours and cannot finish before the end "
                         f"(hour {self.total_hours:g})",
                     )
             elif isinstance(step, AtShip):
-                self._check_model(path, step.at, step.model, starts, jobs, pushed, waits)
+                self._check_model(path, at, step.model, starts, jobs, pushed, waits)
             elif isinstance(step, AtStopJob | AtRestartJob):
                 self._check_run(path, step, starts, jobs, pushed, waits)
             elif isinstance(step, AtChoose):
@@ -679,14 +707,16 @@ class _Linter:
                         "taken (see its requires)",
                     )
                 elif (
-                    not waits and event.trigger.at is not None and step.at < event.trigger.at - 1e-9
+                    not waits
+                    and event.trigger.at is not None
+                    and at < hour_of(event.trigger.at) - 1e-9
                 ):
                     self.add(
                         (*path, "at"),
                         "error",
-                        f"this step can never be taken: at hour {step.at:g} event "
+                        f"this step can never be taken: at hour {at:g} event "
                         f"'{step.event}' has not fired yet (it fires from hour "
-                        f"{event.trigger.at:g})",
+                        f"{hour_of(event.trigger.at):g})",
                     )
 
     def _check_model(
@@ -741,7 +771,9 @@ class _Linter:
                 where, "error", f"only training runs restart, and '{job_id}' is not a training job"
             )
             return
-        self._check_number(where, step.at, step.run, job_id, number, starts, pushed, None, waits)
+        self._check_number(
+            where, self.s.hour_of(step.at), step.run, job_id, number, starts, pushed, None, waits
+        )
 
     def _check_number(
         self,

@@ -14,7 +14,9 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -22,6 +24,7 @@ from pydantic import (
 
 from game.scenario.actions import ReferenceStep
 from game.scenario.expr import INFRA_CAPABILITIES, NameTable
+from game.scenario.moments import DayClock, Moment, hour_of, moment_problem
 from game.scenario.types import (
     F1,
     Category,
@@ -45,6 +48,9 @@ from game.scenario.types import (
 
 FORMAT_VERSION = 1
 MAX_LEVEL = 3
+DEFAULT_FALLBACK_SHARES = [0.0, 60.0, 90.0, 99.0]
+"""Percent of outage traffic the fallback path serves at levels 0 to 3, unless a scenario
+gives its own."""
 
 
 class Strict(BaseModel):
@@ -211,11 +217,29 @@ class Infra(Strict):
     """Level 0: silent collapse goes unseen; 1-3: detected 2 hours, 1 hour, 0 hours after it
     happens (always before the run reports success); drift is noticed from level 1."""
     fallback: int = Field(0, ge=0, le=MAX_LEVEL)
-    """Share of outage traffic a fallback path serves, degraded: 0%, 60%, 90%, 99%."""
+    """Share of outage traffic a fallback path serves, degraded: by level, the percent of
+    fallback_shares (0%, 60%, 90%, 99% unless the scenario says otherwise)."""
+    fallback_shares: Annotated[list[Percent], Field(min_length=4, max_length=4)] = (
+        DEFAULT_FALLBACK_SHARES
+    )
+    """Percent of outage traffic the fallback path serves at levels 0, 1, 2 and 3, each at
+    least the one before; 100 means a fallback that serves everything."""
     autoscaling: int = Field(0, ge=0, le=MAX_LEVEL)
     """Traffic multiple the fleet can scale to: none, 5x, 10x, 20x (billed per GPU-hour)."""
     reliability: Percent = 50
     """Starting reliability, 0 to 100."""
+
+    @field_validator("fallback_shares")
+    @classmethod
+    def _rising(cls, value: list[float]) -> list[float]:
+        for level in range(1, len(value)):
+            if value[level] < value[level - 1]:
+                raise refusal(
+                    f"level {level} serves {value[level]:g}%, less than level {level - 1}'s "
+                    f"{value[level - 1]:g}%: each level serves at least the one before",
+                    level,
+                )
+        return value
 
 
 class Trust(Strict):
@@ -251,8 +275,9 @@ class Effect(Strict):
     """Starts a run of the job (its cost is billed as it runs)."""
     queue: TaskRef | None = None
     """Puts the task at the end of its category's queue."""
-    outage: float | None = Field(None, gt=0, le=10_000)
-    """The upstream API goes down for this many hours."""
+    outage: OutageValue | None = None
+    """The upstream API goes down for this many hours, for all traffic; or, written as
+    {hours: 2, segments: [es_cs]}, only for those segments' conversations."""
     spike: Spike | None = None
     """Traffic multiplies for a while."""
     improve: Improvement | None = None
@@ -309,6 +334,30 @@ class Spike(Strict):
     """Traffic multiplies by this."""
     hours: float = Field(gt=0, le=10_000)
     """How long it lasts."""
+    segments: SegmentList | None = None
+    """Only these segments' traffic multiplies; all traffic when left out. The fleet is
+    shared, so their extra load can still time out everyone's requests."""
+
+
+class Outage(Strict):
+    """An upstream outage that hits only some segments' conversations."""
+
+    hours: float = Field(gt=0, le=10_000)
+    """How long the API is down for them."""
+    segments: SegmentList
+    """The segments whose conversations fail (or fall back); the others are served."""
+
+
+def _outage_form(value: Any) -> str:
+    return "scoped" if isinstance(value, dict | Outage) else "hours"
+
+
+OutageValue = Annotated[
+    Annotated[Annotated[float, Field(gt=0, le=10_000)], Tag("hours")]
+    | Annotated[Outage, Tag("scoped")],
+    Discriminator(_outage_form),
+]
+"""Hours of an outage of all traffic, or an :class:`Outage` of some segments."""
 
 
 class Improvement(Strict):
@@ -365,10 +414,35 @@ class Collapse(Strict):
 
     per_hour: Probability = 0.0
     """Chance per hour of running that the run collapses."""
+    chance_per_run: Probability | None = None
+    """Chance that a run collapses at all, instead of a chance per hour: decided once per
+    run (and once more at each restart), then the hour is drawn evenly over the run."""
     silent: Percent = 50
     """Percent of collapses that are silent: the run reports success with a broken model."""
     damage: Percent = 50
     """Percent of F1 a silently collapsed model loses (its hallucination rate triples)."""
+
+    @model_validator(mode="after")
+    def _one_chance(self) -> Collapse:
+        if self.chance_per_run is not None and self.per_hour > 0:
+            raise refusal("give per_hour or chance_per_run, not both", "chance_per_run")
+        return self
+
+
+class Risk(Strict):
+    """Something that may go wrong in a training run: drawn once per run, keyed by the
+    run, so when the run starts does not change whether it strikes."""
+
+    chance_per_run: Probability
+    """Chance that it strikes a run."""
+    segment: SegmentRef | None = None
+    """The segment it hurts; every segment when left out."""
+    ceiling: float = Field(0, ge=-1, le=1)
+    """F1 added to (negative: taken from) that segment's learning curve for the run."""
+    hallucination: float = Field(0, ge=-100, le=100)
+    """Percentage points added to the trained model's hallucination rate."""
+    text: str = Field("", max_length=500)
+    """What happened, for the debrief (the player is not told when it strikes)."""
 
 
 class JobBase(Strict):
@@ -381,6 +455,9 @@ class JobBase(Strict):
     requires: Condition | None = None
     """Condition to start the job; unmet, it is shown disabled with this condition."""
     description: str = ""
+    unfinishable: bool = False
+    """Says that a run is not meant to finish before the scenario ends (the lesson is that
+    it cannot), so that `mlday validate` does not warn that it is too long."""
 
 
 class TrainingJob(JobBase):
@@ -400,6 +477,9 @@ class TrainingJob(JobBase):
     latency_ms: float | None = Field(None, gt=0, le=60_000)
     cost_per_request: Dollars | None = None
     collapse: Collapse = Collapse()
+    risks: list[Risk] = Field([], max_length=20)
+    """What may go wrong in a run beyond a collapse, each with its chance per run, such as
+    adapters that forget some English."""
 
 
 class EvalJob(JobBase):
@@ -442,8 +522,9 @@ Job = Annotated[TrainingJob | EvalJob | LabelingJob | ABTestJob, Field(discrimin
 class Trigger(Strict):
     """When an event fires: every condition given must hold."""
 
-    at: Hours | None = None
-    """Earliest hour (since the start) it may fire."""
+    at: Moment | None = None
+    """Earliest moment it may fire: hours since the start, or a day and a clock such as
+    {day: 2, clock: "10:00"}."""
     when: Condition | None = None
     """Condition that must hold."""
     chance_per_hour: Probability | None = None
@@ -618,6 +699,25 @@ class Debrief(Strict):
     quiz: list[Question] = []
 
 
+class Metric(Strict):
+    """The name of the quality measure the player reads (F1 unless the scenario says)."""
+
+    name: str = Field("F1", min_length=1, max_length=40)
+    """The measure's name in sentences, such as accuracy."""
+    short: str = Field("F1", min_length=1, max_length=8)
+    """Its short label for tables and gauges, such as Acc."""
+
+
+class TrafficUnit(Strict):
+    """What one unit of production traffic is called (a conversation unless the scenario
+    says)."""
+
+    one: str = Field("conversation", min_length=1, max_length=40)
+    """The word for one, such as note."""
+    many: str = Field("conversations", min_length=1, max_length=40)
+    """The word for many, such as notes."""
+
+
 class Scenario(Strict):
     """A scenario: one day (or week) in the life of an ML engineer."""
 
@@ -628,6 +728,11 @@ class Scenario(Strict):
     """One line for the scenario picker."""
     briefing: str = ""
     """What the player reads before the clock starts."""
+    metric: Metric = Metric()
+    """What the scenario calls its quality measure, in the player's words; the numbers are
+    still scores from 0 to 1 on learning curves."""
+    traffic_unit: TrafficUnit = TrafficUnit()
+    """What the scenario calls one unit of production traffic."""
     time: Time = Time()
     budget: Dollars
     """Dollars to spend."""
@@ -668,6 +773,10 @@ class Scenario(Strict):
                         for i, e in enumerate(outcome.effects)
                     ]
         return found
+
+    def hour_of(self, moment: float | DayClock) -> float:
+        """Hours since the start of a moment written in the scenario."""
+        return hour_of(moment, self.time)
 
     def names(self) -> NameTable:
         """The ids this scenario defines, for validating actions and conditions against it."""
@@ -711,28 +820,39 @@ class Scenario(Strict):
         end_hour = self.time.days * self.time.hours_per_day
         last_hour = end_hour - self.time.tick_hours
         for step_index, step in enumerate(self.reference):
-            ticks = step.at / self.time.tick_hours
-            final = step.do == "choose" and abs(step.at - end_hour) <= 1e-9
-            if step.at > last_hour + 1e-9 and not final:
+            problem = moment_problem(step.at, self.time)
+            if problem is not None:
+                raise refusal(problem, "reference", step_index, "at")
+            at = self.hour_of(step.at)
+            ticks = at / self.time.tick_hours
+            final = step.do == "choose" and abs(at - end_hour) <= 1e-9
+            if at > last_hour + 1e-9 and not final:
                 raise refusal(
-                    f"the step at hour {step.at:g} is after the last tick (hour {last_hour:g}); "
-                    f"only answers to events are taken at the end (hour {end_hour:g})",
+                    f"the step at {_moment_text(step.at, at)} is after the last tick "
+                    f"(hour {last_hour:g}); only answers to events are taken at the end "
+                    f"(hour {end_hour:g})",
                     "reference",
                     step_index,
                     "at",
                 )
             if abs(ticks - round(ticks)) > 1e-6:
                 raise refusal(
-                    f"hour {step.at:g} is not on a tick; ticks are "
+                    f"hour {at:g} is not on a tick; ticks are "
                     f"{self.time.tick_minutes} minutes long",
                     "reference",
                     step_index,
                     "at",
                 )
         for index, event in enumerate(self.events):
-            if event.trigger.at is not None and event.trigger.at > end_hour + 1e-9:
+            if event.trigger.at is None:
+                continue
+            problem = moment_problem(event.trigger.at, self.time)
+            if problem is not None:
+                raise refusal(problem, "events", index, "trigger", "at")
+            at = self.hour_of(event.trigger.at)
+            if at > end_hour + 1e-9:
                 raise refusal(
-                    f"the event is timed at hour {event.trigger.at:g}, but events fire at tick "
+                    f"the event is timed at hour {at:g}, but events fire at tick "
                     f"boundaries and the last one is at hour {end_hour:g}, the end",
                     "events",
                     index,
@@ -759,8 +879,29 @@ class Scenario(Strict):
         return self
 
 
+def _moment_text(moment: float | DayClock, hour: float) -> str:
+    """``hour 9``, or ``day 2 10:00 (hour 9)`` for a moment written as a day and a clock."""
+    if isinstance(moment, DayClock):
+        return f"{moment} (hour {hour:g})"
+    return f"hour {hour:g}"
+
+
+def _unique_segments(value: list[str]) -> list[str]:
+    for index, segment in enumerate(value):
+        if segment in value[:index]:
+            raise refusal(f"segment '{segment}' is listed twice", index)
+    return value
+
+
+SegmentList = Annotated[
+    list[SegmentRef], Field(min_length=1, max_length=20), AfterValidator(_unique_segments)
+]
+"""Some of the scenario's segments, each named once."""
+
 SegmentCurves = Annotated[dict[str, Curve], Field(min_length=1), AfterValidator(check_segment_keys)]
 
+Spike.model_rebuild()
+Outage.model_rebuild()
 Effect.model_rebuild()
 TrainingJob.model_rebuild()
 

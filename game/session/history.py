@@ -100,7 +100,7 @@ def collect_row(state: State, rules: Rules) -> HistoryRow:
         escalation_rate=state.production.counts.last_rate_seen,
         served_percent=served_percent(state),
         incidents=len(state.production.incidents),
-        outage=state.production.outage_left > 0,
+        outage=state.production.outage_left > 0 or max(state.production.segment_outage_left) > 0,
         spike=state.production.spike,
         traffic=tuple(state.production.traffic_seen),
         allocation=(

@@ -25,6 +25,7 @@ from game.core.view import MeasurementView, half_width, measurement_view
 from game.replay.digest import state_digest
 from game.replay.explain import Counterfactual
 from game.scenario.load import LoadedScenario
+from game.scenario.model import TrainingJob
 
 FORMAT = "mlday-simulate"
 VERSION = 1
@@ -119,6 +120,12 @@ class GameReport:
     digest: str
     """The final-state digest, as in run files."""
     counterfactuals: tuple[Counterfactual, ...] = field(default=())
+    metric: str = "F1"
+    """The scenario's short label for its quality measure, such as F1 or Acc."""
+    struck: tuple[str, ...] = ()
+    """What the risks that struck the production model's run did (the truth)."""
+    traffic_unit: str = "conversations"
+    """The scenario's word for many units of its traffic, such as conversations or notes."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``mlday simulate --json`` object (documented in docs/run-files.md)."""
@@ -206,7 +213,8 @@ class GameReport:
     def _reveal_lines(self) -> list[str]:
         lines = [
             f"Production model: {self.production_model}",
-            f"  {'segment':<12}{'true F1':>9}{'measured F1':>14}{'95% +-':>9}",
+            f"  {'segment':<12}{'true ' + self.metric:>9}{'measured ' + self.metric:>14}"
+            f"{'95% +-':>9}",
         ]
         for reveal in self.reveal:
             true = _num(reveal.true_f1, 4)
@@ -217,6 +225,7 @@ class GameReport:
                 f"{'not measured' if seen is None else f'{seen:.3f}':>14}"
                 f"{'' if bar is None else f'{bar:.3f}':>9}"
             )
+        lines += [f"  Its run was struck: {text}" for text in self.struck]
         return [*lines, ""]
 
     def _lesson_lines(self) -> list[str]:
@@ -299,7 +308,20 @@ def game_report(
         actions_applied=actions,
         digest=state_digest(state),
         counterfactuals=counterfactuals,
+        metric=rules.words.metric_short,
+        struck=struck_texts(state, rules),
+        traffic_unit=rules.words.unit_many,
     )
+
+
+def struck_texts(state: State, rules: Rules) -> tuple[str, ...]:
+    """What the risks that struck the production model's run did, as the scenario says."""
+    model = state.models[state.production.model_index]
+    job = model.source_job_index
+    spec = rules.jobs[job] if job is not None else None
+    if not isinstance(spec, TrainingJob):
+        return ()
+    return tuple(spec.risks[index].text or "a risk of the run struck" for index in model.risks)
 
 
 def reveal(state: State, rules: Rules) -> tuple[SegmentReveal, ...]:

@@ -40,7 +40,7 @@ def numbers_html(loaded: LoadedScenario) -> str:
         f"<b>Switching</b>: each extra kind of work in a tick costs {s.context_switch:g}% "
         "of your hours",
         f"<b>Production</b>: {escape(s.production.model.name)}, "
-        f"{s.production.conversations_per_hour:g} conversations an hour",
+        f"{s.production.conversations_per_hour:g} {escape(s.traffic_unit.many)} an hour",
     ]
     for segment in s.segments:
         labels = s.data.labels.get(segment.id, 0)

@@ -379,10 +379,11 @@ class DebriefScene(Scene):
             "",
             f"Money left: {dollars(report.money_left)} of {dollars(report.budget)}",
             f"Production model at the end: {_e(report.production_model)}",
-            f"Its true F1: {report.score.true_f1:.3f}; true hallucination rate: "
+            f"Its true {_e(report.metric)}: {report.score.true_f1:.3f}; true hallucination rate: "
             f"{report.score.true_hallucination:.1f}%",
-            f"Conversations served: {report.score.served_percent:.1f}%",
+            f"{_e(report.traffic_unit.capitalize())} served: {report.score.served_percent:.1f}%",
         ]
+        lines += [f"Its run was struck: {_e(text)}" for text in report.struck]
         self._text(
             pygame.Rect(rect.left + bars_w + GAP, rect.top, rect.width - bars_w - GAP, rect.height),
             "<br>".join(lines),
@@ -516,6 +517,7 @@ class DebriefScene(Scene):
         rows = self.session.history.rows
         truth = self.session.history.truth()
         rules = self.session.rules
+        metric = rules.words.metric_short
         step = max(1, len(rows) // 5)
         x_labels = [(i, clock_at(rules, row.hour)) for i, row in enumerate(rows) if i % step == 0]
         measured = [row.measured_f1 for row in rows]
@@ -532,8 +534,10 @@ class DebriefScene(Scene):
         quality = render_line_chart(
             (rect.width, top_h),
             [
-                Line("measured F1 (95% band)", measured, palette.quality_measured, band=band),
-                Line("true F1", [t.true_f1 for t in truth], palette.quality_true),
+                Line(
+                    f"measured {metric} (95% band)", measured, palette.quality_measured, band=band
+                ),
+                Line(f"true {metric}", [t.true_f1 for t in truth], palette.quality_true),
             ],
             palette,
             title="Quality of the model in production: what you measured, and the truth",

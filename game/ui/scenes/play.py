@@ -330,7 +330,7 @@ class PlayScene(Scene):
         texts = {
             "backlog": f"Backlog ({open_tasks} open)",
             "queues": "Queues" + (f" · {owed:g} h owed" if owed > 0 else ""),
-            "production": "Production" + (" · OUTAGE" if view.outage else ""),
+            "production": "Production" + (outage_label(view) if view.outage else ""),
         }
         for key, text in texts.items():
             set_fitted(self._headers[key], text)
@@ -803,6 +803,7 @@ class PlayScene(Scene):
         scroll = self._scrolls["models"]
         width = rect.width - 8 - 20
         y = 0
+        metric = self.view.metric_short
         for model in reversed(self.view.model_views):
             where = " (in production)" if model.in_production else ""
             label(
@@ -828,9 +829,9 @@ class PlayScene(Scene):
                     else:
                         parts.append(f"{seg.segment} {seg.f1:.2f}±{seg.half_width or 0:.2f}")
                 mix = (
-                    f"F1 {latest.f1_mix:.3f}±{latest.f1_mix_half_width or 0:.3f}"
+                    f"{metric} {latest.f1_mix:.3f}±{latest.f1_mix_half_width or 0:.3f}"
                     if latest.f1_mix is not None
-                    else "F1 n/a"
+                    else f"{metric} n/a"
                 )
                 halluc = (
                     f" · halluc. {latest.hallucination:.1f}%"
@@ -1254,3 +1255,10 @@ _CATEGORY_HELP = {
     "infra": "Monitoring, checkpoints, fallbacks, autoscaling: fewer and shorter incidents.",
     "writing": "Updates, docs and model cards: the business's trust.",
 }
+
+
+def outage_label(view: PlayerView) -> str:
+    """The production panel's outage mark: all traffic, or the segments that are down."""
+    if len(view.outage_segments) == len(view.traffic):
+        return " · OUTAGE"
+    return " · OUTAGE: " + ", ".join(view.outage_segments)

@@ -240,7 +240,7 @@ class ReplayViewerScene(Scene):
             f"{clock_at_tick(self.rules, self.tick)}{end}",
             "money": f"Money: {dollars(view.money)} of {dollars(self.rules.scenario.budget)}",
             "trust": f"Trust: {view.trust:.0f} / 100",
-            "escalations": f"Escalations: {view.escalation_rate:.1f}% of conversations",
+            "escalations": f"Escalations: {view.escalation_rate:.1f}% of {view.unit_many}",
         }
         for key, text in texts.items():
             label = self._labels.get(key)
@@ -315,7 +315,8 @@ def _numbers_html(view: PlayerView) -> str:
     lines += [f"{_e(name)}: {share}%" for name, share in view.allocation.items()]
     lines += ["", "<b>Production</b>", f"model: {_e(view.production_model)}"]
     lines.append(f"reliability: {view.reliability:.0f}, traffic x{view.spike:.1f}")
-    lines.append("outage: <b>down</b>" if view.outage else "outage: none")
+    down = ", ".join(_e(s) for s in view.outage_segments)
+    lines.append(f"outage: <b>down</b> ({down})" if view.outage else "outage: none")
     lines.append(f"incidents: {len(view.incidents)}")
     lines.append("traffic: " + ", ".join(f"{_e(s)} {p:.0f}%" for s, p in view.traffic.items()))
     lines.append("golden: " + ", ".join(f"{_e(s)} {n}" for s, n in view.golden.items()))
@@ -355,7 +356,7 @@ def _models_html(view: PlayerView, rules: Rules) -> str:
             else:
                 bar = f" +-{segment.half_width:.2f}" if segment.half_width is not None else ""
                 name = names.get(segment.segment, segment.segment)
-                lines.append(f"  {_e(name)}: F1 {segment.f1:.2f}{bar}")
+                lines.append(f"  {_e(name)}: {_e(view.metric_short)} {segment.f1:.2f}{bar}")
     return "<br>".join(lines)
 
 
