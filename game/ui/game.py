@@ -14,7 +14,7 @@ from game.replay.runfile import RunFile, RunFileExistsError, write_run
 from game.replay.verify import shipped_scenario_folders
 from game.scenario.actions import Action
 from game.scenario.load import LoadedScenario, load_scenario
-from game.session import GameReport, SaveError, Session
+from game.session import GameReport, Refusal, SaveError, Session
 from game.session.save import read_save, write_save
 from game.ui.autoplay import Autoplayer
 from game.ui.saves import Store
@@ -96,8 +96,8 @@ class Game:
 
     # --- playing -------------------------------------------------------------------------
 
-    def apply(self, action: Action) -> str | None:
-        """Apply an action at this boundary; the reason when it is refused."""
+    def apply(self, action: Action) -> Refusal | None:
+        """Apply an action at this boundary; why it is refused, when it is."""
         return self.session.apply(action)
 
     def advance(self) -> None:

@@ -28,7 +28,7 @@ from game.scenario.actions import (
     StopJob,
 )
 from game.scenario.types import CATEGORIES
-from game.session import LegalActions
+from game.session import LegalActions, Refusal
 from game.ui.game import Game
 from game.ui.scene import Command, Scene
 from game.ui.theme import BACKDROP, Palette
@@ -392,7 +392,8 @@ class PlayScene(Scene):
         return object_id
 
     def _refused(self, action: Action) -> str | None:
-        return self.legal.refusal(action)
+        refusal = self.legal.refusal(action)
+        return None if refusal is None else refusal.text
 
     # --- the top bar ---------------------------------------------------------------------
 
@@ -1047,12 +1048,12 @@ class PlayScene(Scene):
 
         return run
 
-    def apply(self, action: Action) -> str | None:
-        """Apply an action to the game and show the result; the reason when refused."""
+    def apply(self, action: Action) -> Refusal | None:
+        """Apply an action to the game and show the result; why it is refused, when it is."""
         before = self.view
         reason = self.game.apply(action)
         if reason is not None:
-            self.app.notify(f"Refused: {reason}")
+            self.app.notify(f"Refused: {reason.text}")
         else:
             if isinstance(action, Allocate):
                 self.shares = action.shares()
@@ -1086,7 +1087,7 @@ class PlayScene(Scene):
         if pending is not None:
             reason = self.game.apply(pending)
             if reason is not None:
-                self.app.notify(f"Your hours stay as they were: {reason}")
+                self.app.notify(f"Your hours stay as they were: {reason.text}")
                 self.shares = self._current_shares()
         before = self.view
         self.game.advance()
