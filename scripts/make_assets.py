@@ -125,6 +125,62 @@ def _writing(s: pygame.Surface, u: float) -> None:
     pygame.draw.line(s, INK, _pt(u, 0.46, 0.92), _pt(u, 0.92, 0.92), round(0.05 * u))
 
 
+def _job(s: pygame.Surface, u: float) -> None:
+    """A ring with a play triangle inside: a job started or delivered."""
+    pygame.draw.circle(s, INK, _pt(u, 0.5, 0.5), round(0.44 * u), round(0.08 * u))
+    pygame.draw.polygon(s, INK, [_pt(u, 0.4, 0.3), _pt(u, 0.72, 0.5), _pt(u, 0.4, 0.7)])
+
+
+def _eval(s: pygame.Surface, u: float) -> None:
+    """Three bars on a baseline: a measurement (an eval, an A/B test)."""
+    for left, height in ((0.14, 0.34), (0.4, 0.6), (0.66, 0.46)):
+        pygame.draw.rect(s, INK, pygame.Rect(*_pt(u, left, 0.84 - height), *_pt(u, 0.2, height)))
+    pygame.draw.line(s, INK, _pt(u, 0.06, 0.9), _pt(u, 0.94, 0.9), round(0.06 * u))
+
+
+def _choice(s: pygame.Surface, u: float) -> None:
+    """A path that forks in two, each branch an arrow: a choice and what came of it."""
+    w = round(0.09 * u)
+    pygame.draw.line(s, INK, _pt(u, 0.5, 0.94), _pt(u, 0.5, 0.55), w)
+    pygame.draw.line(s, INK, _pt(u, 0.5, 0.58), _pt(u, 0.22, 0.26), w)
+    pygame.draw.line(s, INK, _pt(u, 0.5, 0.58), _pt(u, 0.78, 0.26), w)
+    pygame.draw.polygon(s, INK, [_pt(u, 0.08, 0.08), _pt(u, 0.36, 0.16), _pt(u, 0.16, 0.36)])
+    pygame.draw.polygon(s, INK, [_pt(u, 0.92, 0.08), _pt(u, 0.64, 0.16), _pt(u, 0.84, 0.36)])
+
+
+def _message(s: pygame.Surface, u: float) -> None:
+    """A speech bubble with two lines of text: a message."""
+    body = pygame.Rect(*_pt(u, 0.08, 0.12), *_pt(u, 0.84, 0.58))
+    pygame.draw.rect(s, INK, body, border_radius=round(0.12 * u))
+    pygame.draw.polygon(s, INK, [_pt(u, 0.24, 0.66), _pt(u, 0.44, 0.66), _pt(u, 0.2, 0.9)])
+    for y in (0.32, 0.5):
+        pygame.draw.line(s, (0, 0, 0, 0), _pt(u, 0.24, y), _pt(u, 0.76, y), round(0.06 * u))
+
+
+def _incident(s: pygame.Surface, u: float) -> None:
+    """A lightning bolt: an incident users saw."""
+    pygame.draw.polygon(
+        s,
+        INK,
+        [
+            _pt(u, 0.58, 0.04),
+            _pt(u, 0.2, 0.56),
+            _pt(u, 0.48, 0.56),
+            _pt(u, 0.38, 0.96),
+            _pt(u, 0.8, 0.4),
+            _pt(u, 0.52, 0.4),
+        ],
+    )
+
+
+def _monitoring(s: pygame.Surface, u: float) -> None:
+    """A pulse line across a screen: monitoring and operations."""
+    screen = pygame.Rect(*_pt(u, 0.06, 0.14), *_pt(u, 0.88, 0.72))
+    pygame.draw.rect(s, INK, screen, round(0.07 * u), border_radius=round(0.06 * u))
+    pulse = [(0.16, 0.52), (0.34, 0.52), (0.44, 0.3), (0.56, 0.7), (0.66, 0.52), (0.84, 0.52)]
+    pygame.draw.lines(s, INK, False, [_pt(u, x, y) for x, y in pulse], round(0.06 * u))
+
+
 ICONS: dict[str, Painter] = {
     "event": _event,
     "task_done": _task_done,
@@ -135,6 +191,12 @@ ICONS: dict[str, Painter] = {
     "data": _data,
     "infra": _infra,
     "writing": _writing,
+    "job": _job,
+    "eval": _eval,
+    "choice": _choice,
+    "message": _message,
+    "incident": _incident,
+    "monitoring": _monitoring,
 }
 
 

@@ -8,6 +8,7 @@ import pytest
 from conftest import make_rules, rich_rules, snapshot, ticks
 
 from game.core import engine
+from game.core.messages import Refusal
 from game.core.rules import Rules
 from game.core.scoring import score
 from game.core.state import ABResult, Capability, Measurement, ModelRecord, State
@@ -126,8 +127,8 @@ def test_at_the_final_boundary_only_answers_are_taken() -> None:
     ticks(state, rules, rules.total_ticks)
     action = Allocate(research=25, data=25, infra=25, writing=25)
     refused = "the day is over: only answers to waiting events are taken now"
-    assert engine.apply(state, rules, action) == refused
-    assert engine.apply(state, rules, QueueTask(task="golden_es")) == refused
+    assert str(engine.apply(state, rules, action)) == refused
+    assert str(engine.apply(state, rules, QueueTask(task="golden_es"))) == refused
 
 
 def test_after_the_end_every_action_is_refused() -> None:
@@ -135,8 +136,8 @@ def test_after_the_end_every_action_is_refused() -> None:
     state = engine.new_game(rules, 0)
     ticks(state, rules, rules.total_ticks + 1)
     action = Allocate(research=25, data=25, infra=25, writing=25)
-    assert engine.apply(state, rules, action) == "the game is over"
-    assert engine.refusal(state, rules, action) == "the game is over"
+    assert str(engine.apply(state, rules, action)) == "the game is over"
+    assert engine.refusal(state, rules, action) == Refusal("refused.game_over", {})
 
 
 def invalid_actions(state: State) -> list[Action]:
@@ -169,7 +170,7 @@ def test_invalid_actions_are_refused_with_a_reason_and_change_nothing() -> None:
         for action in invalid_actions(state):
             before = snapshot(state)
             reason = engine.apply(state, rules, action)
-            assert isinstance(reason, str) and reason, action
+            assert isinstance(reason, Refusal) and reason.text, action
             assert snapshot(state) == before, action
 
 
@@ -199,7 +200,7 @@ def test_the_refusal_of_a_choice_with_an_unmet_requirement_changes_nothing() -> 
     ticks(state, rules, 2)
     assert rules.event_index["pm"] in state.events.pending
     before = snapshot(state)
-    assert engine.apply(state, rules, Choose(event="pm", choice="promise")) == (
+    assert str(engine.apply(state, rules, Choose(event="pm", choice="promise"))) == (
         "'promise' needs: trust > 60"
     )
     assert snapshot(state) == before

@@ -237,7 +237,7 @@ def test_one_ab_test_at_a_time_and_another_after_it_ends() -> None:
     ticks(state, rules, 1)
     assert engine.apply(state, rules, StartJob(job="ab", model="lora-1")) is None
     assert state.jobs.ab_test == 1  # the game's second run
-    assert engine.apply(state, rules, Ship(model="lora-1")) == (
+    assert str(engine.apply(state, rules, Ship(model="lora-1"))) == (
         "lora-1 is in a running A/B test (ab-1): wait for it or stop it"
     )
     ticks(state, rules, 2)  # it finishes

@@ -195,7 +195,7 @@ def test_a_choice_pays_at_once_and_takes_effect_when_its_hours_are_worked() -> N
     owed = [(o.event, o.choice, o.hours) for o in view.obligations]
     assert owed == [("pm", "explain", {"writing": 1})]
     assert view.owed == {"research": 0.0, "data": 0.0, "infra": 0.0, "writing": 1.0}
-    assert engine.apply(state, rules, Choose(event="pm", choice="explain")) == (
+    assert str(engine.apply(state, rules, Choose(event="pm", choice="explain"))) == (
         "event 'pm' is not waiting for an answer"
     )
     assert engine.apply(state, rules, Allocate(research=0, data=0, infra=0, writing=100)) is None
@@ -221,7 +221,7 @@ def test_a_choice_whose_hours_are_never_worked_never_takes_effect() -> None:
 def test_a_choice_whose_requirement_fails_is_refused_with_the_reason() -> None:
     rules = choice_rules()
     state = engine.new_game(rules, 0)
-    assert engine.apply(state, rules, Choose(event="pm", choice="promise")) == (
+    assert str(engine.apply(state, rules, Choose(event="pm", choice="promise"))) == (
         "'promise' needs: trust > 80"
     )
     assert state.events.pending == [0] and state.variables == [100.0]
@@ -233,10 +233,10 @@ def test_a_choice_whose_requirement_fails_is_refused_with_the_reason() -> None:
 def test_unknown_events_and_choices_are_refused() -> None:
     rules = choice_rules()
     state = engine.new_game(rules, 0)
-    assert engine.apply(state, rules, Choose(event="nope", choice="x")) == (
+    assert str(engine.apply(state, rules, Choose(event="nope", choice="x"))) == (
         "there is no event 'nope'"
     )
-    assert engine.apply(state, rules, Choose(event="pm", choice="x")) == (
+    assert str(engine.apply(state, rules, Choose(event="pm", choice="x"))) == (
         "event 'pm' has no choice 'x'"
     )
 

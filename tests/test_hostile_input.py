@@ -270,6 +270,7 @@ def test_runs_skip_refused_actions_and_count_them_per_seed(
     first = skipped["per_seed"][0]["first"]
     assert first["index"] == 1 and first["tick"] == 3
     assert "ship was refused: there is no model 'ghost'" in first["reason"]
+    assert first["code"] == "refused.no_such_model" and first["values"] == {"model": "ghost"}
     code, out, _ = run_main(capsys, "simulate", str(TINY), "--actions", str(actions), "--runs", "3")
     assert code == 0
     assert "skipped actions: 6 in 3 games" in out

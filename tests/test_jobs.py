@@ -103,8 +103,8 @@ def test_stopping_a_job_stops_the_bill_and_produces_nothing() -> None:
     ticks(state, rules, 4)
     assert run.status == RunStatus.STOPPED and run.billed == 10.0
     assert len(state.models) == 1
-    assert engine.apply(state, rules, StopJob(run="lora-1")) == "lora-1 is not running"
-    assert engine.apply(state, rules, StopJob(run="nope-1")) == "there is no run 'nope-1'"
+    assert str(engine.apply(state, rules, StopJob(run="lora-1"))) == "lora-1 is not running"
+    assert str(engine.apply(state, rules, StopJob(run="nope-1"))) == "there is no run 'nope-1'"
 
 
 def test_runs_still_going_at_the_end_are_stopped() -> None:
@@ -127,22 +127,22 @@ def test_start_refusals() -> None:
         ]
     )
     state = engine.new_game(rules, 0)
-    assert engine.apply(state, rules, StartJob(job="lora")) == "lora needs: labels.es >= 100"
-    assert engine.apply(state, rules, StartJob(job="nope")) == "there is no job 'nope'"
-    assert engine.apply(state, rules, StartJob(job="ev", model="x")) == "there is no model 'x'"
-    assert engine.apply(state, rules, StartJob(job="ab")) == "ab needs a model to measure"
-    assert engine.apply(state, rules, StartJob(job="ab", model="baseline")) == (
+    assert str(engine.apply(state, rules, StartJob(job="lora"))) == "lora needs: labels.es >= 100"
+    assert str(engine.apply(state, rules, StartJob(job="nope"))) == "there is no job 'nope'"
+    assert str(engine.apply(state, rules, StartJob(job="ev", model="x"))) == "there is no model 'x'"
+    assert str(engine.apply(state, rules, StartJob(job="ab"))) == "ab needs a model to measure"
+    assert str(engine.apply(state, rules, StartJob(job="ab", model="baseline"))) == (
         "an A/B test needs a candidate other than the production model"
     )
     state.data.labels[1] = 100
     start(state, rules, "lora")
-    assert engine.apply(state, rules, StartJob(job="lora")) == "lora is already running"
+    assert str(engine.apply(state, rules, StartJob(job="lora"))) == "lora is already running"
     # An eval with no model named measures production.
     run = start(state, rules, "ev")
     assert run.model_index == state.production.model_index
     ticks(state, rules, 4)
     start(state, rules, "ab", model="lora-1")
-    assert engine.apply(state, rules, StartJob(job="ab2", model="lora-1")) == (
+    assert str(engine.apply(state, rules, StartJob(job="ab2", model="lora-1"))) == (
         "another A/B test is running"
     )
 
@@ -268,14 +268,14 @@ def test_restart_refusals() -> None:
     state = engine.new_game(rules, 0)
     start(state, rules, "lora")
     start(state, rules, "ev")
-    assert engine.apply(state, rules, RestartJob(run="lora-1")) == "lora-1 has not failed"
-    assert engine.apply(state, rules, RestartJob(run="ev-1")).startswith(  # type: ignore[union-attr]
-        "only training runs restart"
+    assert str(engine.apply(state, rules, RestartJob(run="lora-1"))) == "lora-1 has not failed"
+    assert str(engine.apply(state, rules, RestartJob(run="ev-1"))) == (
+        "only training runs restart; start ev again instead"
     )
-    assert engine.apply(state, rules, RestartJob(run="x-1")) == "there is no run 'x-1'"
+    assert str(engine.apply(state, rules, RestartJob(run="x-1"))) == "there is no run 'x-1'"
     state.jobs.runs[0].status = RunStatus.FAILED
     state.jobs.runs.append(JobRun("lora-2", 0, "training", RunStatus.RUNNING, 0))
-    assert engine.apply(state, rules, RestartJob(run="lora-1")) == (
+    assert str(engine.apply(state, rules, RestartJob(run="lora-1"))) == (
         "another run of lora is running"
     )
 
@@ -300,10 +300,10 @@ def test_collapse_frequency_matches_the_hourly_chance() -> None:
 def test_shipping_refusals_and_counts() -> None:
     rules = quiet_rules(jobs=[training(hours=0.5)])
     state = engine.new_game(rules, 0)
-    assert engine.apply(state, rules, Ship(model="baseline")) == (
+    assert str(engine.apply(state, rules, Ship(model="baseline"))) == (
         "baseline is already in production"
     )
-    assert engine.apply(state, rules, Ship(model="lora-1")) == "there is no model 'lora-1'"
+    assert str(engine.apply(state, rules, Ship(model="lora-1"))) == "there is no model 'lora-1'"
     start(state, rules, "lora")
     ticks(state, rules, 1)
     assert engine.apply(state, rules, Ship(model="lora-1")) is None

@@ -1,5 +1,5 @@
-"""Message codes: every line the core writes has a code with a template, its values fill
-the template, and docs/messages.md lists every code."""
+"""Message codes: every line the core writes and every refusal it gives has a code with a
+template, its values fill the template, and docs/messages.md lists every code."""
 
 from __future__ import annotations
 
@@ -7,20 +7,31 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import rich_rules
+from conftest import RICH, rich_rules
 
 from game.core import engine
-from game.core.messages import TEMPLATES, LogLine, placeholders, text
+from game.core.messages import REFUSALS, TEMPLATES, LogLine, Refusal, placeholders, text
 from game.core.rules import prepare
-from game.core.state import State
+from game.core.state import DONE, RunStatus, State
 from game.core.view import player_view
 from game.policies import make_policy
+from game.scenario.actions import (
+    Action,
+    Allocate,
+    CancelTask,
+    Choose,
+    QueueTask,
+    RestartJob,
+    Ship,
+    StartJob,
+    StopJob,
+)
 from game.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 POLICIES = ("idle", "random", "greedy", "reference")
-CODE = r'"([a-z_]+\.[a-z_]+)"'
+CODE = r'"([a-z_]+\.[a-z0-9_]+)"'
 
 
 def codes_in_the_core() -> set[str]:
@@ -34,15 +45,29 @@ def codes_in_the_core() -> set[str]:
     return found
 
 
+def refusal_codes_in_the_core() -> set[str]:
+    """The refusal codes the core's source gives: ``refused(CODE, ...)``."""
+    found: set[str] = set()
+    for path in (ROOT / "game" / "core").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r"\brefused\(\s*" + CODE, source))
+    return found
+
+
 def test_every_code_the_core_writes_has_a_template_and_every_template_is_used() -> None:
     written = codes_in_the_core()
     assert len(written) > 20
-    assert written == set(TEMPLATES)
+    assert written == set(TEMPLATES) - set(REFUSALS)
+    given = refusal_codes_in_the_core()
+    assert len(given) > 20
+    assert given == set(REFUSALS)
+    assert all(code.startswith("refused.") for code in REFUSALS)
+    assert not any(code.startswith("refused.") for code in written)
 
 
 def test_docs_list_every_code_with_its_template() -> None:
     text = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
-    rows = dict(re.findall(r"^\| `([a-z_.]+)` \| `([^`]*)` \|", text, re.MULTILINE))
+    rows = dict(re.findall(r"^\| `([a-z0-9_.]+)` \| `([^`]*)` \|", text, re.MULTILINE))
     assert rows == TEMPLATES
 
 
@@ -69,7 +94,8 @@ def test_the_values_of_every_line_written_fill_its_template() -> None:
             assert line.text == TEMPLATES[line.code].format(**line.values)
             seen.add(line.code)
     # The games reach most codes: a code no game writes is still checked by the next test.
-    assert len(seen) >= len(TEMPLATES) // 2, sorted(set(TEMPLATES) - seen)
+    logged = set(TEMPLATES) - set(REFUSALS)
+    assert len(seen) >= len(logged) // 2, sorted(logged - seen)
 
 
 @pytest.mark.parametrize("code", sorted(TEMPLATES))
@@ -94,3 +120,126 @@ def test_the_view_carries_each_lines_code_and_values() -> None:
     assert shipped
     for entry in shipped:
         assert entry.text == f"Shipped {entry.values['model']} to production."
+
+
+def provoke_every_refusal() -> list[Refusal]:
+    """A small game that provokes every refusal the core gives, in play order."""
+    jobs = [
+        job | {"collapse": {"per_hour": 0, "silent": 0}} if job["id"] == "lora" else job
+        for job in RICH["jobs"]
+    ]
+    ab = next(job for job in jobs if job["id"] == "ab")
+    rules = rich_rules(jobs=[*jobs, {**ab, "id": "ab2", "name": "Second A/B test"}])
+    state = engine.new_game(rules, 0)
+    given: list[Refusal] = []
+
+    def refused(action: Action) -> None:
+        refusal = engine.refusal(state, rules, action)
+        assert refusal is not None, action
+        given.append(refusal)
+
+    def applied(action: Action) -> None:
+        assert engine.apply(state, rules, action) is None, action
+
+    def advance_until(until: str) -> None:
+        while not check(until):
+            assert not state.clock.over, f"the game ended before: {until}"
+            engine.advance(state, rules)
+
+    def check(what: str) -> bool:
+        return {
+            "lora-1 ready": any(model.id == "lora-1" for model in state.models),
+            "pm waits": rules.event_index["pm"] in state.events.pending,
+            "day over": state.clock.tick >= rules.total_ticks,
+            "game over": state.clock.over,
+        }[what]
+
+    # Actions a validated file cannot hold: the engine still refuses them.
+    refused(Allocate.model_construct(research=50, data=0, infra=0, writing=0))
+    refused(Allocate.model_construct(research=-10, data=110, infra=0, writing=0))
+    refused(QueueTask(task="nope"))
+    refused(QueueTask(task="golden_es"))
+    refused(CancelTask(task="label_es"))
+    applied(QueueTask(task="label_es"))
+    refused(QueueTask(task="label_es"))
+    state.team.task_status[rules.task_index["paper"]] = DONE
+    refused(QueueTask(task="paper"))
+    refused(StartJob(job="nope"))
+    refused(StartJob(job="ev", model="x"))
+    refused(StartJob(job="full"))
+    refused(StartJob(job="ab"))
+    blocked = player_view(state, rules).jobs[rules.job_index["ab"]].blocked
+    assert blocked is not None
+    given.append(blocked)
+    refused(StartJob(job="ab", model="baseline"))
+    refused(Ship(model="baseline"))
+    refused(Choose(event="pm", choice="explain"))
+    refused(Choose(event="nope", choice="x"))
+    applied(StartJob(job="lora"))
+    refused(StartJob(job="lora"))
+    refused(RestartJob(run="lora-1"))
+    refused(StopJob(run="x-1"))
+    applied(StartJob(job="ev", model="baseline"))
+    refused(RestartJob(run="ev-1"))
+    advance_until("pm waits")
+    refused(Choose(event="pm", choice="promise"))
+    refused(Choose(event="pm", choice="nope"))
+    advance_until("lora-1 ready")
+    refused(StopJob(run="lora-1"))
+    applied(StartJob(job="ab", model="lora-1"))
+    refused(StartJob(job="ab2", model="lora-1"))
+    refused(Ship(model="lora-1"))
+    applied(StartJob(job="lora"))
+    state.jobs.runs[0].status = RunStatus.FAILED  # as if lora-1 had crashed
+    refused(RestartJob(run="lora-1"))
+    advance_until("day over")
+    refused(Allocate(research=25, data=25, infra=25, writing=25))
+    advance_until("game over")
+    refused(Allocate(research=25, data=25, infra=25, writing=25))
+    return given
+
+
+def test_every_refusal_is_provoked_and_its_values_fill_its_template() -> None:
+    given = provoke_every_refusal()
+    assert [refusal.code for refusal in given] == [
+        "refused.allocation_not_100",
+        "refused.allocation_negative",
+        "refused.no_such_task",
+        "refused.task_needs",
+        "refused.task_not_queued",
+        "refused.task_queued",
+        "refused.task_done",
+        "refused.no_such_job",
+        "refused.no_such_model",
+        "refused.job_needs",
+        "refused.job_needs_model",
+        "refused.no_candidate_model",
+        "refused.ab_test_on_production",
+        "refused.already_in_production",
+        "refused.event_not_waiting",
+        "refused.no_such_event",
+        "refused.job_running",
+        "refused.run_not_failed",
+        "refused.no_such_run",
+        "refused.restart_not_training",
+        "refused.choice_needs",
+        "refused.no_such_choice",
+        "refused.run_not_running",
+        "refused.ab_test_running",
+        "refused.in_ab_test",
+        "refused.restart_job_running",
+        "refused.day_over",
+        "refused.game_over",
+    ]
+    assert {refusal.code for refusal in given} == set(REFUSALS)
+    for refusal in given:
+        assert placeholders(REFUSALS[refusal.code]) == set(refusal.values), refusal
+        assert refusal.text == REFUSALS[refusal.code].format(**refusal.values)
+        assert str(refusal) == refusal.text
+    texts = [refusal.text for refusal in given]
+    assert "the allocation adds up to 50%, not 100%" in texts
+    assert "the allocation gives research a negative share (-10%)" in texts
+    assert "task 'golden_es' needs: done(\"label_es\")" in texts
+    assert "lora-2 is not running" not in texts and "lora-1 is not running" in texts
+    assert "lora-1 is in a running A/B test (ab-1): wait for it or stop it" in texts
+    assert "'promise' needs: trust > 60" in texts

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from game.core import caches, engine
 from game.core.evals import escalation_rate
+from game.core.messages import Refusal
 from game.core.rules import Rules
 from game.core.scoring import score
 from game.core.state import RunStatus, State
@@ -156,7 +157,7 @@ def apply_checked(
     if reason is None:
         applied.append((state.clock.tick, action))
     else:
-        assert isinstance(reason, str) and reason
+        assert isinstance(reason, Refusal) and reason.text
         assert state.team.allocation == allocation
         assert snapshot(state) == before
     check_invariants(state, rules)

@@ -19,6 +19,7 @@ from game.scenario.load import LoadedScenario
 from game.scenario.model import validate_scenario
 from game.session import (
     GameNotOverError,
+    Refusal,
     SaveCorruptError,
     SaveMismatchError,
     SaveUnreadableError,
@@ -171,7 +172,9 @@ def test_legal_actions_answer_unlisted_actions_and_go_stale() -> None:
     legal = session.legal_actions()
     odd = Allocate(research=1, data=2, infra=3, writing=94)
     assert odd in legal
-    assert legal.refusal(Ship(model="nope")) == "there is no model 'nope'"
+    nope = legal.refusal(Ship(model="nope"))
+    assert nope == Refusal("refused.no_such_model", {"model": "nope"})
+    assert nope is not None and nope.text == "there is no model 'nope'"
     assert Ship(model="nope") not in legal
     assert "not an action" not in legal
     session.advance()
@@ -283,9 +286,8 @@ def test_report_and_run_record_wait_for_the_end() -> None:
     record = session.run_record()
     assert record["digest"] == session.digest()
     assert record["score"]["total"] == session.report().score.total
-    assert session.apply(Allocate(research=25, data=25, infra=25, writing=25)) == (
-        "the game is over"
-    )
+    over = session.apply(Allocate(research=25, data=25, infra=25, writing=25))
+    assert over is not None and (over.code, over.text) == ("refused.game_over", "the game is over")
 
 
 def test_a_failed_run_can_be_restarted_as_listed() -> None:
@@ -302,10 +304,12 @@ def test_a_failed_run_can_be_restarted_as_listed() -> None:
     legal = session.legal_actions()
     restart = RestartJob(run="lora-1")
     assert restart in legal and StopJob(run="lora-1") not in legal
-    assert legal.refusal(StopJob(run="lora-1")) == "lora-1 is not running"
+    assert str(legal.refusal(StopJob(run="lora-1"))) == "lora-1 is not running"
     assert session.view().runs[0].restart_refused is None
     assert session.apply(restart) is None
-    assert session.legal_actions().refusal(restart) == "lora-1 has not failed"
+    assert session.legal_actions().refusal(restart) == Refusal(
+        "refused.run_not_failed", {"run": "lora-1"}
+    )
 
 
 def test_the_example_in_the_docs_runs(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from game.core.engine import advance, apply, new_game, refusal
+from game.core.messages import Refusal
 from game.core.rules import Rules, prepare
 from game.core.view import PlayerView, player_view
 from game.scenario.actions import (
@@ -130,7 +131,7 @@ def test_blocked_tasks_and_jobs_say_why() -> None:
         ]
     )
     view = player_view(new_game(rules, 0), rules)
-    assert view.tasks[0].blocked == "task 'doc' needs: evals_run > 0"
+    assert str(view.tasks[0].blocked) == "task 'doc' needs: evals_run > 0"
     assert view.jobs[0].blocked is None
 
 
@@ -210,14 +211,17 @@ def test_refusals_in_the_view_are_the_engines() -> None:
     for task in view.tasks:
         assert task.cancel_refused == refusal(state, rules, CancelTask(task=task.id))
     assert view.tasks[0].cancel_refused is None
-    assert view.tasks[1].cancel_refused == "task 'b' is not queued"
+    assert str(view.tasks[1].cancel_refused) == "task 'b' is not queued"
     for run in view.runs:
         assert run.stop_refused == refusal(state, rules, StopJob(run=run.id))
         assert run.restart_refused == refusal(state, rules, RestartJob(run=run.id))
     assert view.runs[1].restart_refused is not None
     for model in view.model_views:
         assert model.ship_refused == refusal(state, rules, Ship(model=model.id))
-    assert view.model_views[0].ship_refused == "baseline is already in production"
+    assert view.model_views[0].ship_refused == Refusal(
+        "refused.already_in_production", {"model": "baseline"}
+    )
+    assert str(view.model_views[0].ship_refused) == "baseline is already in production"
     assert view.model_views[1].ship_refused is None
 
 

@@ -187,17 +187,17 @@ def test_queue_refusals_have_reasons() -> None:
     )
     state = engine.new_game(rules, 0)
     engine.apply(state, rules, alloc(0, 100, 0, 0))
-    assert engine.apply(state, rules, QueueTask(task="b")) == (
+    assert str(engine.apply(state, rules, QueueTask(task="b"))) == (
         "task 'b' needs: done(\"a\") and labels.es >= 10"
     )
-    assert engine.apply(state, rules, CancelTask(task="a")) == "task 'a' is not queued"
-    assert engine.apply(state, rules, QueueTask(task="zzz")) == "there is no task 'zzz'"
+    assert str(engine.apply(state, rules, CancelTask(task="a"))) == "task 'a' is not queued"
+    assert str(engine.apply(state, rules, QueueTask(task="zzz"))) == "there is no task 'zzz'"
     assert engine.apply(state, rules, QueueTask(task="a")) is None
-    assert engine.apply(state, rules, QueueTask(task="a")) == "task 'a' is already queued"
+    assert str(engine.apply(state, rules, QueueTask(task="a"))) == "task 'a' is already queued"
     ticks(state, rules, 1)
-    assert engine.apply(state, rules, QueueTask(task="a")) == "task 'a' is already done"
-    assert engine.apply(state, rules, CancelTask(task="a")) == "task 'a' is not queued"
-    assert engine.apply(state, rules, QueueTask(task="b")) == (
+    assert str(engine.apply(state, rules, QueueTask(task="a"))) == "task 'a' is already done"
+    assert str(engine.apply(state, rules, CancelTask(task="a"))) == "task 'a' is not queued"
+    assert str(engine.apply(state, rules, QueueTask(task="b"))) == (
         "task 'b' needs: done(\"a\") and labels.es >= 10"
     )
     state.data.labels[1] = 10

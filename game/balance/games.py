@@ -55,7 +55,7 @@ class StepsWatched:
             self.offered.add(number)
             reason = apply(state, self.rules, action)
             if reason is not None and number:  # worded as a lenient replay words it
-                self.refused.append((number, f"{action.do} was refused: {reason}"))
+                self.refused.append((number, f"{action.do} was refused: {reason.text}"))
         return []
 
     def count(self, tally: Tally) -> None:

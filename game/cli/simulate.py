@@ -27,6 +27,7 @@ from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.numbers import parse_seed, whole_number
 from game.cli.safe_text import is_unsafe, json_text, printable, printable_lines, printable_values
 from game.core.engine import play
+from game.core.messages import Value
 from game.core.rules import Rules, prepare
 from game.core.scoring import score
 from game.core.state import State
@@ -381,7 +382,8 @@ def skipped_summary(skipped: dict[int, list[SkippedAction]]) -> dict[str, Any]:
     """The ``skipped_actions`` part of ``--runs --json``: refused actions counted per seed.
 
     ``per_seed`` lists only the seeds where some action was skipped, in seed order, each
-    with the count and the first skipped action's place and reason.
+    with the count and the first skipped action's place and reason: in English, and as the
+    refusal's ``code`` and ``values`` (both null for an action out of time).
     """
     return {
         "games": len(skipped),
@@ -394,11 +396,21 @@ def skipped_summary(skipped: dict[int, list[SkippedAction]]) -> dict[str, Any]:
                     "index": refused[0].index,
                     "tick": refused[0].timed.tick,
                     "reason": refused[0].reason,
+                    "code": _code(refused[0]),
+                    "values": _values(refused[0]),
                 },
             }
             for seed, refused in sorted(skipped.items())
         ],
     }
+
+
+def _code(skipped: SkippedAction) -> str | None:
+    return None if skipped.refusal is None else skipped.refusal.code
+
+
+def _values(skipped: SkippedAction) -> dict[str, Value] | None:
+    return None if skipped.refusal is None else dict(skipped.refusal.values)
 
 
 def skipped_text(summary: dict[str, Any], shown: int = 10) -> str:

@@ -1,6 +1,7 @@
 """Player actions against the state: each handler checks, and with ``commit`` applies.
 
-A handler returns the reason an action is refused, or None. It changes the state only
+A handler returns why an action is refused (a :class:`~game.core.messages.Refusal`), or
+None. It changes the state only
 when ``commit`` is true and it has found nothing to refuse, so a refused action never
 changes anything.
 """
@@ -12,6 +13,7 @@ from typing import Any
 
 from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
+from game.core.messages import Refusal, refused
 from game.core.rules import Rules
 from game.core.state import RUNNING, State
 from game.scenario.actions import (
@@ -25,14 +27,19 @@ from game.scenario.actions import (
     StartJob,
     StopJob,
 )
+from game.scenario.types import CATEGORIES
 
-Handler = Callable[[State, Rules, Any, bool], str | None]
+Handler = Callable[[State, Rules, Any, bool], Refusal | None]
 
 
-def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str | None:
+def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> Refusal | None:
     shares = action.shares()
-    if sum(shares) != 100 or min(shares) < 0:
-        return f"the allocation adds up to {sum(shares)}%, not 100%"
+    negative = [(name, share) for name, share in zip(CATEGORIES, shares, strict=True) if share < 0]
+    if negative:
+        category, share = negative[0]
+        return refused("refused.allocation_negative", category=category, share=share)
+    if sum(shares) != 100:
+        return refused("refused.allocation_not_100", total=sum(shares))
     if commit:
         if list(shares) != state.team.allocation:
             state.record.allocation_changes += 1
@@ -41,85 +48,85 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> str
     return None
 
 
-def _queue_task(state: State, rules: Rules, action: QueueTask, commit: bool) -> str | None:
+def _queue_task(state: State, rules: Rules, action: QueueTask, commit: bool) -> Refusal | None:
     task = rules.task_index.get(action.task)
     if task is None:
-        return f"there is no task '{action.task}'"
+        return refused("refused.no_such_task", task=action.task)
     reason = backlog.queue_refusal(state, rules, task)
     if reason is None and commit:
         backlog.enqueue(state, rules, task)
     return reason
 
 
-def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -> str | None:
+def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -> Refusal | None:
     task = rules.task_index.get(action.task)
     if task is None:
-        return f"there is no task '{action.task}'"
+        return refused("refused.no_such_task", task=action.task)
     if task not in state.team.queues[rules.tasks[task].category]:
-        return f"task '{action.task}' is not queued"
+        return refused("refused.task_not_queued", task=action.task)
     if commit:
         backlog.dequeue(state, rules, task)
     return None
 
 
-def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> str | None:
+def _start_job(state: State, rules: Rules, action: StartJob, commit: bool) -> Refusal | None:
     job_index = rules.job_index.get(action.job)
     if job_index is None:
-        return f"there is no job '{action.job}'"
+        return refused("refused.no_such_job", job=action.job)
     model_index = jobs.default_model(state, rules, job_index)
     if action.model is not None:
         model_index = jobs.find_model(state, action.model)
         if model_index is None:
-            return f"there is no model '{action.model}'"
+            return refused("refused.no_such_model", model=action.model)
     reason = jobs.start_refusal(state, rules, job_index, model_index)
     if reason is None and commit:
         jobs.start(state, rules, job_index, model_index)
     return reason
 
 
-def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> str | None:
+def _stop_job(state: State, rules: Rules, action: StopJob, commit: bool) -> Refusal | None:
     run = jobs.find_run(state, action.run)
     if run is None:
-        return f"there is no run '{action.run}'"
+        return refused("refused.no_such_run", run=action.run)
     if run.status is not RUNNING:
-        return f"{run.id} is not running"
+        return refused("refused.run_not_running", run=run.id)
     if commit:
         jobs.stop(state, run)
     return None
 
 
-def _restart_job(state: State, rules: Rules, action: RestartJob, commit: bool) -> str | None:
+def _restart_job(state: State, rules: Rules, action: RestartJob, commit: bool) -> Refusal | None:
     run = jobs.find_run(state, action.run)
     if run is None:
-        return f"there is no run '{action.run}'"
+        return refused("refused.no_such_run", run=action.run)
     reason = jobs.restart_refusal(state, run)
     if reason is None and commit:
         jobs.restart(state, rules, run)
     return reason
 
 
-def _ship(state: State, rules: Rules, action: Ship, commit: bool) -> str | None:
+def _ship(state: State, rules: Rules, action: Ship, commit: bool) -> Refusal | None:
     model_index = jobs.find_model(state, action.model)
     if model_index is None:
-        return f"there is no model '{action.model}'"
+        return refused("refused.no_such_model", model=action.model)
     if model_index == state.production.model_index:
-        return f"{action.model} is already in production"
+        return refused("refused.already_in_production", model=action.model)
     if state.jobs.ab_test is not None:
         run = state.jobs.runs[state.jobs.ab_test]
         if run.model_index == model_index:
-            return f"{action.model} is in a running A/B test ({run.id}): wait for it or stop it"
+            return refused("refused.in_ab_test", model=action.model, run=run.id)
     if commit:
         ship(state, model_index)
     return None
 
 
-def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> str | None:
+def _choose(state: State, rules: Rules, action: Choose, commit: bool) -> Refusal | None:
     event = rules.event_index.get(action.event)
     if event is None:
-        return f"there is no event '{action.event}'"
+        return refused("refused.no_such_event", event=action.event)
     choice = rules.events[event].choice_index.get(action.choice)
     if choice is None:
-        return f"event '{action.event}' has no choice '{action.choice}'"
+        return refused("refused.no_such_choice", event=action.event, choice=action.choice)
     reason = events.choice_refusal(state, rules, event, choice)
     if reason is None and commit:
         events.choose(state, rules, event, choice)
@@ -154,11 +161,11 @@ HANDLERS: dict[type[Any], Handler] = {
 }
 
 
-def handle(state: State, rules: Rules, action: Action, commit: bool) -> str | None:
-    """Check an action and, with ``commit``, apply it; returns the refusal reason or None."""
+def handle(state: State, rules: Rules, action: Action, commit: bool) -> Refusal | None:
+    """Check an action and, with ``commit``, apply it; returns why it is refused, or None."""
     if state.clock.over:
-        return "the game is over"
+        return refused("refused.game_over")
     handler = HANDLERS[type(action)]
     if state.clock.tick >= rules.total_ticks and handler is not _choose:
-        return "the day is over: only answers to waiting events are taken now"
+        return refused("refused.day_over")
     return handler(state, rules, action, commit)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from game.core.messages import Refusal, refused
 from game.core.rules import Rules
 from game.core.state import DONE, NOT_QUEUED, QUEUED, State
 
 
-def queue_refusal(state: State, rules: Rules, task: int) -> str | None:
+def queue_refusal(state: State, rules: Rules, task: int) -> Refusal | None:
     """Why the task cannot be queued now, or None when it can."""
     rule = rules.tasks[task]
     status = state.team.task_status[task]
     if status is DONE:
-        return f"task '{rule.id}' is already done"
+        return refused("refused.task_done", task=rule.id)
     if status is QUEUED:
-        return f"task '{rule.id}' is already queued"
+        return refused("refused.task_queued", task=rule.id)
     if rule.requires is not None and not rule.requires(state):
-        return f"task '{rule.id}' needs: {rule.requires_text}"
+        return refused("refused.task_needs", task=rule.id, requires=rule.requires_text)
     return None
 
 

@@ -121,7 +121,14 @@ def _start_job(s: State, r: Rules, value: str, item: str) -> None:
     if reason is None:
         jobs.start(s, r, job_index, model_index)
     else:
-        note(s, "job", "job.not_started", job=value, job_name=r.jobs[job_index].name, reason=reason)
+        note(
+            s,
+            "job",
+            "job.not_started",
+            job=value,
+            job_name=r.jobs[job_index].name,
+            reason=reason.text,
+        )
 
 
 def _queue(s: State, r: Rules, value: str, item: str) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from game.core import act, events, jobs, production, work
 from game.core.luck import Luck
+from game.core.messages import Refusal
 from game.core.rules import Rules
 from game.core.state import (
     NOT_QUEUED,
@@ -87,12 +88,12 @@ def new_game(rules: Rules, seed: int) -> State:
     return state
 
 
-def refusal(state: State, rules: Rules, action: Action) -> str | None:
+def refusal(state: State, rules: Rules, action: Action) -> Refusal | None:
     """Why the action cannot be applied now, or None when it can. Changes nothing."""
     return act.handle(state, rules, action, commit=False)
 
 
-def apply(state: State, rules: Rules, action: Action) -> str | None:
+def apply(state: State, rules: Rules, action: Action) -> Refusal | None:
     """Apply an action at the current boundary; on refusal return the reason, change nothing."""
     return act.handle(state, rules, action, commit=True)
 

@@ -14,6 +14,7 @@ from math import fsum
 from game.core import ledger
 from game.core.effects import apply_effects
 from game.core.log import note
+from game.core.messages import Refusal, refused
 from game.core.rules import EventRule, Rules
 from game.core.state import Obligation, State
 
@@ -79,14 +80,18 @@ def _fire(state: State, rules: Rules, index: int, event: EventRule) -> None:
         state.events.pending.append(index)
 
 
-def choice_refusal(state: State, rules: Rules, event_index: int, choice_index: int) -> str | None:
+def choice_refusal(
+    state: State, rules: Rules, event_index: int, choice_index: int
+) -> Refusal | None:
     """Why the choice cannot be taken now, or None."""
     event = rules.events[event_index]
     if event_index not in state.events.pending:
-        return f"event '{event.id}' is not waiting for an answer"
+        return refused("refused.event_not_waiting", event=event.id)
     choice = event.choices[choice_index]
     if choice.requires is not None and not choice.requires(state):
-        return f"'{choice.spec.id}' needs: {choice.spec.requires}"
+        return refused(
+            "refused.choice_needs", choice=choice.spec.id, requires=str(choice.spec.requires)
+        )
     return None
 
 

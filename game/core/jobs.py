@@ -11,7 +11,7 @@ from bisect import insort
 
 from game.core import evals, ledger
 from game.core.log import note
-from game.core.messages import RUN_FAILURES
+from game.core.messages import RUN_FAILURES, Refusal, refused
 from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
 from game.core.state import (
     CHECKPOINTING,
@@ -71,22 +71,22 @@ def running_runs(state: State) -> list[JobRun]:
 
 def start_refusal(
     state: State, rules: Rules, job_index: int, model_index: int | None
-) -> str | None:
+) -> Refusal | None:
     """Why the job cannot start now (on that model), or None when it can."""
     spec = rules.jobs[job_index]
     if is_running(state, job_index):
-        return f"{spec.id} is already running"
+        return refused("refused.job_running", job=spec.id)
     requires = rules.job_requires[job_index]
     if requires is not None and not requires(state):
-        return f"{spec.id} needs: {spec.requires}"
+        return refused("refused.job_needs", job=spec.id, requires=str(spec.requires))
     kind = rules.job_kinds[job_index]
     if kind in NEEDS_MODEL and model_index is None:
-        return f"{spec.id} needs a model to measure"
+        return refused("refused.job_needs_model", job=spec.id)
     if kind == "ab_test":
         if model_index == state.production.model_index:
-            return "an A/B test needs a candidate other than the production model"
+            return refused("refused.ab_test_on_production")
         if state.jobs.ab_test is not None:
-            return "another A/B test is running"
+            return refused("refused.ab_test_running")
     return None
 
 
@@ -152,14 +152,14 @@ def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
     run.silent = run.collapse_at is not None and silent_draw * 100.0 < spec.collapse.silent
 
 
-def restart_refusal(state: State, run: JobRun) -> str | None:
+def restart_refusal(state: State, run: JobRun) -> Refusal | None:
     """Why the run cannot be restarted, or None."""
     if run.kind != "training":
-        return f"only training runs restart; start {run.id.rsplit('-', 1)[0]} again instead"
+        return refused("refused.restart_not_training", job=run.id.rsplit("-", 1)[0])
     if run.status is not FAILED:
-        return f"{run.id} has not failed"
+        return refused("refused.run_not_failed", run=run.id)
     if is_running(state, run.job_index):
-        return f"another run of {run.id.rsplit('-', 1)[0]} is running"
+        return refused("refused.restart_job_running", job=run.id.rsplit("-", 1)[0])
     return None
 
 

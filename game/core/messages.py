@@ -6,6 +6,9 @@ hour). The English text is made from them by one table, :data:`TEMPLATES`, so a 
 an icon by the code and a translation can bring its own table. Texts a scenario's author
 wrote (event titles, choice texts, outcomes, messages) are values too, under codes such as
 ``event.fired``. ``docs/messages.md`` lists every code.
+
+Why the game refuses an action is a message too (:class:`Refusal`), under a code of
+:data:`REFUSALS` (``refused.no_such_model``), made into English by the same table.
 """
 
 from __future__ import annotations
@@ -15,6 +18,41 @@ from string import Formatter
 
 Value = str | int | float
 """A value a message speaks of: an id or a text, a count, or a number of hours or dollars."""
+
+REFUSALS: dict[str, str] = {
+    "refused.game_over": "the game is over",
+    "refused.day_over": "the day is over: only answers to waiting events are taken now",
+    "refused.allocation_not_100": "the allocation adds up to {total}%, not 100%",
+    "refused.allocation_negative": "the allocation gives {category} a negative share ({share}%)",
+    "refused.no_such_task": "there is no task '{task}'",
+    "refused.task_done": "task '{task}' is already done",
+    "refused.task_queued": "task '{task}' is already queued",
+    "refused.task_needs": "task '{task}' needs: {requires}",
+    "refused.task_not_queued": "task '{task}' is not queued",
+    "refused.no_such_job": "there is no job '{job}'",
+    "refused.no_such_model": "there is no model '{model}'",
+    "refused.job_running": "{job} is already running",
+    "refused.job_needs": "{job} needs: {requires}",
+    "refused.job_needs_model": "{job} needs a model to measure",
+    "refused.ab_test_on_production": (
+        "an A/B test needs a candidate other than the production model"
+    ),
+    "refused.ab_test_running": "another A/B test is running",
+    "refused.no_candidate_model": "there is no candidate model to test yet",
+    "refused.no_such_run": "there is no run '{run}'",
+    "refused.run_not_running": "{run} is not running",
+    "refused.restart_not_training": "only training runs restart; start {job} again instead",
+    "refused.run_not_failed": "{run} has not failed",
+    "refused.restart_job_running": "another run of {job} is running",
+    "refused.already_in_production": "{model} is already in production",
+    "refused.in_ab_test": "{model} is in a running A/B test ({run}): wait for it or stop it",
+    "refused.no_such_event": "there is no event '{event}'",
+    "refused.no_such_choice": "event '{event}' has no choice '{choice}'",
+    "refused.event_not_waiting": "event '{event}' is not waiting for an answer",
+    "refused.choice_needs": "'{choice}' needs: {requires}",
+}
+"""The English template of each refusal's code: why an action is not taken, as a clause
+that follows "Refused: " or a colon."""
 
 TEMPLATES: dict[str, str] = {
     "model.shipped": "Shipped {model} to production.",
@@ -52,9 +90,10 @@ TEMPLATES: dict[str, str] = {
     "traffic.normal": "Traffic is back to normal.",
     "outage.segments_down": "Upstream API down for {segments} {unit} ({hours:g} h).",
     "outage.segments_back": "The upstream API is back for {segments} {unit}.",
+    **REFUSALS,
 }
-"""The English template of each code, filled with the message's values by
-:meth:`str.format`."""
+"""The English template of every code (the log's lines and the refusals), filled with the
+message's values by :meth:`str.format`."""
 
 RUN_FAILURES: dict[str, str] = {
     "run.crashed": "crashed at hour {hour:.1f} of the run (loss spike, node failure)",
@@ -74,6 +113,29 @@ def placeholders(template: str) -> set[str]:
 def text(code: str, values: dict[str, Value]) -> str:
     """A message in English: the code's template filled with the values."""
     return TEMPLATES[code].format(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why the game will not take an action: a code of :data:`REFUSALS` and its values."""
+
+    code: str
+    values: dict[str, Value]
+
+    @property
+    def text(self) -> str:
+        """The reason in English (a clause, without a capital or a full stop)."""
+        return text(self.code, self.values)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def refused(code: str, **values: Value) -> Refusal:
+    """A refusal of the code (``"refused."`` and a key of :data:`REFUSALS`) with its values."""
+    if code not in REFUSALS:
+        raise KeyError(f"no refusal code {code!r}")
+    return Refusal(code, values)
 
 
 @dataclass(slots=True)

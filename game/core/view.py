@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from game.core import act, backlog, events, jobs
 from game.core.evals import Z95
-from game.core.messages import Value
+from game.core.messages import Refusal, Value, refused
 from game.core.rules import Rules
 from game.core.state import DONE, QUEUED, ABResult, Measurement, State
 from game.scenario.actions import CancelTask, RestartJob, Ship, StopJob
@@ -46,9 +46,9 @@ class TaskView:
     cost: float
     status: str
     """'open', 'queued' or 'done'."""
-    blocked: str | None
+    blocked: Refusal | None
     """Why it cannot be queued now, when it cannot."""
-    cancel_refused: str | None
+    cancel_refused: Refusal | None
     """Why it cannot be taken out of its queue now (None when it is queued)."""
 
 
@@ -62,7 +62,7 @@ class JobView:
     hours: float
     cost_per_hour: float
     needs_model: bool
-    blocked: str | None
+    blocked: Refusal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +77,9 @@ class RunView:
     billed: float
     model: str | None
     failure: str
-    stop_refused: str | None
+    stop_refused: Refusal | None
     """Why the run cannot be stopped now, or None."""
-    restart_refused: str | None
+    restart_refused: Refusal | None
     """Why the run cannot be restarted now, or None."""
 
 
@@ -91,7 +91,7 @@ class ChoiceView:
     text: str
     cost: float
     hours: dict[str, float]
-    blocked: str | None
+    blocked: Refusal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ class ModelView:
     ab_tested: bool
     measurements: list[MeasurementView]
     """Its eval reports, oldest first."""
-    ship_refused: str | None
+    ship_refused: Refusal | None
     """Why it cannot be shipped now, or None."""
 
 
@@ -416,10 +416,10 @@ def measurement_view(
     )
 
 
-def _ab_blocked(state: State, rules: Rules, job: int) -> str | None:
+def _ab_blocked(state: State, rules: Rules, job: int) -> Refusal | None:
     candidates = [i for i in range(len(state.models)) if i != state.production.model_index]
     if not candidates:
-        return "there is no candidate model to test yet"
+        return refused("refused.no_candidate_model")
     return jobs.start_refusal(state, rules, job, candidates[-1])
 
 

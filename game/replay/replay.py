@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from game.core.engine import advance, apply, new_game
+from game.core.messages import Refusal
 from game.core.rules import Rules
 from game.core.state import State
 from game.scenario.actions import ACTION_ADAPTER, Action
@@ -133,7 +134,7 @@ def replay(
         _advance_to(state, rules, tick, at_boundary)
         reason = apply(state, rules, timed.action)
         if reason is not None:
-            raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason}")
+            raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason.text}")
         last = tick
     if until is not None:
         _advance_to(state, rules, min(until, rules.total_ticks), at_boundary)
@@ -158,6 +159,9 @@ class SkippedAction:
     index: int
     timed: TimedAction
     reason: str
+    """Why, in English."""
+    refusal: Refusal | None = None
+    """The engine's refusal (a code and its values); None for an action out of time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +203,8 @@ def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]
         if refused is None:
             applied.append(timed)
         else:
-            skipped.append(SkippedAction(index, timed, f"{timed.action.do} was refused: {refused}"))
+            reason = f"{timed.action.do} was refused: {refused.text}"
+            skipped.append(SkippedAction(index, timed, reason, refused))
     while not state.clock.over:
         advance(state, rules)
     return LenientReplay(state, applied, skipped)

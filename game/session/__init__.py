@@ -3,6 +3,7 @@
 Depends on ``game.core``, ``game.replay`` and ``game.policies``; the core never imports it.
 """
 
+from game.core.messages import Refusal
 from game.session.history import GameNotOverError, History, HistoryRow, TruthRow
 from game.session.legal import Candidate, LegalActions, StaleLegalActionsError
 from game.session.report import GameReport, game_report
@@ -22,6 +23,7 @@ __all__ = [
     "History",
     "HistoryRow",
     "LegalActions",
+    "Refusal",
     "SaveCorruptError",
     "SaveError",
     "SaveMismatchError",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from game.core import act
 from game.core.jobs import NEEDS_MODEL
+from game.core.messages import Refusal
 from game.core.rules import Rules
 from game.core.state import State
 from game.scenario.actions import (
@@ -48,7 +49,8 @@ class Candidate:
     """A candidate action and why the engine would refuse it now (None: it would apply)."""
 
     action: Action
-    refusal: str | None
+    refusal: Refusal | None
+    """Why it would be refused: a code and its values, with ``.text`` in English."""
 
     @property
     def legal(self) -> bool:
@@ -96,11 +98,11 @@ class LegalActions:
     def __init__(
         self,
         listed: list[Candidate],
-        ask: Callable[[Action], str | None],
+        ask: Callable[[Action], Refusal | None],
         is_current: Callable[[], bool],
     ) -> None:
         self._listed = listed
-        self._verdicts: dict[Action, str | None] = {c.action: c.refusal for c in listed}
+        self._verdicts: dict[Action, Refusal | None] = {c.action: c.refusal for c in listed}
         self._ask = ask
         self._is_current = is_current
 
@@ -108,7 +110,7 @@ class LegalActions:
     def of(cls, state: State, rules: Rules, is_current: Callable[[], bool]) -> LegalActions:
         """The legal actions of a state; ``is_current`` says whether it is still unchanged."""
 
-        def ask(action: Action) -> str | None:
+        def ask(action: Action) -> Refusal | None:
             return act.handle(state, rules, action, False)
 
         listed = [Candidate(action, ask(action)) for action in candidates(state, rules)]
@@ -124,7 +126,7 @@ class LegalActions:
         """The listed actions that would be refused, with the reasons."""
         return [c for c in self._listed if c.refusal is not None]
 
-    def refusal(self, action: Action) -> str | None:
+    def refusal(self, action: Action) -> Refusal | None:
         """Why the action would be refused now, or None when it would be applied."""
         if action in self._verdicts:
             return self._verdicts[action]

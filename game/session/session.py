@@ -20,6 +20,7 @@ from typing import Any
 from game import ENGINE_VERSION
 from game.core import engine
 from game.core.engine import Decide
+from game.core.messages import Refusal
 from game.core.rules import Rules, prepare
 from game.core.state import State
 from game.core.view import PlayerView, player_view
@@ -124,7 +125,7 @@ class Session:
         listed_at = self._changes
         return LegalActions.of(self._state, self.rules, lambda: self._changes == listed_at)
 
-    def refusal(self, action: Action) -> str | None:
+    def refusal(self, action: Action) -> Refusal | None:
         """Why the action would be refused now, or None. Changes nothing."""
         return engine.refusal(self._state, self.rules, action)
 
@@ -134,7 +135,7 @@ class Session:
 
     # --- playing -------------------------------------------------------------------------
 
-    def apply(self, action: Action) -> str | None:
+    def apply(self, action: Action) -> Refusal | None:
         """Apply an action at this boundary and record it; or return why it is refused."""
         reason = engine.apply(self._state, self.rules, action)
         if reason is None:
@@ -211,7 +212,7 @@ class Session:
             reason = engine.apply(state, self.rules, timed.action)
             if reason is not None:  # the engine is deterministic: this would be a bug
                 raise SessionError(
-                    f"actions[{index}] at tick {timed.tick} replays as refused: {reason}"
+                    f"actions[{index}] at tick {timed.tick} replays as refused: {reason.text}"
                 )
         while state.clock.tick < tick and not state.clock.over:
             engine.advance(state, self.rules)
@@ -277,7 +278,7 @@ class Session:
                 raise SaveMismatchError(
                     path,
                     f"actions[{index}] at tick {timed.tick}: {timed.action.do} was "
-                    f"refused: {reason}",
+                    f"refused: {reason.text}",
                 )
         self.advance_to(save.tick)
         if self._state.clock.tick != save.tick:

@@ -1,7 +1,8 @@
 """The window: the display, the scene stack, the clock, settings and the global keys.
 
 :class:`App` owns the pygame display and one frame loop (events, update, draw). Scenes
-get their own pygame_gui manager from :meth:`App.new_manager`, themed from ``assets/``.
+get their own pygame_gui manager from :meth:`App.new_manager`, themed from ``assets/``
+(each theme parsed once and shared).
 The UI scale draws the scenes on a smaller or larger canvas that is scaled to the
 window; the managers are told so, and mouse positions follow.
 """
@@ -24,7 +25,7 @@ from game.ui.options import PlayOptions
 from game.ui.preload import Preloader
 from game.ui.saves import Settings, Store, save_settings
 from game.ui.scene import Scene, SceneStack
-from game.ui.theme import BACKDROP, make_manager, switch_theme
+from game.ui.theme import BACKDROP, ThemeCache
 from game.ui.widgets.onscreen import ACTIONABLE, READABLE, shown_rects
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ class App:
         self.scale = 1.0
         self._fit_scale()
         self.clock = pygame.time.Clock()
+        self.themes = ThemeCache()
+        """Each theme parsed once, shared by the scenes' managers."""
         self.stack = SceneStack(self.logical_size)
         self.running = True
         self.frames = 0
@@ -177,7 +180,7 @@ class App:
 
     def new_manager(self) -> pygame_gui.UIManager:
         """A pygame_gui manager for a scene, with the theme of the chosen palette."""
-        manager = make_manager(self.logical_size(), self.settings.colourblind)
+        manager = self.themes.manager(self.logical_size(), self.settings.colourblind)
         manager.live_theme_updates = False
         manager.mouse_pos_scale_factor = self._mouse_factor()
         return manager
@@ -186,7 +189,7 @@ class App:
         """Switch between the standard and the colour-blind-safe theme."""
         self.settings.colourblind = colourblind
         for scene in self.stack:
-            switch_theme(scene.ui, colourblind)
+            self.themes.switch(scene.ui, colourblind)
             scene.laid_out = None  # custom drawing reads the palette when laid out
         self.stack.layout(self.logical_size())
 
@@ -368,3 +371,5 @@ class App:
         self.preload.wait()
         self.stack.clear()
         self.running = False
+        with contextlib.suppress(OSError):
+            self.store.flush()  # the last autosave whole on disk before the window closes

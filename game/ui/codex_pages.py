@@ -182,6 +182,18 @@ DEFAULT_PAGE = "job"
 TITLE_WEIGHT = 3
 
 
+LINK = re.compile(r"<a href='([^']+)'>(.*?)</a>", re.DOTALL)
+
+
+def links(page_id: str) -> list[tuple[str, str]]:
+    """The pages a page links to, as (page id, the link's words), each once, in the order
+    of the text."""
+    found: dict[str, str] = {}
+    for target, words in LINK.findall(page(page_id).body):
+        found.setdefault(target, " ".join(re.sub(r"<[^>]+>", "", words).split()))
+    return list(found.items())
+
+
 def page(page_id: str) -> CodexPage:
     """The page with this id; KeyError naming the known ids otherwise."""
     for candidate in PAGES:

@@ -14,8 +14,8 @@ from game.replay.runfile import RunFile, RunFileExistsError, write_run
 from game.replay.verify import shipped_scenario_folders
 from game.scenario.actions import Action
 from game.scenario.load import LoadedScenario, load_scenario
-from game.session import GameReport, SaveError, Session
-from game.session.save import read_save
+from game.session import GameReport, Refusal, SaveError, Session
+from game.session.save import read_save, write_save
 from game.ui.autoplay import Autoplayer
 from game.ui.saves import Store
 
@@ -74,6 +74,7 @@ class Game:
     ) -> Game:
         """The autosaved game; a :class:`SaveError` (the save is then set aside) when it
         cannot be continued, with the reason."""
+        store.flush()
         path = store.autosave
         try:
             scenario_path = _scenario_of(path)
@@ -95,8 +96,8 @@ class Game:
 
     # --- playing -------------------------------------------------------------------------
 
-    def apply(self, action: Action) -> str | None:
-        """Apply an action at this boundary; the reason when it is refused."""
+    def apply(self, action: Action) -> Refusal | None:
+        """Apply an action at this boundary; why it is refused, when it is."""
         return self.session.apply(action)
 
     def advance(self) -> None:
@@ -115,9 +116,9 @@ class Game:
         self.autosave()
 
     def autosave(self) -> None:
-        """Write the game in progress to the autosave, atomically."""
-        self.store.folder.mkdir(parents=True, exist_ok=True)
-        self.session.save(self.store.autosave)
+        """Write the game in progress to the autosave, atomically, away from the frames."""
+        save = self.session.save_file()
+        self.store.write_autosave(lambda path: write_save(path, save))
 
     # --- the end -------------------------------------------------------------------------
 

@@ -3,19 +3,24 @@
 Everything lives in the user data folder (platformdirs; ``XDG_DATA_HOME`` is honoured on
 Linux). Every file is written atomically: a temporary file, fsync, then one rename, so a
 crash or ``kill -9`` at any moment leaves the old file or the new one, never half of
-either. A file that cannot be read is reported and set aside under a new name; nothing
-the player had is deleted.
+either. The autosave is written on a thread of its own (:mod:`game.ui.writer`), away
+from the frames; reading or removing it waits for the write under way. A file that
+cannot be read is reported and set aside under a new name; nothing the player had is
+deleted.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from game.ui.writer import LatestWriter
 
 APP_NAME = "mlday"
 SETTINGS_FILE = "settings.json"
@@ -127,6 +132,7 @@ class Store:
         self.folder = folder
         self.problems: list[str] = []
         """Files that could not be used (each already set aside), to tell the player."""
+        self._writer = LatestWriter()
 
     @property
     def autosave(self) -> Path:
@@ -135,10 +141,23 @@ class Store:
 
     def has_autosave(self) -> bool:
         """Whether there is a game to continue."""
+        self.flush()
         return self.autosave.is_file()
+
+    def write_autosave(self, write: Callable[[Path], None]) -> None:
+        """Write the autosave in the background: ``write`` is given its path, and writes
+        atomically. A newer autosave asked for meanwhile replaces one still waiting."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.autosave
+        self._writer.submit(lambda: write(path))
+
+    def flush(self) -> None:
+        """Wait until the autosave asked for last is on disk (an ``OSError`` when it failed)."""
+        self._writer.flush()
 
     def set_aside_autosave(self, reason: str) -> str:
         """Move an autosave that cannot be continued out of the way; the message to show."""
+        self.flush()
         kept = set_aside(self.autosave, "unusable")
         message = f"{self.autosave}: {reason}; kept as {kept.name}"
         self.problems.append(message)
@@ -146,6 +165,7 @@ class Store:
 
     def finish_autosave(self) -> None:
         """The game ended and its run file is written: its autosave has served."""
+        self.flush()
         self.autosave.unlink(missing_ok=True)
 
     # --- best scores ---------------------------------------------------------------------

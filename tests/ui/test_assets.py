@@ -17,7 +17,19 @@ from game.ui.audio import SOUND_NAMES
 from game.ui.theme import ASSETS_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-ICON_NAMES = (*SOUND_NAMES, "research", "data", "infra", "writing")
+ICON_NAMES = (
+    *SOUND_NAMES,
+    "research",
+    "data",
+    "infra",
+    "writing",
+    "job",
+    "eval",
+    "choice",
+    "message",
+    "incident",
+    "monitoring",
+)
 
 
 def _files() -> list[Path]:

@@ -325,3 +325,30 @@ def test_a_run_is_restarted_and_its_model_measured_tested_and_shipped_by_keyboar
     tab_to(app, f"#ship_{model}")
     key(app, pygame.K_RETURN)
     assert session.view().production_model == model
+
+
+def test_the_links_inside_a_codex_page_are_reached_by_tab_and_followed_by_enter(
+    app: App,
+) -> None:
+    from game.ui.codex_pages import links, page
+    from game.ui.scenes.codex import CodexScene, link_button_id
+
+    codex = CodexScene(app, "job")
+    app.stack.push(codex)
+    run_frames(app, 2)
+    targets = [target for target, _ in links("job")]
+    assert targets and all(f"<a href='{target}'>" in page("job").body for target in targets)
+    order = ring_order(app)
+    link_ids = [link_button_id(target) for target in targets]
+    assert [i for i in order if i in link_ids] == link_ids  # every link, in the text's order
+    assert order.index("#codex_back") < order.index(link_ids[0])  # after the page list
+    tab_to(app, link_button_id("evals"))
+    key(app, pygame.K_RETURN)
+    assert codex.page_id == "evals"
+    assert find(app, "#codex_title").text == page("evals").title
+    assert all(link_button_id(target) not in ring_order(app) for target in targets)
+    codex.open("job")
+    run_frames(app, 1)
+    tab_to(app, link_ids[-1], shift=True)
+    key(app, pygame.K_SPACE)
+    assert codex.page_id == targets[-1]

@@ -129,6 +129,7 @@ def test_a_shortened_choice_keeps_its_cost_whole(app: App) -> None:
 
 
 def test_a_blocked_card_says_what_it_needs_once() -> None:
+    from game.core.messages import refused
     from game.core.view import TaskView
     from game.ui.widgets.cards import card_details
 
@@ -140,7 +141,7 @@ def test_a_blocked_card_says_what_it_needs_once() -> None:
         hours_done=0.0,
         cost=0.0,
         status="open",
-        blocked="task 'model_card' needs: evals_run >= 1",
+        blocked=refused("refused.task_needs", task="model_card", requires="evals_run >= 1"),
         cancel_refused=None,
     )
     assert card_details(task) == "needs: evals_run >= 1"

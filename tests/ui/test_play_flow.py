@@ -24,6 +24,7 @@ from tests.ui.conftest import (
     run_frames,
     start_game,
     top_name,
+    window_point,
 )
 
 
@@ -157,9 +158,122 @@ def test_the_log_of_a_game_of_several_days_names_each_day(app: App) -> None:
         else:
             play.advance()
             run_frames(app, 1)
-    app.resize((1300, 720))  # the log is built again whole (its text box keeps no appends)
+    app.resize((1300, 720))  # the log is built again whole
     run_frames(app, 1)
-    log = find(app, "#log").html_text
-    assert log.count("<b>Day 1</b>") == 1
-    assert log.count("<b>Day 2</b>") == 1
-    assert log.index("<b>Day 1</b>") < log.index("<b>Day 2</b>")
+    log = play.log
+    assert log is not None
+    stamps = [line.stamp for line in log.lines]
+    assert stamps.count("Day 1") == 1
+    assert stamps.count("Day 2") == 1
+    assert stamps.index("Day 1") < stamps.index("Day 2")
+    assert [line.text for line in log.lines if line.stamp.startswith("Day")] == ["", ""]
+    assert len(log.lines) == len(session.view().log) + 2
+
+
+def test_the_log_grows_a_line_at_a_time_follows_its_end_and_scrolls_by_wheel(app: App) -> None:
+    start_game(app, ROOT / "scenarios" / "ravi-tuesday.yaml")
+    play = play_scene(app)
+    session = play.game.session
+    log = play.log
+    assert log is not None
+    while log.first_row < 3 and not session.over:
+        if top_name(app) == "event":
+            click(app, "#later")
+        else:
+            before = list(log.lines)
+            play.advance()
+            run_frames(app, 1)
+            if play.log is not log:
+                break
+            assert log.lines[: len(before)] == before  # appended, never built again
+            assert log.at_end
+    assert play.log is log
+    assert log.lines and [line.text for line in log.lines] == [
+        entry.text for entry in session.view().log
+    ]
+    assert log.first_row > 0
+    while top_name(app) == "event":
+        click(app, "#later")
+    image = find(app, "#log")
+    pygame.event.post(
+        pygame.event.Event(
+            pygame.MOUSEMOTION,
+            pos=window_point(app, image.rect.center),
+            rel=(1, 1),
+            buttons=(0, 0, 0),
+        )
+    )
+    run_frames(app, 1)
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=3, flipped=False, precise_x=0.0, precise_y=3.0)
+    )
+    run_frames(app, 30)
+    assert not log.at_end
+    scrolled = log.first_row
+    lines = len(log.lines)
+    while len(log.lines) == lines and not session.over:
+        while top_name(app) == "event":
+            click(app, "#later")
+        play.advance()
+        run_frames(app, 1)
+    assert log.first_row == scrolled  # a player reading back is not pulled to the end
+
+
+def test_every_kind_of_message_has_an_icon_and_the_log_shows_it(app: App) -> None:
+    import re
+
+    from game.ui.theme import asset_path
+    from game.ui.widgets.log import KIND_LOOKS
+
+    table = (ROOT / "docs" / "messages.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `[a-z_.]+` \| .* \| ([a-z_]+) \|", table, re.MULTILINE))
+    assert documented and documented <= set(KIND_LOOKS)
+    for icon, _, _ in KIND_LOOKS.values():
+        assert asset_path("icons", f"{icon}.png").is_file(), icon
+    start_game(app, ROOT / "scenarios" / "ravi-tuesday.yaml")
+    play = play_scene(app)
+    while len(play.game.session.view().log) < 3:
+        if top_name(app) == "event":
+            click(app, "#later")
+        else:
+            play.advance()
+            run_frames(app, 1)
+    log = play.log
+    assert log is not None
+    for line, entry in zip(log.lines, play.game.session.view().log, strict=False):
+        assert line.kind == entry.kind
+        assert line.icon == KIND_LOOKS[entry.kind][0]
+
+
+def test_a_tick_of_the_running_clock_rebuilds_its_changed_panels_one_a_frame(app: App) -> None:
+    start_game(app, ROOT / "scenarios" / "ravi-tuesday.yaml")
+    play = play_scene(app)
+    while top_name(app) == "event":
+        click(app, "#later")
+    press(app, pygame.K_3)  # 4x
+    if play.paused:
+        press(app, pygame.K_SPACE)
+    session = play.game.session
+    most = 0
+    for _ in range(400):
+        tick = session.tick
+        run_frames(app, 1)
+        if top_name(app) == "event":
+            click(app, "#later")
+            continue
+        if session.tick != tick:
+            stale = play.stale_panels
+            most = max(most, len(stale))
+            for left in range(len(stale) - 1, -1, -1):
+                run_frames(app, 1)
+                if top_name(app) != "play" or session.tick != tick + 1:
+                    break
+                assert len(play.stale_panels) <= left
+        if most or session.over:
+            break
+    assert most  # the panels a tick changed were not built in the tick's frame
+    assert not session.over
+    while play.stale_panels and top_name(app) == "play":
+        run_frames(app, 1)
+    play.refresh()  # building everything at once finds nothing left to change
+    assert play.stale_panels == []

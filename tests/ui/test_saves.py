@@ -30,6 +30,7 @@ def test_every_tick_is_autosaved_and_continue_resumes_the_exact_game(app: App) -
         play.advance()
         while top_name(app) == "event":
             click(app, "#later")
+    app.store.flush()
     saved = json.loads(app.store.autosave.read_text(encoding="utf-8"))
     assert saved["format"] == "mlday-save" and saved["tick"] == 3
     digest = play.game.session.digest()

@@ -21,10 +21,10 @@ from game.ui.theme import (
     PALETTE_ID,
     GameTheme,
     Palette,
+    ThemeCache,
     combined_ids,
     load_theme_data,
     make_manager,
-    switch_theme,
     theme_path,
     themed_ids,
 )
@@ -80,12 +80,29 @@ def test_palette_colours_come_from_the_theme_file(colourblind: bool) -> None:
 
 
 def test_the_colourblind_palette_differs_and_switches_live() -> None:
-    manager = make_manager((640, 360), colourblind=False)
+    themes = ThemeCache()
+    manager = themes.manager((640, 360), colourblind=False)
+    label = pygame_gui.elements.UILabel(pygame.Rect(0, 0, 100, 30), "x", manager)
     before = Palette.from_manager(manager)
-    switch_theme(manager, colourblind=True)
+    themes.switch(manager, colourblind=True)
     after = Palette.from_manager(manager)
     assert before.research != after.research
     assert after.infra == pygame.Color(_palette_in_file(True)["infra"])
+    assert label.ui_theme is manager.get_theme()
+
+
+def test_a_theme_is_parsed_once_and_shared_by_the_managers_that_wear_it() -> None:
+    themes = ThemeCache()
+    first = themes.manager((640, 360))
+    second = themes.manager((800, 600))
+    other = themes.manager((640, 360), colourblind=True)
+    assert first.get_theme() is second.get_theme()
+    assert other.get_theme() is not first.get_theme()
+    assert themes.manager((640, 360), colourblind=True).get_theme() is other.get_theme()
+    assert Palette.from_manager(second) == Palette.from_manager(make_manager((640, 360)))
+    themes.switch(second, colourblind=True)
+    assert second.get_theme() is other.get_theme()
+    assert first.get_theme() is not other.get_theme()
 
 
 def test_category_colours_are_distinct() -> None:

@@ -2,7 +2,8 @@
 
 Reachable from the title screen and from the debrief's lessons, which open it at the page
 they touch. Pages are chosen with the buttons on the left, the links inside a page, or the
-up and down keys; Esc or Back returns to the screen below.
+up and down keys; Esc or Back returns to the screen below. The links of a page are also
+buttons in a row under its text ("See also"), so Tab reaches them and Enter follows one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID
 
-from game.ui.codex_pages import DEFAULT_PAGE, PAGE_IDS, page
+from game.ui.codex_pages import DEFAULT_PAGE, PAGE_IDS, links, page
 from game.ui.scene import Scene
 from game.ui.widgets.text import set_fitted
 
@@ -24,11 +25,18 @@ if TYPE_CHECKING:
 MARGIN = 24
 NAV_WIDTH = 240
 ROW = 44
+LINKS_LABEL = 90
+"""Pixels of the 'See also' label before a page's link buttons."""
 
 
 def page_button_id(page_id: str) -> str:
     """The object id of the button that opens a page ('#codex_evals')."""
     return f"#codex_{page_id}"
+
+
+def link_button_id(page_id: str) -> str:
+    """The object id of the button that follows a page's link to another ('#link_evals')."""
+    return f"#link_{page_id}"
 
 
 class CodexScene(Scene):
@@ -41,9 +49,12 @@ class CodexScene(Scene):
         self.actions = {"#codex_back": self.back}
         for known in PAGE_IDS:
             self.actions[page_button_id(known)] = self._opener(known)
+            self.actions[link_button_id(known)] = self._opener(known)
         self._buttons: dict[str, pygame_gui.elements.UIButton] = {}
         self._title: pygame_gui.elements.UILabel | None = None
         self._body: pygame_gui.elements.UITextBox | None = None
+        self._links: list[pygame_gui.core.UIElement] = []
+        self._links_row: pygame.Rect | None = None
 
     def _opener(self, page_id: str) -> Callable[[], None]:
         return lambda: self.open(page_id)
@@ -61,6 +72,35 @@ class CodexScene(Scene):
             set_fitted(self._title, shown.title)
         if self._body is not None:
             self._body.set_text(shown.body)
+        self._build_links()
+
+    def _build_links(self) -> None:
+        """The row under the text: 'See also' and one button per page the text links to."""
+        for widget in self._links:
+            widget.kill()
+        self._links = []
+        row = self._links_row
+        targets = links(self.page_id)
+        if row is None or not targets:
+            return
+        heading = pygame_gui.elements.UILabel(
+            pygame.Rect(row.left, row.top, LINKS_LABEL, row.height),
+            "See also",
+            self.ui,
+            object_id=ObjectID("#codex_see_also", "@small"),
+        )
+        self._links.append(heading)
+        left = row.left + LINKS_LABEL
+        width = (row.right - left) // len(targets)
+        for n, (target, words) in enumerate(targets):
+            button = pygame_gui.elements.UIButton(
+                pygame.Rect(left + n * width, row.top, width - 8, row.height),
+                "",
+                self.ui,
+                object_id=ObjectID(link_button_id(target), "@link"),
+            )
+            set_fitted(button, words, f"Open the page: {page(target).title}")
+            self._links.append(button)
 
     def back(self) -> None:
         """Return to the screen below."""
@@ -101,9 +141,12 @@ class CodexScene(Scene):
             self.ui,
             object_id=ObjectID("#codex_title", "@heading"),
         )
+        body_height = height - 2 * MARGIN - 56 - ROW - 8
+        self._links_row = pygame.Rect(left, height - MARGIN - ROW, text_width, ROW)
+        self._links = []
         self._body = pygame_gui.elements.UITextBox(
             "",
-            pygame.Rect(left, MARGIN + 56, text_width, height - 2 * MARGIN - 56),
+            pygame.Rect(left, MARGIN + 56, text_width, body_height),
             self.ui,
             object_id=ObjectID("#codex_body", "@codex_text"),
         )

@@ -93,7 +93,7 @@ class EventDialog(Modal):
                 container=self.box,
                 tooltip=f"{choice.text}\nCosts: {cost}. The hours are owed: they are worked "
                 "before your queues.",
-                blocked=choice.blocked,
+                blocked=None if choice.blocked is None else choice.blocked.text,
             )
             y += CHOICE_HEIGHT + 6
         button(
@@ -132,7 +132,7 @@ class EventDialog(Modal):
                 if choice.blocked is None:
                     self.choose(choice.id)
                 else:
-                    self.app.notify(f"Not possible: {choice.blocked}")
+                    self.app.notify(f"Not possible: {choice.blocked.text}")
             return True
         return False
 

@@ -17,6 +17,8 @@ MOUSE_AND_KEYS = (
     pygame.KEYUP,
     pygame.TEXTINPUT,
 )
+_SHADES: dict[tuple[int, int], pygame.Surface] = {}
+"""The shade over the scenes beneath a dialog, made once per window size."""
 
 
 class Modal(Scene):
@@ -24,8 +26,6 @@ class Modal(Scene):
 
     opaque = False
     box_size = (560, 360)
-    _shade: pygame.Surface | None = None
-    """The shade over the scenes beneath, made once per window size."""
 
     def box_rect(self, size: tuple[int, int]) -> pygame.Rect:
         """The dialog's frame, centred, never larger than the window."""
@@ -50,10 +50,11 @@ class Modal(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         """Shade what is beneath, then draw the dialog."""
-        shade = self._shade
-        if shade is None or shade.get_size() != surface.get_size():
-            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        size = surface.get_size()
+        shade = _SHADES.get(size)
+        if shade is None:
+            shade = pygame.Surface(size, pygame.SRCALPHA)
             shade.fill(SHADE)
-            self._shade = shade
+            _SHADES[size] = shade
         surface.blit(shade, (0, 0))
         super().draw(surface)

@@ -28,7 +28,7 @@ from game.scenario.actions import (
     StopJob,
 )
 from game.scenario.types import CATEGORIES
-from game.session import LegalActions
+from game.session import LegalActions, Refusal
 from game.ui.game import Game
 from game.ui.scene import Command, Scene
 from game.ui.theme import BACKDROP, Palette
@@ -37,9 +37,7 @@ from game.ui.widgets.build import (
     bare_panel,
     button,
     draw_panel_frames,
-    escape,
     label,
-    text_box,
 )
 from game.ui.widgets.cards import (
     CARD_HEIGHT,
@@ -49,6 +47,7 @@ from game.ui.widgets.cards import (
     task_card,
 )
 from game.ui.widgets.charts import draw_sparkline
+from game.ui.widgets.log import LogLine, LogView
 from game.ui.widgets.text import set_fitted
 
 if TYPE_CHECKING:
@@ -96,7 +95,6 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("money", "Money left, over the day."),
     ("trust", "Trust, over the day."),
 )
-KIND_COLOURS = {"event": "#e5c07b", "alert": "#e06c75", "done": "#98c379"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +201,8 @@ class PlayScene(Scene):
         }
         self._dynamic: dict[str, Command] = {}
         self._signatures: dict[str, Any] = {}
+        self._stale: dict[str, None] = {}
+        """The panels to rebuild, one a frame, in order (a dict as an ordered set)."""
         self._panels: dict[str, pygame_gui.core.UIContainer] = {}
         self._backdrop: pygame.Surface | None = None
         """The window's background and the panels' frames, drawn once per layout."""
@@ -222,7 +222,7 @@ class PlayScene(Scene):
         self._share_labels: list[pygame_gui.elements.UILabel] = []
         self._switch_label: pygame_gui.elements.UILabel | None = None
         self._top: dict[str, pygame_gui.core.UIElement] = {}
-        self._log_box: pygame_gui.elements.UITextBox | None = None
+        self._log: LogView | None = None
         self._log_lines = 0
         self._sparks: dict[str, tuple[pygame_gui.elements.UIImage, str]] = {}
         self.geometry = Geometry.of(app.logical_size())
@@ -241,13 +241,14 @@ class PlayScene(Scene):
         self.palette = Palette.from_manager(self.ui)
         self.geometry = Geometry.of(size)
         self._signatures.clear()
+        self._stale.clear()
         self._panels.clear()
         self._build_top()
         self._build_hours()
         for key, (title, tip) in PANEL_HEADERS.items():
             self._frame(key, title, tip)
         self._build_production(self.geometry.production)
-        self._log_box = None
+        self._log = None
         self._paint_backdrop(size)
         self.refresh()
 
@@ -292,27 +293,61 @@ class PlayScene(Scene):
         """Back on top: show the board as it now stands, and any event that waits."""
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the view again and rebuild the panels whose contents changed."""
+    def refresh(self, *, spread: bool = False) -> None:
+        """Read the view again and rebuild the panels whose contents changed; with
+        ``spread`` (a tick of the running clock), the panels are rebuilt in the frames that
+        follow, one a frame (:attr:`stale_panels`), so no frame builds them all."""
         session = self.game.session
         self.view = session.view()
         self.legal = session.legal_actions()
         self.actions = {**self._static, **self._dynamic}
         self._update_top()
         self._update_hours()
-        self._panel("backlog", self._backlog_signature(), self._build_backlog)
-        self._panel("queues", self._queues_signature(), self._build_queues)
-        self._panel("jobs", self._jobs_signature(), self._build_jobs)
-        self._panel("models", self._models_signature(), self._build_models)
+        for key, (signature, build) in self._panel_makers().items():
+            self._panel(key, signature(), build, now=not spread)
         self._update_headers()
         self._update_progress()
         self._update_production()
         self._update_log()
         self.actions = {**self._static, **self._dynamic}
 
-    def _panel(self, key: str, signature: Any, build: Callable[[pygame.Rect], None]) -> None:
-        if self._signatures.get(key) == signature:
+    def _panel_makers(
+        self,
+    ) -> dict[str, tuple[Callable[[], Any], Callable[[pygame.Rect], None]]]:
+        """Each list panel's signature (what it shows) and builder, in reading order."""
+        return {
+            "backlog": (self._backlog_signature, self._build_backlog),
+            "queues": (self._queues_signature, self._build_queues),
+            "jobs": (self._jobs_signature, self._build_jobs),
+            "models": (self._models_signature, self._build_models),
+        }
+
+    @property
+    def stale_panels(self) -> list[str]:
+        """The list panels that show an earlier board, waiting for their frame to be rebuilt."""
+        return list(self._stale)
+
+    def _build_stale_panel(self) -> None:
+        """Rebuild the first stale panel from the board as it now stands."""
+        if not self._stale:
             return
+        key = next(iter(self._stale))
+        signature, build = self._panel_makers()[key]
+        self._panel(key, signature(), build)
+        self._update_headers()
+        self._update_progress()
+        self.actions = {**self._static, **self._dynamic}
+
+    def _panel(
+        self, key: str, signature: Any, build: Callable[[pygame.Rect], None], *, now: bool = True
+    ) -> None:
+        if self._signatures.get(key) == signature:
+            self._stale.pop(key, None)
+            return
+        if not now:
+            self._stale[key] = None
+            return
+        self._stale.pop(key, None)
         self._signatures[key] = signature
         self._scrolls[key].get_container().clear()
         self._card_widgets = {k: w for k, w in self._card_widgets.items() if k[0] != key}
@@ -357,7 +392,8 @@ class PlayScene(Scene):
         return object_id
 
     def _refused(self, action: Action) -> str | None:
-        return self.legal.refusal(action)
+        refusal = self.legal.refusal(action)
+        return None if refusal is None else refusal.text
 
     # --- the top bar ---------------------------------------------------------------------
 
@@ -957,9 +993,11 @@ class PlayScene(Scene):
 
     # --- the log -------------------------------------------------------------------------
 
-    def _log_html(self, start: int) -> str:
-        """The log's lines from ``start``; in a game of several days, each day's first
-        line comes under the day's name."""
+    def _log_lines_from(self, start: int) -> list[LogLine]:
+        """The log's lines from ``start``, with the icon and colour of their kind; in a
+        game of several days, each day's first line comes under the day's name."""
+        palette = self.palette
+        assert palette is not None
         lines = []
         log = self.view.log
         several_days = self.game.loaded.scenario.time.days > 1
@@ -967,13 +1005,9 @@ class PlayScene(Scene):
             entry = log[n]
             day, stamp = self._log_clock(entry.tick)
             if several_days and (n == 0 or self._log_clock(log[n - 1].tick)[0] != day):
-                lines.append(f"<b>{day}</b>")
-            colour = KIND_COLOURS.get(entry.kind)
-            text = escape(entry.text)
-            if colour is not None:
-                text = f'<font color="{colour}">{text}</font>'
-            lines.append(f"<b>{stamp}</b> {text}")
-        return "<br>".join(lines)
+                lines.append(LogLine(day, "", palette.text))
+            lines.append(LogLine.of_kind(stamp, entry.text, entry.kind, palette))
+        return lines
 
     def _log_clock(self, tick: int) -> tuple[str, str]:
         """('Day 2', '09:30') at a tick."""
@@ -982,29 +1016,29 @@ class PlayScene(Scene):
         day, _, stamp = clock.partition(" · ")
         return day, stamp
 
+    @property
+    def log(self) -> LogView | None:
+        """The log on the screen (None before the first layout)."""
+        return self._log
+
     def _update_log(self) -> None:
         count = len(self.view.log)
-        if self._log_box is None or count < self._log_lines:
-            if self._log_box is not None:
-                self._log_box.kill()
-            self._log_box = text_box(
+        if self._log is None or count < self._log_lines:
+            if self._log is not None:
+                self._log.kill()
+            assert self.palette is not None
+            self._log = LogView(
                 self.ui,
                 self.geometry.log,
-                self._log_html(0) or "The day begins.",
-                object_id="#log",
+                self.palette.panel,
+                self.palette.text,
+                tooltip="The log: what happened, with the time it happened.",
+                empty=LogLine("", "The day begins.", self.palette.text_dim),
             )
-            self._log_box.set_tooltip("The log: what happened, with the time it happened.")
+            self._log_lines = 0
+        if count > self._log_lines:
+            self._log.append(self._log_lines_from(self._log_lines))
             self._log_lines = count
-            self._scroll_log_to_end()
-        elif count > self._log_lines:
-            self._log_box.append_html_text("<br>" + self._log_html(self._log_lines))
-            self._log_lines = count
-            self._scroll_log_to_end()
-
-    def _scroll_log_to_end(self) -> None:
-        box = self._log_box
-        if box is not None and box.scroll_bar is not None:
-            box.scroll_bar.set_scroll_from_start_percentage(1.0)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -1014,12 +1048,12 @@ class PlayScene(Scene):
 
         return run
 
-    def apply(self, action: Action) -> str | None:
-        """Apply an action to the game and show the result; the reason when refused."""
+    def apply(self, action: Action) -> Refusal | None:
+        """Apply an action to the game and show the result; why it is refused, when it is."""
         before = self.view
         reason = self.game.apply(action)
         if reason is not None:
-            self.app.notify(f"Refused: {reason}")
+            self.app.notify(f"Refused: {reason.text}")
         else:
             if isinstance(action, Allocate):
                 self.shares = action.shares()
@@ -1043,8 +1077,9 @@ class PlayScene(Scene):
         self.speed = speed
         self._update_top()
 
-    def advance(self) -> None:
-        """One tick: the split on the sliders applies first, then the clock moves."""
+    def advance(self, *, spread: bool = False) -> None:
+        """One tick: the split on the sliders applies first, then the clock moves; with
+        ``spread`` (the running clock), the changed panels are rebuilt one a frame."""
         session = self.game.session
         if session.over:
             return
@@ -1052,7 +1087,7 @@ class PlayScene(Scene):
         if pending is not None:
             reason = self.game.apply(pending)
             if reason is not None:
-                self.app.notify(f"Your hours stay as they were: {reason}")
+                self.app.notify(f"Your hours stay as they were: {reason.text}")
                 self.shares = self._current_shares()
         before = self.view
         self.game.advance()
@@ -1062,7 +1097,7 @@ class PlayScene(Scene):
         if session.over:
             self.finish()
             return
-        self.refresh()
+        self.refresh(spread=spread)
         self._alerts(before)
 
     def _alerts(self, before: PlayerView) -> None:
@@ -1150,6 +1185,12 @@ class PlayScene(Scene):
 
     # --- the frame -----------------------------------------------------------------------
 
+    def handle(self, event: pygame.event.Event) -> bool:
+        """The mouse wheel over the log first, then as every scene does."""
+        if self._log is not None and self._log.handle(event):
+            return True
+        return super().handle(event)
+
     def handle_other(self, event: pygame.event.Event) -> bool:
         """Sliders, and the keys of the play screen."""
         if event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
@@ -1182,6 +1223,8 @@ class PlayScene(Scene):
     def update(self, dt: float) -> None:
         """Run the clock; open a waiting event's dialog (the clock stops for it)."""
         super().update(dt)
+        if self._log is not None:
+            self._log.update()
         session = self.game.session
         if session.over:
             if self.game.finished is None:
@@ -1189,11 +1232,12 @@ class PlayScene(Scene):
             return
         if self.app.options.autoplay is None and self._open_event():
             return
+        self._build_stale_panel()
         if self.paused or self.app.options.autoplay is not None:
             return
         self.elapsed += dt
         if self.elapsed >= SECONDS_PER_TICK[self.speed]:
-            self.advance()
+            self.advance(spread=True)
 
     def screenshot_ready(self) -> bool:
         """The play screen's picture is taken half-way through the day, when it is busy."""

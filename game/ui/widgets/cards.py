@@ -30,9 +30,9 @@ def card_details(task: TaskView) -> str:
     if task.status == "done":
         return f"done · {task.hours:g} h{cost}"
     if task.status == "open" and task.blocked:
-        # The reason reads "task 'x' needs: ..." or says what is wrong in its own words.
-        _, said, needs = task.blocked.partition("needs: ")
-        return f"needs: {needs}" if said else task.blocked
+        if task.blocked.code == "refused.task_needs":
+            return f"needs: {task.blocked.values['requires']}"
+        return task.blocked.text
     return f"{task.hours:g} h{cost}{done}"
 
 
