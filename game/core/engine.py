@@ -116,9 +116,10 @@ def advance(state: State, rules: Rules) -> None:
     hours = rules.tick_hours
     work.work(state, rules)
     production.serve(state, rules, hours)
-    jobs.progress(state, rules, hours)
+    if state.jobs.in_progress:
+        jobs.progress(state, rules, hours)
     state.clock.tick += 1
-    if state.clock.tick >= rules.total_ticks:
+    if state.clock.tick >= rules.total_ticks and state.jobs.in_progress:
         jobs.stop_at_the_end(state)
     events.check(state, rules)
 

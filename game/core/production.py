@@ -60,7 +60,11 @@ def serve(state: State, rules: Rules, hours: float) -> None:
     answered = _answer(state, rules, hours)
 
     model = state.models[production.model_index]
-    rate = model_escalation(state, rules, model)
+    # The share is worked out again only when the mix has drifted since it was kept.
+    if model.escalation_mix == production.mix_changes:
+        rate = model.escalation
+    else:
+        rate = model_escalation(state, rules, model)
     hallucination = model.hallucination
     api = model.cost_per_request
     if state.jobs.ab_test is not None:

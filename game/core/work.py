@@ -109,7 +109,7 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
         used = min(hours, debt)
         obligation.owed[category] = debt - used
         hours -= used
-        if all(left <= EPSILON for left in obligation.owed):
+        if max(obligation.owed) <= EPSILON:
             settled.append(obligation)
     if settled:
         for obligation in settled:
