@@ -119,23 +119,32 @@ def test_ui_scale_multiplies_font_sizes() -> None:
     assert os.path.isabs(load_theme_data()["label"]["font"]["regular_path"])
 
 
+IdLists = tuple[list[str | None], list[str], list[str | None], list[str | None]]
+
+
+def random_id_lists(pick: random.Random, kinds: list[str], most_levels: int) -> IdLists:
+    """Random parent ids, element kinds, class ids and object ids for a nesting of fewer
+    than ``most_levels`` levels, as pygame_gui's theme lookup takes them."""
+    levels = pick.randrange(0, most_levels)
+
+    def maybe(options: list[str]) -> list[str | None]:
+        return [pick.choice([None, *options]) for _ in range(levels)]
+
+    elements = [pick.choice(kinds) for _ in range(levels)]
+    return (
+        maybe(["base", "window"]),
+        elements,
+        maybe(["@menu", "@small"]),
+        maybe(["#play", "#card_3", "#log"]),
+    )
+
+
 def test_combined_ids_follow_pygame_gui_rule() -> None:
     manager = make_manager((640, 360))
     library = UIAppearanceTheme(manager.resource_loader, "en")
     pick = random.Random(13)
     for _ in range(300):
-        levels = pick.randrange(0, 5)
-        elements = [pick.choice(["panel", "button", "label", "text_box"]) for _ in range(levels)]
-
-        def maybe(options: list[str], levels: int = levels) -> list[str | None]:
-            return [pick.choice([None, *options]) for _ in range(levels)]
-
-        args = (
-            maybe(["base", "window"]),
-            elements,
-            maybe(["@menu", "@small"]),
-            maybe(["#play", "#card_3", "#log"]),
-        )
+        args = random_id_lists(pick, ["panel", "button", "label", "text_box"], 5)
         assert combined_ids(*args) == library.build_all_combined_ids(*args), args
 
 
@@ -159,18 +168,7 @@ def test_themed_ids_are_the_library_ids_a_theme_lookup_can_find() -> None:
     theme has blocks for, in the library's order."""
     pick = random.Random(29)
     for _ in range(300):
-        levels = pick.randrange(0, 6)
-        elements = [pick.choice(["panel", "button", "label", "container"]) for _ in range(levels)]
-
-        def maybe(options: list[str], levels: int = levels) -> list[str | None]:
-            return [pick.choice([None, *options]) for _ in range(levels)]
-
-        args = (
-            maybe(["base", "window"]),
-            elements,
-            maybe(["@menu", "@small"]),
-            maybe(["#play", "#card_3", "#log"]),
-        )
+        args = random_id_lists(pick, ["panel", "button", "label", "container"], 6)
         every = combined_ids(*args)
         themed = {*pick.sample(every, min(len(every), 6)), "button", "panel.#play", "nowhere"}
         expected = every[:1]
