@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ import pygame_gui
 
 from game.replay.verify import shipped_scenario_folders
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario
-from game.ui.scene import Command, Scene
+from game.ui.scene import Scene
 from game.ui.widgets.build import button, label
 
 if TYPE_CHECKING:
@@ -66,13 +67,7 @@ class PickerScene(Scene):
         self.entries = [load_entry(path) for path in scenario_files()]
         self.actions = {"#back": self.back}
         for n, entry in enumerate(self.entries):
-            self.actions[f"#pick_{n}"] = self._opener(entry)
-
-    def _opener(self, entry: Entry) -> Command:
-        def open_briefing() -> None:
-            self.pick(entry)
-
-        return open_briefing
+            self.actions[f"#pick_{n}"] = partial(self.pick, entry)
 
     def layout(self, size: tuple[int, int]) -> None:
         """A heading, one row per scenario, and Back."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from game.replay.runfile import RunFile, RunFileError, read_run
 from game.replay.verify import shipped_scenario_folders
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario
 from game.ui.saves import RUNS_FOLDER
-from game.ui.scene import Command, Scene
+from game.ui.scene import Scene
 from game.ui.widgets.build import button, label
 
 if TYPE_CHECKING:
@@ -57,13 +58,7 @@ class ReplayListScene(Scene):
         self.files = run_files(app.store.folder / RUNS_FOLDER)
         self.actions = {"#replays_back": self.back}
         for n, path in enumerate(self.files):
-            self.actions[f"#run_{n}"] = self._opener(path)
-
-    def _opener(self, path: Path) -> Command:
-        def open_run() -> None:
-            self.open(path)
-
-        return open_run
+            self.actions[f"#run_{n}"] = partial(self.open, path)
 
     def layout(self, size: tuple[int, int]) -> None:
         """One row per run file, newest first."""
