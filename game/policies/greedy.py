@@ -86,6 +86,7 @@ class Plan:
     jobs_to_run: tuple[int, ...]
     """The labeling and training jobs, in file order."""
     labeling_jobs: tuple[int, ...]
+    training_jobs: tuple[int, ...]
     evals: tuple[int, ...]
     ab_test: int | None
     """The first A/B test job, if the scenario has one."""
@@ -105,6 +106,7 @@ def make_plan(rules: Rules) -> Plan:
             job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
         ),
         labeling_jobs=tuple(job for job, kind in enumerate(kinds) if kind == "labeling"),
+        training_jobs=rules.training_jobs,
         evals=tuple(job for job, kind in enumerate(kinds) if kind == "eval"),
         ab_test=next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None),
         start_allocation=(start.research, start.data, start.infra, start.writing),
@@ -237,6 +239,8 @@ class Greedy:
         """The cheapest possible answer to each waiting event, and whether any owes hours."""
         actions: list[Action] = []
         owe_hours = False
+        if not state.events.pending:
+            return actions, owe_hours
         answers = self.plan.answers
         for event in state.events.pending:
             for choice in answers[event]:
@@ -284,11 +288,11 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        labeling = any(job in busy for job in self.plan.labeling_jobs)
         hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
+        labeling: bool | None = None  # whether a labeling job runs, once a training job asks
         still_to_run = []
         for job in self.jobs_to_run:
-            training = rules.job_kinds[job] == "training"
+            training = job in self.plan.training_jobs
             last_index = self.last_run[job]
             last = None if last_index is None else state.jobs.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
@@ -300,8 +304,11 @@ class Greedy:
             if hours_to_go > hours_left:
                 continue
             still_to_run.append(job)
-            if training and labeling:
-                continue
+            if training:
+                if labeling is None:
+                    labeling = any(other in busy for other in self.plan.labeling_jobs)
+                if labeling:
+                    continue
             requires = rules.job_requires[job]
             if requires is None or requires(state):
                 actions.append(rules.start_actions[job] if last is None else restart(last.id))
