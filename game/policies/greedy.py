@@ -50,9 +50,9 @@ def allocate(shares: Shares) -> Allocate:
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
-def start_on(job: str, model: str) -> StartJob:
+def start_on(job_id: str, model_id: str) -> StartJob:
     """The action that starts the job (an eval or an A/B test) on the model."""
-    return StartJob(job=job, model=model)
+    return StartJob(job=job_id, model=model_id)
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
@@ -103,12 +103,12 @@ def make_plan(rules: Rules) -> Plan:
         look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
         answers=tuple(tuple(answer_order(event)) for event in rules.events),
         jobs_to_run=tuple(
-            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
+            index for index, kind in enumerate(kinds) if kind in ("labeling", "training")
         ),
-        labeling_jobs=tuple(job for job, kind in enumerate(kinds) if kind == "labeling"),
+        labeling_jobs=tuple(index for index, kind in enumerate(kinds) if kind == "labeling"),
         training_jobs=rules.training_jobs,
-        evals=tuple(job for job, kind in enumerate(kinds) if kind == "eval"),
-        ab_test=next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None),
+        evals=tuple(index for index, kind in enumerate(kinds) if kind == "eval"),
+        ab_test=next((index for index, kind in enumerate(kinds) if kind == "ab_test"), None),
         start_allocation=(start.research, start.data, start.infra, start.writing),
     )
 
@@ -291,27 +291,27 @@ class Greedy:
         hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
         labeling: bool | None = None  # whether a labeling job runs, once a training job asks
         still_to_run = []
-        for job in self.jobs_to_run:
-            training = job in self.plan.training_jobs
-            last_index = self.last_run[job]
+        for job_index in self.jobs_to_run:
+            training = job_index in self.plan.training_jobs
+            last_index = self.last_run[job_index]
             last = None if last_index is None else state.jobs.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
-            if job in busy:
-                still_to_run.append(job)
+            if job_index in busy:
+                still_to_run.append(job_index)
                 continue
-            hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
+            hours_to_go = rules.job_hours[job_index] - (0.0 if last is None else last.checkpoint)
             if hours_to_go > hours_left:
                 continue
-            still_to_run.append(job)
+            still_to_run.append(job_index)
             if training:
                 if labeling is None:
                     labeling = any(other in busy for other in self.plan.labeling_jobs)
                 if labeling:
                     continue
-            requires = rules.job_requires[job]
+            requires = rules.job_requires[job_index]
             if requires is None or requires(state):
-                actions.append(rules.start_actions[job] if last is None else restart(last.id))
+                actions.append(rules.start_actions[job_index] if last is None else restart(last.id))
         self.jobs_to_run = still_to_run
 
     def evaluate(
@@ -323,7 +323,7 @@ class Greedy:
         reports = self.reports
         if len(reports) == len(models):  # every model measured: nothing left to do
             return
-        free = [job for job in self.plan.evals if job not in busy]
+        free = [job_index for job_index in self.plan.evals if job_index not in busy]
         if not free:
             return
         measuring = [
@@ -332,14 +332,14 @@ class Greedy:
             if run.kind == "eval" and run.model_index is not None
         ]
         prod = state.production.model_index
-        order = [prod, *(model for model in range(len(models)) if model != prod)]
+        order = [prod, *(index for index in range(len(models)) if index != prod)]
         unmeasured = [
-            models[model].id
-            for model in order
-            if models[model].id not in reports and models[model].id not in measuring
+            models[model_index].id
+            for model_index in order
+            if models[model_index].id not in reports and models[model_index].id not in measuring
         ]
-        for job, model_id in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job], model_id))
+        for job_index, model_id in zip(free, unmeasured, strict=False):
+            actions.append(start_on(self.rules.job_ids[job_index], model_id))
 
     def best_candidate(self, state: State) -> Measurement | None:
         """The report of the best-measured model other than production (the first of
@@ -383,11 +383,12 @@ class Greedy:
         spent = team.task_spent
         hours = [0.0, 0.0, 0.0, 0.0]
         for category, queue in enumerate(team.queues):
-            for task in queue:
-                hours[category] += tasks[task].hours - spent[task]
+            for task_index in queue:
+                hours[category] += tasks[task_index].hours - spent[task_index]
             hours[category] += team.owed[category]
-        for task in queuing:
-            hours[tasks[task].category] += tasks[task].hours - spent[task]
+        for task_index in queuing:
+            task = tasks[task_index]
+            hours[task.category] += task.hours - spent[task_index]
         wanted = shares_for(hours) or self.plan.start_allocation
         if wanted != self.allocation and worth_moving(self.allocation, wanted):
             self.allocation = wanted
