@@ -135,7 +135,7 @@ def shares_for(hours: list[float]) -> Shares | None:
     if total <= 0.0:
         return None
     shares = [floor(100.0 * category_hours / total) for category_hours in hours]
-    busiest = max(range(len(hours)), key=hours.__getitem__)
+    busiest = hours.index(max(hours))
     shares[busiest] += 100 - sum(shares)
     research, data, infra, writing = shares
     return (research, data, infra, writing)
@@ -168,8 +168,8 @@ def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None
 
 
 class Greedy:
-    """A greedy player for one game: called with the state at each boundary, it returns
-    the actions to take there.
+    """A greedy player for one game: :meth:`decide`, given the state at each boundary,
+    returns the actions to take there.
 
     It is the only player of its game, so it remembers what it has read instead of reading
     it all again at each look: the runs and eval reports it has seen (both lists only
@@ -206,7 +206,9 @@ class Greedy:
         self.unqueued = len(rules.tasks)
         self.finished = 0
 
-    def __call__(self, state: State) -> list[Action]:
+    def decide(self, state: State) -> list[Action]:
+        """The actions to take at this boundary: the answers to the waiting events, and at
+        each look the rest."""
         actions, owe_hours = self.answer_events(state)
         plan = self.plan
         if state.clock.tick % plan.look_ticks:
@@ -253,13 +255,15 @@ class Greedy:
     def read_news(self, state: State) -> None:
         """Read the runs and the eval reports that are new since the last look."""
         runs = state.jobs.runs
-        for index in range(self.runs_read, len(runs)):
-            self.last_run[runs[index].job_index] = index
-        self.runs_read = len(runs)
+        if len(runs) > self.runs_read:
+            for index in range(self.runs_read, len(runs)):
+                self.last_run[runs[index].job_index] = index
+            self.runs_read = len(runs)
         measurements = state.results.evals
-        for report in measurements[self.reports_read :]:
-            self.reports[report.model_id] = report
-        self.reports_read = len(measurements)
+        if len(measurements) > self.reports_read:
+            for report in measurements[self.reports_read :]:
+                self.reports[report.model_id] = report
+            self.reports_read = len(measurements)
 
     def queue_tasks(self, state: State, actions: list[Action]) -> list[int]:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
@@ -397,4 +401,4 @@ class Greedy:
 
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game (it needs no luck: the seed is not used)."""
-    return Greedy(plan_for(rules))
+    return Greedy(plan_for(rules)).decide
