@@ -1,7 +1,8 @@
 """Effects: the changes that tasks, events and choices make to the game.
 
 One function per effect key of :class:`game.scenario.model.Effect`; the key's docstring in
-the scenario model is the authoring reference.
+the scenario model is the authoring reference. Each takes the value as it was prepared
+with the scenario (:func:`game.core.rules.prepared_value`): its ids already resolved.
 """
 
 from __future__ import annotations
@@ -13,9 +14,16 @@ from typing import Any
 from game.core import backlog, jobs
 from game.core.ledger import spend
 from game.core.log import note
-from game.core.rules import PreparedEffect, Rules
+from game.core.rules import PreparedEffect, PreparedImprovement, Rules
 from game.core.state import DONE, FALLBACK, MONITORING, QUEUED, Capability, State
-from game.scenario.model import MAX_LEVEL, Effect, Improvement, Outage, Spike
+from game.scenario.model import MAX_LEVEL, Outage, Spike
+
+SegmentCounts = tuple[tuple[int, int], ...]
+"""A prepared ``labels`` or ``golden`` value: (segment index, count) pairs."""
+InfraChanges = tuple[tuple[Capability, int], ...]
+"""A prepared ``infra`` value: (capability, change in level) pairs."""
+VariableNumbers = tuple[tuple[int, float], ...]
+"""A prepared ``set`` or ``add`` value: (variable index, number) pairs."""
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -51,18 +59,16 @@ def _reliability(state: State, rules: Rules, value: float, item: str) -> None:
     state.reliability = _clamp(state.reliability + value, 0.0, 100.0)
 
 
-def _labels(state: State, rules: Rules, value: dict[str, int], item: str) -> None:
+def _labels(state: State, rules: Rules, value: SegmentCounts, item: str) -> None:
     labels = state.data.labels
-    for segment, count in value.items():
-        index = rules.segment_index[segment]
-        labels[index] = max(0.0, labels[index] + count)
+    for segment_index, count in value:
+        labels[segment_index] = max(0.0, labels[segment_index] + count)
 
 
-def _golden(state: State, rules: Rules, value: dict[str, int], item: str) -> None:
+def _golden(state: State, rules: Rules, value: SegmentCounts, item: str) -> None:
     golden = state.data.golden
-    for segment, count in value.items():
-        index = rules.segment_index[segment]
-        golden[index] = max(0.0, golden[index] + count)
+    for segment_index, count in value:
+        golden[segment_index] = max(0.0, golden[segment_index] + count)
 
 
 def drift(state: State, rules: Rules, shifts: dict[str, float]) -> None:
@@ -102,18 +108,17 @@ def _traffic(state: State, rules: Rules, value: dict[str, float], item: str) -> 
     drift(state, rules, value)
 
 
-def _infra(state: State, rules: Rules, value: dict[str, int], item: str) -> None:
-    for name, delta in value.items():
-        capability = Capability(name)
+def _infra(state: State, rules: Rules, value: InfraChanges, item: str) -> None:
+    for capability, delta in value:
         state.infra[capability] = int(_clamp(state.infra[capability] + delta, 0, MAX_LEVEL))
     if state.infra[MONITORING] >= 1:
         notice_drift(state, rules)
 
 
-def _start_job(state: State, rules: Rules, value: str, item: str) -> None:
-    job_index = rules.job_index[value]
+def _start_job(state: State, rules: Rules, job_index: int, item: str) -> None:
+    job_id = rules.job_ids[job_index]
     if state.clock.tick >= rules.total_ticks:
-        note(state, "job", "job.too_late", job=value, job_name=rules.jobs[job_index].name)
+        note(state, "job", "job.too_late", job=job_id, job_name=rules.job_names[job_index])
         return
     model_index = jobs.default_model(state, rules, job_index)
     reason = jobs.start_refusal(state, rules, job_index, model_index)
@@ -124,18 +129,17 @@ def _start_job(state: State, rules: Rules, value: str, item: str) -> None:
             state,
             "job",
             "job.not_started",
-            job=value,
-            job_name=rules.jobs[job_index].name,
+            job=job_id,
+            job_name=rules.job_names[job_index],
             reason=reason.text,
         )
 
 
-def _queue(state: State, rules: Rules, value: str, item: str) -> None:
-    task_index = rules.task_index[value]
+def _queue(state: State, rules: Rules, task_index: int, item: str) -> None:
     if state.team.task_status[task_index] not in (DONE, QUEUED):
         backlog.enqueue(state, rules, task_index)
-        name = rules.tasks[task_index].name
-        note(state, "task", "task.queued_by_event", task=value, task_name=name)
+        task = rules.tasks[task_index]
+        note(state, "task", "task.queued_by_event", task=task.id, task_name=task.name)
 
 
 def _outage(state: State, rules: Rules, value: float | Outage, item: str) -> None:
@@ -186,27 +190,26 @@ def _spike(state: State, rules: Rules, value: Spike, item: str) -> None:
     production.overload_reported = False
 
 
-def _improve(state: State, rules: Rules, value: Improvement, item: str) -> None:
-    job_index = rules.job_index[value.job]
-    lifts = state.research.ceiling_lift[job_index]
-    for index, segment in enumerate(rules.segments):
-        if value.segment is None or value.segment == segment:
-            lifts[index] += value.ceiling
-    state.research.hallucination_shift[job_index] += value.hallucination
+def _improve(state: State, rules: Rules, value: PreparedImprovement, item: str) -> None:
+    lifts = state.research.ceiling_lift[value.job_index]
+    for segment_index in range(len(lifts)):
+        if value.segment_index is None or value.segment_index == segment_index:
+            lifts[segment_index] += value.ceiling
+    state.research.hallucination_shift[value.job_index] += value.hallucination
 
 
 def _calibrate(state: State, rules: Rules, value: bool, item: str) -> None:
     state.data.judge_calibrated = value
 
 
-def _set(state: State, rules: Rules, value: dict[str, float], item: str) -> None:
-    for name, number in value.items():
-        state.variables[rules.variables.index(name)] = number
+def _set(state: State, rules: Rules, value: VariableNumbers, item: str) -> None:
+    for variable_index, number in value:
+        state.variables[variable_index] = number
 
 
-def _add(state: State, rules: Rules, value: dict[str, float], item: str) -> None:
-    for name, number in value.items():
-        state.variables[rules.variables.index(name)] += number
+def _add(state: State, rules: Rules, value: VariableNumbers, item: str) -> None:
+    for variable_index, number in value:
+        state.variables[variable_index] += number
 
 
 def _message(state: State, rules: Rules, value: str, item: str) -> None:
@@ -220,7 +223,7 @@ def _incident(state: State, rules: Rules, value: str, item: str) -> None:
 def record_incident(state: State, rules: Rules, what: str) -> None:
     """Count an incident; trust falls by the scenario's per-incident amount."""
     state.production.incidents.append(what)
-    state.trust = _clamp(state.trust - rules.scenario.trust.per_incident, 0.0, 100.0)
+    state.trust = _clamp(state.trust - rules.trust_per_incident, 0.0, 100.0)
     note(state, "incident", "incident.recorded", what=what)
 
 
@@ -246,9 +249,7 @@ APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {
 }
 
 
-def apply_effects(
-    state: State, rules: Rules, effects: Iterable[Effect | PreparedEffect], item: str
-) -> None:
-    """Apply effects in order; money they move is booked under ``item``."""
+def apply_effects(state: State, rules: Rules, effects: Iterable[PreparedEffect], item: str) -> None:
+    """Apply prepared effects in order; money they move is booked under ``item``."""
     for effect in effects:
         APPLY[effect.kind](state, rules, effect.value, item)

@@ -89,9 +89,7 @@ def choice_refusal(
         return refused("refused.event_not_waiting", event=event.id)
     choice = event.choices[choice_index]
     if choice.requires is not None and not choice.requires(state):
-        return refused(
-            "refused.choice_needs", choice=choice.spec.id, requires=str(choice.spec.requires)
-        )
+        return refused("refused.choice_needs", choice=choice.id, requires=str(choice.spec.requires))
     return None
 
 
@@ -112,9 +110,9 @@ def choose(state: State, rules: Rules, event_index: int, choice_index: int) -> N
         "choice",
         "event.chosen",
         event=event.id,
-        choice=choice.spec.id,
+        choice=choice.id,
         title=event.title,
-        choice_text=choice.spec.text,
+        choice_text=choice.text,
     )
     if choice.owes:
         owed = state.team.owed
@@ -133,16 +131,16 @@ def settle(state: State, rules: Rules, event_index: int, choice_index: int) -> N
     if choice.effects:
         apply_effects(state, rules, choice.effects, ledger.EVENTS)
     if choice.outcome_weights:
-        key = (event.id, choice.spec.id, state.events.fired[event_index])
+        key = (event.id, choice.id, state.events.fired[event_index])
         outcome = _pick(state.luck.uniform("event outcome", *key), choice.outcome_weights)
-        picked = choice.spec.outcomes[outcome]
+        picked = choice.outcomes[outcome]
         if picked.text:
             note(
                 state,
                 "outcome",
                 "event.outcome",
                 event=event.id,
-                choice=choice.spec.id,
+                choice=choice.id,
                 text=picked.text,
             )
         apply_effects(state, rules, picked.effects, ledger.EVENTS)

@@ -93,9 +93,10 @@ def start_refusal(
 def start(state: State, rules: Rules, job_index: int, model_index: int | None) -> JobRun:
     """Start a run of a job (already checked by :func:`start_refusal`)."""
     spec = rules.jobs[job_index]
+    job_id = rules.job_ids[job_index]
     jobs = state.jobs
     jobs.started[job_index] += 1
-    run_id = f"{rules.job_ids[job_index]}-{jobs.started[job_index]}"
+    run_id = f"{job_id}-{jobs.started[job_index]}"
     run = JobRun(
         run_id,
         job_index,
@@ -114,27 +115,20 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
         _arm_collapse(state, run, spec)
     elif isinstance(spec, ABTestJob):
         jobs.ab_test = index
+    name, hours = rules.job_names[job_index], rules.job_hours[job_index]
     if model_index is None:
-        note(
-            state,
-            "job",
-            "job.started",
-            job=spec.id,
-            job_name=spec.name,
-            run=run.id,
-            hours=spec.hours,
-        )
+        note(state, "job", "job.started", job=job_id, job_name=name, run=run_id, hours=hours)
     else:
         model = state.models[model_index].id
         note(
             state,
             "job",
             "job.started_on",
-            job=spec.id,
-            job_name=spec.name,
+            job=job_id,
+            job_name=name,
             model=model,
-            run=run.id,
-            hours=spec.hours,
+            run=run_id,
+            hours=hours,
         )
     return run
 

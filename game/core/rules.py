@@ -48,20 +48,75 @@ scenario's best fallback serves more."""
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedEffect:
-    """An effect's key and value, read from the scenario model once, when it is prepared.
+class Indices:
+    """Where each id of a scenario sits in the rules' tuples: the tables an effect's ids
+    are resolved with when it is prepared."""
 
-    It has the ``kind`` and ``value`` of :class:`game.scenario.model.Effect`, so
-    :func:`game.core.effects.apply_effects` takes either.
-    """
+    segment: dict[str, int]
+    task: dict[str, int]
+    job: dict[str, int]
+    variable: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImprovement:
+    """An ``improve`` effect with its ids resolved."""
+
+    job_index: int
+    segment_index: int | None
+    """The segment whose ceiling rises; None for all of them."""
+    ceiling: float
+    hallucination: float
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEffect:
+    """An effect of the scenario model, read once, when the scenario is prepared, with the
+    ids in its value resolved to indices (:func:`prepared_value`)."""
 
     kind: str
+    """The effect's key (:attr:`game.scenario.model.Effect.kind`)."""
     value: Any
+    """Its value, resolved: see :func:`prepared_value`."""
 
 
-def prepared(effects: list[Effect]) -> tuple[PreparedEffect, ...]:
+def prepared_value(effect: Effect, indices: Indices) -> Any:
+    """An effect's value with its ids resolved, so that applying it looks nothing up:
+
+    - ``labels`` and ``golden``: (segment index, count) pairs;
+    - ``infra``: (capability, change) pairs;
+    - ``set`` and ``add``: (variable index, number) pairs;
+    - ``queue``: the task's index; ``start_job``: the job's index;
+    - ``improve``: a :class:`PreparedImprovement`;
+    - any other: the value as the scenario gives it.
+    """
+    kind, value = effect.kind, effect.value
+    if kind in ("labels", "golden"):
+        return tuple((indices.segment[segment], count) for segment, count in value.items())
+    if kind == "infra":
+        return tuple((Capability(name), change) for name, change in value.items())
+    if kind in ("set", "add"):
+        return tuple((indices.variable[name], number) for name, number in value.items())
+    if kind == "queue":
+        return indices.task[value]
+    if kind == "start_job":
+        return indices.job[value]
+    if kind == "improve":
+        segment = None if value.segment is None else indices.segment[value.segment]
+        return PreparedImprovement(
+            indices.job[value.job], segment, value.ceiling, value.hallucination
+        )
+    return value
+
+
+def prepared(effects: list[Effect], indices: Indices) -> tuple[PreparedEffect, ...]:
     """The effects of a scenario model, ready to apply."""
-    return tuple(PreparedEffect(effect.kind, effect.value) for effect in effects)
+    return tuple(PreparedEffect(effect.kind, prepared_value(effect, indices)) for effect in effects)
+
+
+def prepared_for(rules: Rules, effects: list[Effect]) -> tuple[PreparedEffect, ...]:
+    """Effects of the scenario model prepared for these rules (as the scenario's own are)."""
+    return prepared(effects, rules.indices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +136,21 @@ class TaskRule:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeRule:
+    """A possible outcome of a choice, ready to simulate."""
+
+    text: str
+    """What the player reads when it comes out ("" for nothing)."""
+    effects: tuple[PreparedEffect, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceRule:
     """An event choice, ready to simulate."""
 
     spec: Choice
+    id: str
+    text: str
     requires: Predicate | None
     cost: float
     effects: tuple[PreparedEffect, ...]
@@ -94,6 +160,8 @@ class ChoiceRule:
     owes: tuple[tuple[int, float], ...]
     """The (category, hours) pairs of ``hours`` that are not zero."""
     outcome_weights: tuple[float, ...]
+    outcomes: tuple[OutcomeRule, ...]
+    """The outcomes that ``outcome_weights`` weigh, in the same order."""
     action: Choose
     """The action that takes this choice."""
 
@@ -223,6 +291,8 @@ class Rules:
     job_hours: tuple[float, ...]
     """Hours each job template runs, read every tick by the jobs."""
     job_ids: tuple[str, ...]
+    job_names: tuple[str, ...]
+    """Each job template's name, as the player reads it."""
     ab_share: tuple[float, ...]
     """Per job: the share (0-1) of conversations an A/B test gives its candidate; 0 for
     the other kinds."""
@@ -244,6 +314,10 @@ class Rules:
     """How much of an outage's traffic the fallback and reliability answer."""
     words: Words
     """The scenario's names for its metric and its unit of traffic."""
+    trust_per_incident: float
+    """Trust points an incident costs."""
+    indices: Indices
+    """Where each id sits in the tuples above."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -290,6 +364,13 @@ def prepare(scenario: Scenario) -> Rules:
     def maybe(expr: Expr | None) -> Predicate | None:
         return None if expr is None else compiler.compile(expr)
 
+    indices = Indices(
+        segment={segment: index for index, segment in enumerate(segments)},
+        task={task.id: index for index, task in enumerate(scenario.tasks)},
+        job={job.id: index for index, job in enumerate(scenario.jobs)},
+        variable={name: index for index, name in enumerate(scenario.variables)},
+    )
+
     tasks = tuple(
         TaskRule(
             id=t.id,
@@ -299,7 +380,7 @@ def prepare(scenario: Scenario) -> Rules:
             cost=t.cost,
             requires=maybe(t.requires),
             requires_text=str(t.requires or ""),
-            effects=prepared(t.effects),
+            effects=prepared(t.effects, indices),
             queue_action=QueueTask(task=t.id),
         )
         for t in scenario.tasks
@@ -310,13 +391,19 @@ def prepare(scenario: Scenario) -> Rules:
         choices = tuple(
             ChoiceRule(
                 spec=c,
+                id=c.id,
+                text=c.text,
                 requires=maybe(c.requires),
                 cost=c.cost,
-                effects=prepared(c.effects),
+                effects=prepared(c.effects, indices),
                 log_text=f"{event.title}: {c.text}",
                 hours=_per_category(c.hours),
                 owes=tuple((i, h) for i, h in enumerate(_per_category(c.hours)) if h),
                 outcome_weights=tuple(o.weight for o in c.outcomes),
+                outcomes=tuple(
+                    OutcomeRule(text=o.text, effects=prepared(o.effects, indices))
+                    for o in c.outcomes
+                ),
                 action=Choose(event=event.id, choice=c.id),
             )
             for c in event.choices
@@ -328,7 +415,7 @@ def prepare(scenario: Scenario) -> Rules:
                 spec=event,
                 title=event.title,
                 hidden=event.hidden,
-                effects=prepared(event.effects),
+                effects=prepared(event.effects, indices),
                 at_tick=math.ceil(_hour(scenario, trig.at) / tick_hours - 1e-9),
                 when=maybe(trig.when),
                 chance_per_tick=_chance_per_tick(event, tick_hours),
@@ -347,9 +434,9 @@ def prepare(scenario: Scenario) -> Rules:
         segments=segments,
         segment_names=tuple(s.name for s in scenario.segments),
         tasks=tasks,
-        task_index={t.id: i for i, t in enumerate(tasks)},
+        task_index=indices.task,
         jobs=tuple(scenario.jobs),
-        job_index={j.id: i for i, j in enumerate(scenario.jobs)},
+        job_index=indices.job,
         job_requires=tuple(maybe(j.requires) for j in scenario.jobs),
         events=tuple(events),
         event_index={e.id: i for i, e in enumerate(events)},
@@ -357,12 +444,13 @@ def prepare(scenario: Scenario) -> Rules:
         goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
-        segment_index={s: i for i, s in enumerate(segments)},
+        segment_index=indices.segment,
         serving=_serving_rule(scenario),
         job_cost_per_hour=tuple(cost_per_hour(job) for job in scenario.jobs),
         job_kinds=tuple(job.kind for job in scenario.jobs),
         job_hours=tuple(job.hours for job in scenario.jobs),
         job_ids=tuple(job.id for job in scenario.jobs),
+        job_names=tuple(job.name for job in scenario.jobs),
         ab_share=tuple(
             job.share / 100.0 if isinstance(job, ABTestJob) else 0.0 for job in scenario.jobs
         ),
@@ -385,6 +473,8 @@ def prepare(scenario: Scenario) -> Rules:
             unit_one=scenario.traffic_unit.one,
             unit_many=scenario.traffic_unit.many,
         ),
+        trust_per_incident=scenario.trust.per_incident,
+        indices=indices,
     )
 
 
