@@ -146,10 +146,10 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
     """
-    return any(
-        (now == 0) != (new == 0) or abs(now - new) >= REALLOCATE_POINTS
-        for now, new in zip(current, wanted, strict=True)
-    )
+    for now, new in zip(current, wanted, strict=True):
+        if (now == 0) != (new == 0) or abs(now - new) >= REALLOCATE_POINTS:
+            return True
+    return False
 
 
 def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None:
@@ -385,11 +385,12 @@ class Greedy:
         tasks = self.rules.tasks
         team = state.team
         spent = team.task_spent
-        hours = [0.0, 0.0, 0.0, 0.0]
-        for category, queue in enumerate(team.queues):
+        hours = []
+        for queue, owed in zip(team.queues, team.owed, strict=True):
+            waiting = 0.0
             for task_index in queue:
-                hours[category] += tasks[task_index].hours - spent[task_index]
-            hours[category] += team.owed[category]
+                waiting += tasks[task_index].hours - spent[task_index]
+            hours.append(waiting + owed)
         for task_index in queuing:
             task = tasks[task_index]
             hours[task.category] += task.hours - spent[task_index]
