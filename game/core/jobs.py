@@ -8,11 +8,12 @@ checkpointing lets a failed run restart from its last checkpoint instead of from
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Callable
 
 from game.core import evals, ledger
 from game.core.log import note
 from game.core.messages import RUN_FAILURES, Refusal, refused
-from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
+from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, Rules
 from game.core.state import (
     CHECKPOINTING,
     FAILED,
@@ -109,11 +110,12 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
     jobs.runs.append(run)
     jobs.by_id[run_id] = index
     jobs.in_progress.append(index)
-    if isinstance(spec, TrainingJob):
+    if run.kind == "training":
+        assert isinstance(spec, TrainingJob)
         run.labels = list(state.data.labels)
         run.base_model_index = state.production.model_index
         _arm_collapse(state, run, spec)
-    elif isinstance(spec, ABTestJob):
+    elif run.kind == "ab_test":
         jobs.ab_test = index
     name, hours = rules.job_names[job_index], rules.job_hours[job_index]
     if model_index is None:
@@ -208,7 +210,7 @@ def progress(state: State, rules: Rules, hours: float) -> None:
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
         if end >= duration - 1e-9 and run.status is RUNNING:
-            _finish(state, rules, run, rules.jobs[run.job_index])
+            _finish(state, rules, run)
 
 
 def detection_time(state: State, run: JobRun, duration: float) -> float | None:
@@ -256,51 +258,82 @@ def _fail(state: State, run: JobRun, code: str, hour: float) -> None:
     note(state, "alert", code, run=run.id, hour=hour)
 
 
-def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
+def _finish(state: State, rules: Rules, run: JobRun) -> None:
+    """The run finished: it ends, and delivers what its kind of job delivers."""
     _end(state, run, FINISHED)
-    if isinstance(spec, TrainingJob):
-        model = train_model(state, rules, run, spec)
-        state.models.append(model)
-        run.model_index = len(state.models) - 1
-        note(state, "job", "training.finished", job_name=spec.name, model=model.id)
-    elif isinstance(spec, EvalJob):
-        result = evals.measure(state, rules, run, spec)
-        state.results.evals.append(result)
-        state.record.evals_run += 1
-        note(
-            state,
-            "eval",
-            "eval.finished",
-            run=run.id,
-            model=result.model_id,
-            metric=rules.words.metric_short,
-            f1=result.f1_mix,
-        )
-    elif isinstance(spec, LabelingJob):
-        segment = rules.segment_index[spec.segment]
-        golden = round(spec.items * spec.golden_share / 100.0)
-        state.data.golden[segment] += golden
-        state.data.labels[segment] += spec.items - golden
-        note(
-            state,
-            "job",
-            "labeling.delivered",
-            job_name=spec.name,
-            items=spec.items,
-            segment=spec.segment,
-        )
-    elif isinstance(spec, ABTestJob):
-        if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", "ab_test.no_result", run=run.id, unit=rules.words.unit_many)
-            return
-        ab = evals.ab_compare(state, rules, run, spec)
-        state.results.ab_tests.append(ab)
-        state.record.ab_tests_run += 1
-        note(
-            state,
-            "eval",
-            "ab_test.finished",
-            run=run.id,
-            diff=ab.diff,
-            half_width=ab.half_width,
-        )
+    DELIVER[run.kind](state, rules, run)
+
+
+def _deliver_model(state: State, rules: Rules, run: JobRun) -> None:
+    """A training run delivers its model."""
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, TrainingJob)
+    model = train_model(state, rules, run, spec)
+    state.models.append(model)
+    run.model_index = len(state.models) - 1
+    note(state, "job", "training.finished", job_name=spec.name, model=model.id)
+
+
+def _deliver_measurement(state: State, rules: Rules, run: JobRun) -> None:
+    """An eval delivers its measurement."""
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, EvalJob)
+    result = evals.measure(state, rules, run, spec)
+    state.results.evals.append(result)
+    state.record.evals_run += 1
+    note(
+        state,
+        "eval",
+        "eval.finished",
+        run=run.id,
+        model=result.model_id,
+        metric=rules.words.metric_short,
+        f1=result.f1_mix,
+    )
+
+
+def _deliver_labels(state: State, rules: Rules, run: JobRun) -> None:
+    """A labeling job delivers its labels, some of them kept apart as golden examples."""
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, LabelingJob)
+    segment = rules.segment_index[spec.segment]
+    golden = round(spec.items * spec.golden_share / 100.0)
+    state.data.golden[segment] += golden
+    state.data.labels[segment] += spec.items - golden
+    note(
+        state,
+        "job",
+        "labeling.delivered",
+        job_name=spec.name,
+        items=spec.items,
+        segment=spec.segment,
+    )
+
+
+def _deliver_verdict(state: State, rules: Rules, run: JobRun) -> None:
+    """An A/B test delivers its verdict, when both arms saw conversations."""
+    if run.requests_candidate < 1 or run.requests_control < 1:
+        note(state, "eval", "ab_test.no_result", run=run.id, unit=rules.words.unit_many)
+        return
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, ABTestJob)
+    ab = evals.ab_compare(state, rules, run, spec)
+    state.results.ab_tests.append(ab)
+    state.record.ab_tests_run += 1
+    note(
+        state,
+        "eval",
+        "ab_test.finished",
+        run=run.id,
+        diff=ab.diff,
+        half_width=ab.half_width,
+    )
+
+
+DELIVER: dict[str, Callable[[State, Rules, JobRun], None]] = {
+    "training": _deliver_model,
+    "eval": _deliver_measurement,
+    "labeling": _deliver_labels,
+    "ab_test": _deliver_verdict,
+}
+"""What a finished run of each kind of job delivers."""
