@@ -23,12 +23,18 @@ def check(state: State, rules: Rules) -> None:
     """Fire the events whose triggers hold at this boundary."""
     tick = state.clock.tick
     # Only the live events are looked at: an event joins when its earliest tick comes and
-    # leaves when it has fired for the only time it may.
+    # leaves when it has fired for the only time it may, or when the clock closes its
+    # condition for good.
     live = state.events.live
     due_at = rules.events_due_at
     if tick < len(due_at) and due_at[tick]:
         live.extend(due_at[tick])
         live.sort()
+    closed_at = rules.events_closed_at
+    if tick < len(closed_at) and closed_at[tick]:
+        for index in closed_at[tick]:
+            if index in live:
+                live.remove(index)
     fired = state.events.fired
     last_fired = state.events.last_fired
     pending = state.events.pending

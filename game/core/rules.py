@@ -5,6 +5,7 @@ Built once per scenario and shared by every game played on it; never mutated.
 
 from __future__ import annotations
 
+import ast
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from game.core.conditions import Compiler, Predicate
 from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
+from game.scenario.intervals import Evaluator, Range, Ranges
 from game.scenario.model import (
     DEFAULT_FALLBACK_SHARES,
     ABTestJob,
@@ -24,6 +26,7 @@ from game.scenario.model import (
     LabelingJob,
     Lesson,
     Scenario,
+    Time,
     TrainingJob,
 )
 from game.scenario.moments import DayClock
@@ -185,6 +188,10 @@ class EventRule:
     """Index of the choice marked default; None: the first whose requirement holds."""
     choice_index: dict[str, int]
     """Index of each choice by its id."""
+    closes_at: int
+    """The first tick from which, by the clock alone, its condition can no longer hold
+    (:func:`closing_tick`): from then on it cannot fire. Past the last tick when nothing in
+    the clock ends it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +286,11 @@ class Rules:
     event_index: dict[str, int]
     events_due_at: tuple[tuple[int, ...], ...]
     """By tick, the indices of the events whose earliest tick it is (at tick 0, of those
-    due from the start); no entry past the latest earliest tick."""
+    due from the start), leaving out those whose condition is closed by then; no entry past
+    the latest earliest tick."""
+    events_closed_at: tuple[tuple[int, ...], ...]
+    """By tick, the indices of the events whose condition closes there
+    (:attr:`EventRule.closes_at`) after they became due; no entry past the latest."""
     goals: tuple[tuple[Goal, Predicate], ...]
     lessons: tuple[tuple[Lesson, Predicate | None], ...]
     variables: tuple[str, ...]
@@ -424,6 +435,7 @@ def prepare(scenario: Scenario) -> Rules:
                 choices=choices,
                 default_choice=default,
                 choice_index={c.id: i for i, c in enumerate(event.choices)},
+                closes_at=closing_tick(trig.when, ticks_per_day, time.days, time),
             )
         )
     return Rules(
@@ -441,6 +453,7 @@ def prepare(scenario: Scenario) -> Rules:
         events=tuple(events),
         event_index={e.id: i for i, e in enumerate(events)},
         events_due_at=_events_due_at(events),
+        events_closed_at=_events_closed_at(events, time.total_ticks),
         goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
@@ -522,9 +535,77 @@ def _hours_by_active(scenario: Scenario, tick_hours: float) -> tuple[float, ...]
 def _events_due_at(events: list[EventRule]) -> tuple[tuple[int, ...], ...]:
     last = max((event.at_tick for event in events), default=0)
     return tuple(
-        tuple(i for i, event in enumerate(events) if max(event.at_tick, 0) == tick)
+        tuple(
+            index
+            for index, event in enumerate(events)
+            if max(event.at_tick, 0) == tick < event.closes_at
+        )
         for tick in range(last + 1)
     )
+
+
+def _events_closed_at(events: list[EventRule], total_ticks: int) -> tuple[tuple[int, ...], ...]:
+    closing = [
+        (index, event.closes_at)
+        for index, event in enumerate(events)
+        if max(event.at_tick, 0) < event.closes_at <= total_ticks
+    ]
+    last = max((tick for _, tick in closing), default=-1)
+    return tuple(
+        tuple(index for index, closes_at in closing if closes_at == tick)
+        for tick in range(last + 1)
+    )
+
+
+CLOCK_NAMES = frozenset({"hour", "tick", "day", "hours_left"})
+"""The names a condition reads of the clock."""
+
+
+def clock_ranges(first: int, last: int, ticks_per_day: int, days: int, time: Time) -> Ranges:
+    """What the clock's names can read from tick ``first`` to tick ``last``; every other
+    name and every function may read anything."""
+    hours, total = time.tick_hours, time.total_ticks
+    names = {
+        "hour": Range(first * hours, last * hours),
+        "tick": Range(first, last),
+        "day": Range(min(first // ticks_per_day + 1, days), min(last // ticks_per_day + 1, days)),
+        "hours_left": Range((total - last) * hours, (total - first) * hours),
+    }
+    return Ranges(names=names, calls={}, default_call={})
+
+
+def closing_tick(when: Expr | None, ticks_per_day: int, days: int, time: Time) -> int:
+    """The first tick from which, by the clock alone, the condition is surely false at
+    every boundary to the end (``hour <= 2`` closes after hour 2); one past the last tick
+    when the clock never closes it.
+
+    The interval arithmetic of :mod:`game.scenario.intervals` judges the condition with
+    the clock's names bounded and everything else free. A condition false over the ticks
+    from t to the end is false over those from t + 1, so the first such tick is found by
+    halving.
+    """
+    total = time.total_ticks
+    never = total + 1
+    tree = None if when is None else when.tree.body
+    if tree is None or not any(
+        isinstance(node, ast.Name) and node.id in CLOCK_NAMES for node in ast.walk(tree)
+    ):
+        return never
+
+    def closed(tick: int) -> bool:
+        ranges = clock_ranges(tick, total, ticks_per_day, days, time)
+        return Evaluator(ranges).value(tree).truth is False
+
+    if not closed(total):
+        return never
+    low, high = 0, total  # closed(high) holds; find the first tick where it does
+    while low < high:
+        middle = (low + high) // 2
+        if closed(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _reference_steps(
