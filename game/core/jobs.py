@@ -13,7 +13,7 @@ from collections.abc import Callable
 from game.core import evals, ledger
 from game.core.log import note
 from game.core.messages import RUN_FAILURES, Refusal, refused
-from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, Rules
+from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, Rules, TrainingRule
 from game.core.state import (
     CHECKPOINTING,
     FAILED,
@@ -26,7 +26,7 @@ from game.core.state import (
     State,
 )
 from game.core.training import collapse_time, train_model
-from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
+from game.scenario.model import ABTestJob, EvalJob, LabelingJob
 
 NEEDS_MODEL = ("eval", "ab_test")
 DETECT_BEFORE_END = 1e-6
@@ -93,7 +93,6 @@ def start_refusal(
 
 def start(state: State, rules: Rules, job_index: int, model_index: int | None) -> JobRun:
     """Start a run of a job (already checked by :func:`start_refusal`)."""
-    spec = rules.jobs[job_index]
     job_id = rules.job_ids[job_index]
     jobs = state.jobs
     jobs.started[job_index] += 1
@@ -110,11 +109,11 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
     jobs.runs.append(run)
     jobs.by_id[run_id] = index
     jobs.in_progress.append(index)
-    if run.kind == "training":
-        assert isinstance(spec, TrainingJob)
+    training = rules.training[job_index]
+    if training is not None:
         run.labels = list(state.data.labels)
         run.base_model_index = state.production.model_index
-        _arm_collapse(state, run, spec)
+        _arm_collapse(state, run, training)
     elif run.kind == "ab_test":
         jobs.ab_test = index
     name, hours = rules.job_names[job_index], rules.job_hours[job_index]
@@ -135,17 +134,17 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
     return run
 
 
-def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
+def _arm_collapse(state: State, run: JobRun, training: TrainingRule) -> None:
     """Draw when (if ever) the run collapses in the hours it has left, and how.
 
     The draws are keyed by the run and its attempt: 0 when it starts, k at its k-th
     restart (each restart follows one failure, so k is the failures so far).
     """
     attempt = run.collapses
-    when = collapse_time(state, run.id, attempt, spec, spec.hours - run.progress)
+    when = collapse_time(state, run.id, attempt, training, training.hours - run.progress)
     run.collapse_at = None if when is None else run.progress + when
     silent_draw = state.luck.uniform("collapse silent", run.id, attempt)
-    run.silent = run.collapse_at is not None and silent_draw * 100.0 < spec.collapse.silent
+    run.silent = run.collapse_at is not None and silent_draw * 100.0 < training.collapse_silent
 
 
 def restart_refusal(state: State, run: JobRun) -> Refusal | None:
@@ -161,14 +160,14 @@ def restart_refusal(state: State, run: JobRun) -> Refusal | None:
 
 def restart(state: State, rules: Rules, run: JobRun) -> None:
     """Restart a failed training run from its last checkpoint (zero without checkpoints)."""
-    spec = rules.jobs[run.job_index]
-    assert isinstance(spec, TrainingJob)
+    training = rules.training[run.job_index]
+    assert training is not None
     run.progress = run.checkpoint
     run.status = RUNNING
     run.failure = ""
     # The runs in progress are kept in the order they were started.
     insort(state.jobs.in_progress, state.jobs.by_id[run.id])
-    _arm_collapse(state, run, spec)
+    _arm_collapse(state, run, training)
     if run.checkpoint == 0:
         note(state, "job", "run.restarted", run=run.id)
     else:
@@ -266,12 +265,13 @@ def _finish(state: State, rules: Rules, run: JobRun) -> None:
 
 def _deliver_model(state: State, rules: Rules, run: JobRun) -> None:
     """A training run delivers its model."""
-    spec = rules.jobs[run.job_index]
-    assert isinstance(spec, TrainingJob)
-    model = train_model(state, rules, run, spec)
+    training = rules.training[run.job_index]
+    assert training is not None
+    model = train_model(state, rules, run, training)
     state.models.append(model)
     run.model_index = len(state.models) - 1
-    note(state, "job", "training.finished", job_name=spec.name, model=model.id)
+    name = rules.job_names[run.job_index]
+    note(state, "job", "training.finished", job_name=name, model=model.id)
 
 
 def _deliver_measurement(state: State, rules: Rules, run: JobRun) -> None:

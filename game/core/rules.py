@@ -195,6 +195,71 @@ class EventRule:
 
 
 @dataclass(frozen=True, slots=True)
+class CurveRule:
+    """A learning curve: F1 = ceiling - (ceiling - f1) * (examples / at) ** -exponent."""
+
+    f1: float
+    at: float
+    ceiling: float
+    exponent: float
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRule:
+    """Something that may go wrong in a training run (:class:`game.scenario.model.Risk`)."""
+
+    chance_per_run: float
+    segment: str | None
+    """The segment it hurts; None for all."""
+    ceiling: float
+    hallucination: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRule:
+    """A training job's numbers, read from the scenario model once, when it is prepared
+    (:class:`game.scenario.model.TrainingJob`)."""
+
+    hours: float
+    noise: float
+    hallucination: float | None
+    latency_ms: float | None
+    cost_per_request: float | None
+    curves: tuple[CurveRule | None, ...]
+    """Per segment, its learning curve; None where the job keeps the base model's F1."""
+    collapse_per_hour: float
+    collapse_per_run: float | None
+    collapse_silent: float
+    collapse_damage: float
+    risks: tuple[RiskRule, ...]
+
+
+def training_rule(job: TrainingJob, segments: tuple[str, ...]) -> TrainingRule:
+    """A training job's numbers, ready to simulate."""
+    curves = (job.learning_curve.get(segment) for segment in segments)
+    collapse = job.collapse
+    return TrainingRule(
+        hours=job.hours,
+        noise=job.noise,
+        hallucination=job.hallucination,
+        latency_ms=job.latency_ms,
+        cost_per_request=job.cost_per_request,
+        curves=tuple(
+            None if curve is None else CurveRule(curve.f1, curve.at, curve.ceiling, curve.exponent)
+            for curve in curves
+        ),
+        collapse_per_hour=collapse.per_hour,
+        collapse_per_run=collapse.chance_per_run,
+        collapse_silent=collapse.silent,
+        collapse_damage=collapse.damage,
+        risks=tuple(
+            RiskRule(risk.chance_per_run, risk.segment, risk.ceiling, risk.hallucination)
+            for risk in job.risks
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceRule:
     """A step of the reference solution: its tick, its action and its condition."""
 
@@ -321,6 +386,8 @@ class Rules:
     """F1 each insight point adds to every training job's learning curves."""
     training_jobs: tuple[int, ...]
     """Indices of the training jobs."""
+    training: tuple[TrainingRule | None, ...]
+    """Per job, its training numbers; None for a job of another kind."""
     outage: OutageRule
     """How much of an outage's traffic the fallback and reliability answer."""
     words: Words
@@ -479,6 +546,10 @@ def prepare(scenario: Scenario) -> Rules:
         ),
         insight_lift=scenario.background.insight_lift,
         training_jobs=tuple(i for i, job in enumerate(scenario.jobs) if job.kind == "training"),
+        training=tuple(
+            training_rule(job, segments) if isinstance(job, TrainingJob) else None
+            for job in scenario.jobs
+        ),
         outage=_outage_rule(scenario),
         words=Words(
             metric=scenario.metric.name,
