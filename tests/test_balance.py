@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from game.balance import balance
+from game.balance import run as run_module
 from game.balance.page import report_page
 from game.balance.players import players
 from game.balance.report import IDLE_MAX, SIMPLE_MARGIN, histogram, percentile
@@ -178,6 +179,20 @@ def test_the_report_is_the_same_for_any_number_of_processes(loaded: LoadedScenar
     one = balance(loaded, runs=10, jobs=1)
     assert balance(loaded, runs=10, jobs=2) == one
     assert balance(loaded, runs=10, jobs=3) == one
+
+
+def test_spawned_workers_give_the_report_forked_ones_give(
+    loaded: LoadedScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system cannot fork, the workers are spawned and prepare their own rules."""
+    forked = balance(loaded, runs=6, jobs=2)
+    monkeypatch.setattr(run_module.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert balance(loaded, runs=6, jobs=2) == forked
+
+
+def test_chunks_are_small_enough_for_the_processes_to_finish_together() -> None:
+    plan = chunks(0, 218, 2)  # the balance benchmark: 10,028 games of Ravi's Tuesday
+    assert len(plan) >= 40 and max(count for _, count in plan) <= 5
 
 
 def test_chunks_cover_the_seeds_in_order() -> None:
