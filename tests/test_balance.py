@@ -17,7 +17,7 @@ from game.balance import run as run_module
 from game.balance.page import report_page
 from game.balance.players import players
 from game.balance.report import IDLE_MAX, SIMPLE_MARGIN, histogram, percentile
-from game.balance.run import chunks
+from game.balance.run import MAX_CHUNK, chunks
 from game.balance.text import report_text
 from game.cli.balance import _Bar
 from game.cli.main import main
@@ -190,9 +190,11 @@ def test_spawned_workers_give_the_report_forked_ones_give(
     assert balance(loaded, runs=6, jobs=2) == forked
 
 
-def test_chunks_are_small_enough_for_the_processes_to_finish_together() -> None:
+def test_chunks_shrink_so_that_the_processes_finish_together() -> None:
     plan = chunks(0, 218, 2)  # the balance benchmark: 10,028 games of Ravi's Tuesday
-    assert len(plan) >= 40 and max(count for _, count in plan) <= 5
+    counts = [count for _, count in plan]
+    assert counts == sorted(counts, reverse=True) and len(plan) <= 25
+    assert counts[0] == MAX_CHUNK and counts[-3:] == [1, 1, 1]
 
 
 def test_chunks_cover_the_seeds_in_order() -> None:

@@ -6,9 +6,9 @@ number of processes.
 
 Worker processes are forked where the system can: a forked worker starts with the
 parent's modules imported and its rules prepared, where a spawned one would import and
-prepare them again (about 0.3 s each, as long as the parent's whole start). Chunks are
-small, a few seeds each, so that the processes finish together: with big chunks, one
-process could sit idle at the end while the other plays its last chunk.
+prepare them again (about 0.3 s each, as long as the parent's whole start). Chunks
+shrink as the seeds run out, so that the processes finish together: with big chunks to
+the end, one process could sit idle while the other plays its last one.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from game.scenario.load import LoadedScenario
 from game.scenario.model import Scenario
 
 MAX_JOBS = 64
-CHUNKS_PER_JOB = 32
-"""Chunks each process gets on average: enough for a smooth progress bar and for the
-processes to finish together (a chunk of every player on a few seeds of Ravi's Tuesday
-is about a tenth of a second; sending one back costs under a millisecond)."""
+SHARE = 2
+"""A chunk is about 1/(SHARE x processes) of the seeds left: big chunks first (each costs
+the parent a few milliseconds to receive and add up), then smaller ones, down to a seed."""
 MAX_CHUNK = 25
 """The most seeds in one chunk: an interrupt waits for the chunks being played."""
 
@@ -76,12 +75,16 @@ def _play_in_worker(first: int, count: int) -> list[Tally]:
 
 
 def chunks(first_seed: int, runs: int, jobs: int) -> list[tuple[int, int]]:
-    """The (first seed, count) of each chunk, in seed order."""
-    size = max(1, min(MAX_CHUNK, -(-runs // (jobs * CHUNKS_PER_JOB))))
-    return [
-        (seed, min(size, first_seed + runs - seed))
-        for seed in range(first_seed, first_seed + runs, size)
-    ]
+    """The (first seed, count) of each chunk, in seed order, each a share of the seeds
+    left (at most :data:`MAX_CHUNK`, at least one)."""
+    plan: list[tuple[int, int]] = []
+    seed, left = first_seed, runs
+    while left:
+        size = max(1, min(MAX_CHUNK, -(-left // (SHARE * jobs))))
+        plan.append((seed, size))
+        seed += size
+        left -= size
+    return plan
 
 
 def balance(
