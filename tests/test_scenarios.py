@@ -274,21 +274,23 @@ def test_ravi_ab_test_inside_the_outage_gives_no_result() -> None:
     """A candidate A/B tested while the fallback answers learns nothing, and the debrief
     says why."""
     rules = rules_of(RAVI)
-    outage = rules.event_index["api_outage"]
-    # Train at 09:00 (before finance's freeze), A/B test the candidate from 10:30 to 12:30.
-    steps: list[Action] = [StartJob(job="lora_es")]
+    # Train at 09:00 (before finance's freeze, done at 10:30), and A/B test the candidate
+    # for two hours as soon as it exists with at least two hours of the outage to come.
+    train: list[Action] = [StartJob(job="lora_es")]
     ab: list[Action] = [StartJob(job="ab_test", model="lora_es-1")]
     nothing: list[Action] = []
+
+    def decide(state: State) -> list[Action]:
+        if state.clock.tick == 0:
+            return train
+        trained = any(m.id == "lora_es-1" for m in state.models)
+        tested = any(run.kind == "ab_test" for run in state.jobs.runs)
+        return ab if trained and not tested and state.production.outage_left >= 2 else nothing
+
     swallowed = 0
     for seed in range(50):
-        state, _ = play(
-            rules,
-            seed,
-            lambda s: steps if s.clock.tick == 0 else ab if s.clock.tick == 3 else nothing,
-        )
-        if not state.events.fired[outage] or state.events.last_fired[outage] > 3:
-            continue
-        if not any(m.id == "lora_es-1" for m in state.models):
+        state, _ = play(rules, seed, decide)
+        if not any(r.kind == "ab_test" for r in state.jobs.runs):
             continue
         swallowed += 1
         assert not state.results.ab_tests and state.record.ab_tests_run == 0
