@@ -54,11 +54,10 @@ gives its own."""
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors, docstrings document fields."""
+    """Base of every scenario model: unknown keys are errors; the string under a field
+    documents it (read for the JSON Schema by :mod:`game.scenario.field_docs`)."""
 
-    model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _unique_ids(items: list[Any], what: str) -> None:
