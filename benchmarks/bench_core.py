@@ -31,7 +31,8 @@ from game.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ("tutorial", "ravi-tuesday")
-POLICIES = ("greedy", "reference")
+POLICIES = ("greedy", "reference", "idle")
+"""The players timed: the floor is greedy's; idle shows the engine alone."""
 
 
 def games_per_second(path: Path, policy: str, games: int, rounds: int) -> list[tuple[float, float]]:

@@ -116,6 +116,7 @@ def busy_state(rules: Rules) -> State:
         JobRun("lora-4", 0, "training", RunStatus.RUNNING, 8),
         JobRun("ev-1", 1, "eval", RunStatus.STOPPED, 2),
     ]
+    s.jobs.started = [4, 1, 0]
     s.jobs.by_id = {run.id: index for index, run in enumerate(s.jobs.runs)}
     s.jobs.in_progress = [3]  # lora-4
     s.models.append(ModelRecord("lora-1", 0, [0.95, 0.8], 1.0, 400.0, 0.001, 4))

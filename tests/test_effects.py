@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from game.core import engine, ledger
 from game.core.effects import APPLY, apply_effects
-from game.core.rules import Rules
+from game.core.rules import Rules, prepared_for
 from game.core.state import Capability, RunStatus, State, TaskStatus
 from game.scenario.actions import Allocate, QueueTask
 from game.scenario.model import Effect, validate_scenario
@@ -47,7 +47,7 @@ def apply(effect: dict[str, Any], state: State | None = None) -> State:
     (key,) = effect
     assert key in COVERED
     state = state or engine.new_game(RULES, 0)
-    apply_effects(state, RULES, [Effect.model_validate(effect)], ledger.EVENTS)
+    apply_effects(state, RULES, prepared_for(RULES, [Effect.model_validate(effect)]), ledger.EVENTS)
     return state
 
 
@@ -177,7 +177,7 @@ def test_incident_is_recorded_and_costs_trust() -> None:
 def test_effects_apply_in_order() -> None:
     state = engine.new_game(RULES, 0)
     effects = [Effect(set={"x": 2}), Effect(add={"x": 3}), Effect(set={"y": 1})]
-    apply_effects(state, RULES, effects, ledger.TASKS)
+    apply_effects(state, RULES, prepared_for(RULES, effects), ledger.TASKS)
     assert state.variables == [5.0, 1.0]
 
 

@@ -391,3 +391,48 @@ def test_no_event_fires_after_the_end() -> None:
     state.events.pending.clear()
     ticks(state, rules, 1)
     assert state.clock.over and state.events.fired == [0]
+
+
+@pytest.mark.parametrize(
+    ("when", "closes_at"),
+    [
+        ("hour <= 2", 5),  # hour 2 is tick 4: from tick 5 on it cannot hold
+        ("tick == 0", 1),
+        ("hours_left >= 6", 5),
+        ("hour <= 2 and trust > 10", 5),
+        ("hour <= 2 or trust > 10", 17),  # trust may hold at any time
+        ("day >= 1", 17),
+        ("hour >= 3", 17),  # opens late, never closes
+        ("trust > 10", 17),  # does not read the clock
+    ],
+)
+def test_the_clock_closes_a_condition_from_the_first_tick_it_can_no_longer_hold(
+    when: str, closes_at: int
+) -> None:
+    rules = quiet_rules(events=[event(trigger={"when": when})])
+    assert rules.total_ticks == 16
+    assert rules.events[0].closes_at == closes_at
+
+
+def test_an_event_whose_window_has_closed_is_no_longer_looked_at() -> None:
+    window = event("window", trigger={"at": 1, "when": "hour <= 2", "mean_hours": 1000})
+    always = event("always", trigger={"when": "hour >= 0", "mean_hours": 1000})
+    rules = quiet_rules(events=[window, always])
+    assert rules.events_closed_at[5] == (0,)
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, 4)
+    assert state.events.live == [0, 1]
+    ticks(state, rules, 1)
+    assert state.events.live == [1]  # hour 2.5: the window's condition can never hold again
+    ticks(state, rules, 11)
+    assert state.events.fired[0] == 0
+
+
+def test_an_event_closed_before_it_is_due_never_goes_live() -> None:
+    rules = quiet_rules(events=[event(trigger={"at": 3, "when": "hour <= 2"})])
+    assert rules.events[0].closes_at == 5
+    assert all(0 not in due for due in rules.events_due_at)
+    state = engine.new_game(rules, 0)
+    ticks(state, rules, 16)
+    assert state.events.fired == [0]
+    assert state.events.live == []

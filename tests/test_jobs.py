@@ -9,7 +9,7 @@ from conftest import quiet_rules, ticks
 
 from game.core import engine, jobs, ledger
 from game.core.effects import apply_effects
-from game.core.rules import Rules
+from game.core.rules import Rules, prepared_for
 from game.core.state import JobRun, RunStatus, State
 from game.replay.replay import TimedAction, replay
 from game.scenario.actions import RestartJob, Ship, StartJob, StopJob
@@ -368,9 +368,9 @@ def test_research_background_hours_lift_the_runs_that_finish_later(
 def test_an_insight_effect_lifts_training_too_and_never_below_zero() -> None:
     rules = quiet_rules(jobs=[training()], background={"insight_lift": 0.01})
     state = engine.new_game(rules, 0)
-    apply_effects(state, rules, [Effect(insight=3)], "events")
+    apply_effects(state, rules, prepared_for(rules, [Effect(insight=3)]), "events")
     assert state.research.ceiling_lift[0] == pytest.approx([0.03, 0.03])
-    apply_effects(state, rules, [Effect(insight=-5)], "events")
+    apply_effects(state, rules, prepared_for(rules, [Effect(insight=-5)]), "events")
     assert state.insight == 0.0 and state.research.ceiling_lift[0] == pytest.approx([0.0, 0.0])
 
 

@@ -10,10 +10,10 @@ import pytest
 from conftest import quiet_rules, ticks
 
 from game.core import engine
+from game.core.rules import CurveRule
 from game.core.state import ModelRecord, RunStatus
 from game.core.training import MAX_F1, curve_f1
 from game.scenario.actions import Allocate, QueueTask, StartJob
-from game.scenario.model import Curve
 
 
 def job(curve: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -56,12 +56,12 @@ def train(seed: int = 0, labels: dict[str, int] | None = None, **extra: Any) -> 
     ],
 )
 def test_curve_follows_the_power_law(examples: float, expected: float) -> None:
-    curve = Curve(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
+    curve = CurveRule(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
     assert curve_f1(curve, examples, 0.0) == pytest.approx(expected, abs=1e-12)
 
 
 def test_curve_has_diminishing_returns_and_approaches_the_ceiling() -> None:
-    curve = Curve(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
+    curve = CurveRule(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
     values = [curve_f1(curve, n, 0.0) for n in (150, 300, 600, 1200, 2400)]
     gains = [b - a for a, b in itertools.pairwise(values)]
     assert all(g > 0 for g in gains)
@@ -70,7 +70,7 @@ def test_curve_has_diminishing_returns_and_approaches_the_ceiling() -> None:
 
 
 def test_lift_shifts_the_curve_and_its_ceiling() -> None:
-    curve = Curve(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
+    curve = CurveRule(f1=0.6, at=150, ceiling=0.9, exponent=0.3)
     assert curve_f1(curve, 150, 0.05) == pytest.approx(0.65)
     assert curve_f1(curve, 1e12, 0.05) == pytest.approx(0.95, abs=1e-3)
 

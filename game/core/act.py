@@ -44,23 +44,23 @@ def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> Ref
 
 
 def _queue_task(state: State, rules: Rules, action: QueueTask, commit: bool) -> Refusal | None:
-    task = rules.task_index.get(action.task)
-    if task is None:
+    task_index = rules.task_index.get(action.task)
+    if task_index is None:
         return refused("refused.no_such_task", task=action.task)
-    reason = backlog.queue_refusal(state, rules, task)
+    reason = backlog.queue_refusal(state, rules, task_index)
     if reason is None and commit:
-        backlog.enqueue(state, rules, task)
+        backlog.enqueue(state, rules, task_index)
     return reason
 
 
 def _cancel_task(state: State, rules: Rules, action: CancelTask, commit: bool) -> Refusal | None:
-    task = rules.task_index.get(action.task)
-    if task is None:
+    task_index = rules.task_index.get(action.task)
+    if task_index is None:
         return refused("refused.no_such_task", task=action.task)
-    if task not in state.team.queues[rules.tasks[task].category]:
+    if task_index not in state.team.queues[rules.tasks[task_index].category]:
         return refused("refused.task_not_queued", task=action.task)
     if commit:
-        backlog.dequeue(state, rules, task)
+        backlog.dequeue(state, rules, task_index)
     return None
 
 

@@ -26,7 +26,7 @@ def rebuild(state: State, rules: Rules) -> None:
     state.events.live = [
         index
         for index, event in enumerate(rules.events)
-        if max(event.at_tick, 0) <= state.clock.tick
+        if max(event.at_tick, 0) <= state.clock.tick < event.closes_at
         and (event.repeat or not state.events.fired[index])
     ]
     for model in state.models:

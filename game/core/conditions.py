@@ -55,15 +55,19 @@ def _running(s: State, job: int) -> bool:
 
 
 def _completed(s: State, job: int) -> int:
-    return sum(1 for r in s.jobs.runs if r.job_index == job and r.status is FINISHED)
-
-
-def _started(s: State, job: int) -> int:
-    return sum(1 for r in s.jobs.runs if r.job_index == job)
+    finished = 0
+    for run in s.jobs.runs:
+        if run.job_index == job and run.status is FINISHED:
+            finished += 1
+    return finished
 
 
 def _collapsed(s: State, job: int) -> int:
-    return sum(r.collapses for r in s.jobs.runs if r.job_index == job)
+    collapses = 0
+    for run in s.jobs.runs:
+        if run.job_index == job:
+            collapses += run.collapses
+    return collapses
 
 
 def _by_job(check: Callable[[State, int], Any], empty: Any) -> Callable[[State, int], Any]:
@@ -88,7 +92,7 @@ CALL_SOURCES: dict[str, str] = {
     "queued": "(s.team.task_status[{first}] is _QUEUED)",
     "running": "_running(s, {first})",
     "completed": "_completed(s, {first})",
-    "started": "_started(s, {first})",
+    "started": "s.jobs.started[{first}]",
     "collapsed": "_collapsed(s, {first})",
     "fired": "s.events.fired[{first}]",
     "chose": "({second} in s.events.chosen[{first}])",
@@ -114,7 +118,6 @@ HELPERS: dict[str, Any] = {
     "_struck": _struck,
     "_completed": _completed,
     "_collapsed": _collapsed,
-    "_started": _started,
     "_evaluated": _evaluated,
     "_eval_drop": _eval_drop,
     "_eval_worse": _eval_worse,

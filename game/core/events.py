@@ -23,12 +23,18 @@ def check(state: State, rules: Rules) -> None:
     """Fire the events whose triggers hold at this boundary."""
     tick = state.clock.tick
     # Only the live events are looked at: an event joins when its earliest tick comes and
-    # leaves when it has fired for the only time it may.
+    # leaves when it has fired for the only time it may, or when the clock closes its
+    # condition for good.
     live = state.events.live
     due_at = rules.events_due_at
     if tick < len(due_at) and due_at[tick]:
         live.extend(due_at[tick])
         live.sort()
+    closed_at = rules.events_closed_at
+    if tick < len(closed_at) and closed_at[tick]:
+        for index in closed_at[tick]:
+            if index in live:
+                live.remove(index)
     fired = state.events.fired
     last_fired = state.events.last_fired
     pending = state.events.pending
@@ -89,9 +95,7 @@ def choice_refusal(
         return refused("refused.event_not_waiting", event=event.id)
     choice = event.choices[choice_index]
     if choice.requires is not None and not choice.requires(state):
-        return refused(
-            "refused.choice_needs", choice=choice.spec.id, requires=str(choice.spec.requires)
-        )
+        return refused("refused.choice_needs", choice=choice.id, requires=str(choice.spec.requires))
     return None
 
 
@@ -112,9 +116,9 @@ def choose(state: State, rules: Rules, event_index: int, choice_index: int) -> N
         "choice",
         "event.chosen",
         event=event.id,
-        choice=choice.spec.id,
+        choice=choice.id,
         title=event.title,
-        choice_text=choice.spec.text,
+        choice_text=choice.text,
     )
     if choice.owes:
         owed = state.team.owed
@@ -133,16 +137,16 @@ def settle(state: State, rules: Rules, event_index: int, choice_index: int) -> N
     if choice.effects:
         apply_effects(state, rules, choice.effects, ledger.EVENTS)
     if choice.outcome_weights:
-        key = (event.id, choice.spec.id, state.events.fired[event_index])
+        key = (event.id, choice.id, state.events.fired[event_index])
         outcome = _pick(state.luck.uniform("event outcome", *key), choice.outcome_weights)
-        picked = choice.spec.outcomes[outcome]
+        picked = choice.outcomes[outcome]
         if picked.text:
             note(
                 state,
                 "outcome",
                 "event.outcome",
                 event=event.id,
-                choice=choice.spec.id,
+                choice=choice.id,
                 text=picked.text,
             )
         apply_effects(state, rules, picked.effects, ledger.EVENTS)

@@ -8,11 +8,12 @@ checkpointing lets a failed run restart from its last checkpoint instead of from
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Callable
 
 from game.core import evals, ledger
 from game.core.log import note
 from game.core.messages import RUN_FAILURES, Refusal, refused
-from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, JobSpec, Rules
+from game.core.rules import CHECKPOINT_HOURS, DETECT_HOURS, Rules, TrainingRule
 from game.core.state import (
     CHECKPOINTING,
     FAILED,
@@ -25,7 +26,7 @@ from game.core.state import (
     State,
 )
 from game.core.training import collapse_time, train_model
-from game.scenario.model import ABTestJob, EvalJob, LabelingJob, TrainingJob
+from game.scenario.model import ABTestJob, EvalJob, LabelingJob
 
 NEEDS_MODEL = ("eval", "ab_test")
 DETECT_BEFORE_END = 1e-6
@@ -92,10 +93,10 @@ def start_refusal(
 
 def start(state: State, rules: Rules, job_index: int, model_index: int | None) -> JobRun:
     """Start a run of a job (already checked by :func:`start_refusal`)."""
-    spec = rules.jobs[job_index]
+    job_id = rules.job_ids[job_index]
     jobs = state.jobs
     jobs.started[job_index] += 1
-    run_id = f"{rules.job_ids[job_index]}-{jobs.started[job_index]}"
+    run_id = f"{job_id}-{jobs.started[job_index]}"
     run = JobRun(
         run_id,
         job_index,
@@ -108,48 +109,42 @@ def start(state: State, rules: Rules, job_index: int, model_index: int | None) -
     jobs.runs.append(run)
     jobs.by_id[run_id] = index
     jobs.in_progress.append(index)
-    if isinstance(spec, TrainingJob):
+    training = rules.training[job_index]
+    if training is not None:
         run.labels = list(state.data.labels)
         run.base_model_index = state.production.model_index
-        _arm_collapse(state, run, spec)
-    elif isinstance(spec, ABTestJob):
+        _arm_collapse(state, run, training)
+    elif run.kind == "ab_test":
         jobs.ab_test = index
+    name, hours = rules.job_names[job_index], rules.job_hours[job_index]
     if model_index is None:
-        note(
-            state,
-            "job",
-            "job.started",
-            job=spec.id,
-            job_name=spec.name,
-            run=run.id,
-            hours=spec.hours,
-        )
+        note(state, "job", "job.started", job=job_id, job_name=name, run=run_id, hours=hours)
     else:
         model = state.models[model_index].id
         note(
             state,
             "job",
             "job.started_on",
-            job=spec.id,
-            job_name=spec.name,
+            job=job_id,
+            job_name=name,
             model=model,
-            run=run.id,
-            hours=spec.hours,
+            run=run_id,
+            hours=hours,
         )
     return run
 
 
-def _arm_collapse(state: State, run: JobRun, spec: TrainingJob) -> None:
+def _arm_collapse(state: State, run: JobRun, training: TrainingRule) -> None:
     """Draw when (if ever) the run collapses in the hours it has left, and how.
 
     The draws are keyed by the run and its attempt: 0 when it starts, k at its k-th
     restart (each restart follows one failure, so k is the failures so far).
     """
     attempt = run.collapses
-    when = collapse_time(state, run.id, attempt, spec, spec.hours - run.progress)
+    when = collapse_time(state, run.id, attempt, training, training.hours - run.progress)
     run.collapse_at = None if when is None else run.progress + when
     silent_draw = state.luck.uniform("collapse silent", run.id, attempt)
-    run.silent = run.collapse_at is not None and silent_draw * 100.0 < spec.collapse.silent
+    run.silent = run.collapse_at is not None and silent_draw * 100.0 < training.collapse_silent
 
 
 def restart_refusal(state: State, run: JobRun) -> Refusal | None:
@@ -165,14 +160,14 @@ def restart_refusal(state: State, run: JobRun) -> Refusal | None:
 
 def restart(state: State, rules: Rules, run: JobRun) -> None:
     """Restart a failed training run from its last checkpoint (zero without checkpoints)."""
-    spec = rules.jobs[run.job_index]
-    assert isinstance(spec, TrainingJob)
+    training = rules.training[run.job_index]
+    assert training is not None
     run.progress = run.checkpoint
     run.status = RUNNING
     run.failure = ""
     # The runs in progress are kept in the order they were started.
     insort(state.jobs.in_progress, state.jobs.by_id[run.id])
-    _arm_collapse(state, run, spec)
+    _arm_collapse(state, run, training)
     if run.checkpoint == 0:
         note(state, "job", "run.restarted", run=run.id)
     else:
@@ -214,7 +209,7 @@ def progress(state: State, rules: Rules, hours: float) -> None:
             run.billed += dollars
             ledger.spend(state, LEDGER_ITEM[run.kind], dollars)
         if end >= duration - 1e-9 and run.status is RUNNING:
-            _finish(state, rules, run, rules.jobs[run.job_index])
+            _finish(state, rules, run)
 
 
 def detection_time(state: State, run: JobRun, duration: float) -> float | None:
@@ -262,51 +257,83 @@ def _fail(state: State, run: JobRun, code: str, hour: float) -> None:
     note(state, "alert", code, run=run.id, hour=hour)
 
 
-def _finish(state: State, rules: Rules, run: JobRun, spec: JobSpec) -> None:
+def _finish(state: State, rules: Rules, run: JobRun) -> None:
+    """The run finished: it ends, and delivers what its kind of job delivers."""
     _end(state, run, FINISHED)
-    if isinstance(spec, TrainingJob):
-        model = train_model(state, rules, run, spec)
-        state.models.append(model)
-        run.model_index = len(state.models) - 1
-        note(state, "job", "training.finished", job_name=spec.name, model=model.id)
-    elif isinstance(spec, EvalJob):
-        result = evals.measure(state, rules, run, spec)
-        state.results.evals.append(result)
-        state.record.evals_run += 1
-        note(
-            state,
-            "eval",
-            "eval.finished",
-            run=run.id,
-            model=result.model_id,
-            metric=rules.words.metric_short,
-            f1=result.f1_mix,
-        )
-    elif isinstance(spec, LabelingJob):
-        segment = rules.segment_index[spec.segment]
-        golden = round(spec.items * spec.golden_share / 100.0)
-        state.data.golden[segment] += golden
-        state.data.labels[segment] += spec.items - golden
-        note(
-            state,
-            "job",
-            "labeling.delivered",
-            job_name=spec.name,
-            items=spec.items,
-            segment=spec.segment,
-        )
-    elif isinstance(spec, ABTestJob):
-        if run.requests_candidate < 1 or run.requests_control < 1:
-            note(state, "eval", "ab_test.no_result", run=run.id, unit=rules.words.unit_many)
-            return
-        ab = evals.ab_compare(state, rules, run, spec)
-        state.results.ab_tests.append(ab)
-        state.record.ab_tests_run += 1
-        note(
-            state,
-            "eval",
-            "ab_test.finished",
-            run=run.id,
-            diff=ab.diff,
-            half_width=ab.half_width,
-        )
+    DELIVER[run.kind](state, rules, run)
+
+
+def _deliver_model(state: State, rules: Rules, run: JobRun) -> None:
+    """A training run delivers its model."""
+    training = rules.training[run.job_index]
+    assert training is not None
+    model = train_model(state, rules, run, training)
+    state.models.append(model)
+    run.model_index = len(state.models) - 1
+    name = rules.job_names[run.job_index]
+    note(state, "job", "training.finished", job_name=name, model=model.id)
+
+
+def _deliver_measurement(state: State, rules: Rules, run: JobRun) -> None:
+    """An eval delivers its measurement."""
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, EvalJob)
+    result = evals.measure(state, rules, run, spec)
+    state.results.evals.append(result)
+    state.record.evals_run += 1
+    note(
+        state,
+        "eval",
+        "eval.finished",
+        run=run.id,
+        model=result.model_id,
+        metric=rules.words.metric_short,
+        f1=result.f1_mix,
+    )
+
+
+def _deliver_labels(state: State, rules: Rules, run: JobRun) -> None:
+    """A labeling job delivers its labels, some of them kept apart as golden examples."""
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, LabelingJob)
+    segment = rules.segment_index[spec.segment]
+    golden = round(spec.items * spec.golden_share / 100.0)
+    state.data.golden[segment] += golden
+    state.data.labels[segment] += spec.items - golden
+    note(
+        state,
+        "job",
+        "labeling.delivered",
+        job_name=spec.name,
+        items=spec.items,
+        segment=spec.segment,
+    )
+
+
+def _deliver_verdict(state: State, rules: Rules, run: JobRun) -> None:
+    """An A/B test delivers its verdict, when both arms saw conversations."""
+    if run.requests_candidate < 1 or run.requests_control < 1:
+        note(state, "eval", "ab_test.no_result", run=run.id, unit=rules.words.unit_many)
+        return
+    spec = rules.jobs[run.job_index]
+    assert isinstance(spec, ABTestJob)
+    ab = evals.ab_compare(state, rules, run, spec)
+    state.results.ab_tests.append(ab)
+    state.record.ab_tests_run += 1
+    note(
+        state,
+        "eval",
+        "ab_test.finished",
+        run=run.id,
+        diff=ab.diff,
+        half_width=ab.half_width,
+    )
+
+
+DELIVER: dict[str, Callable[[State, Rules, JobRun], None]] = {
+    "training": _deliver_model,
+    "eval": _deliver_measurement,
+    "labeling": _deliver_labels,
+    "ab_test": _deliver_verdict,
+}
+"""What a finished run of each kind of job delivers."""

@@ -78,17 +78,14 @@ class Luck:
 
     def uniform(self, *key: KeyPart) -> float:
         """A uniform number strictly between 0 and 1, for this key."""
-        hasher = seeded(self.seed).copy()
-        hasher.update(key_literal(key))
-        # The top 53 bits, centred in their step so that neither 0 nor 1 can come out.
-        return ((int.from_bytes(hasher.digest(), "little") >> 11) + 0.5) * UNIT
+        return draw(self.seed, key)
 
     def normal(self, *key: KeyPart) -> float:
         """A standard normal number (mean 0, standard deviation 1), for this key.
 
         The normal quantile of the key's uniform: a larger uniform gives a larger normal.
         """
-        return STANDARD_NORMAL.inv_cdf(self.uniform(*key))
+        return STANDARD_NORMAL.inv_cdf(draw(self.seed, key))
 
     def failures(self, chance: float, *key: KeyPart) -> int:
         """How many trials fail before the first success, when each succeeds with this
@@ -96,8 +93,17 @@ class Luck:
         the chance of at least n failures. Drawn by inverting its CDF:
         ``floor(ln u / ln(1 - chance))``.
         """
-        return math.floor(math.log(self.uniform(*key)) / math.log1p(-chance))
+        return math.floor(math.log(draw(self.seed, key)) / math.log1p(-chance))
 
     def exponential(self, mean: float, *key: KeyPart) -> float:
         """An exponential number with this mean, for this key (by inverting its CDF)."""
-        return -math.log(self.uniform(*key)) * mean
+        return -math.log(draw(self.seed, key)) * mean
+
+
+def draw(seed: int, key: tuple[KeyPart, ...]) -> float:
+    """The uniform number strictly between 0 and 1 that a seed gives a key (the number
+    behind every draw of :class:`Luck`)."""
+    hasher = seeded(seed).copy()
+    hasher.update(key_literal(key))
+    # The top 53 bits, centred in their step so that neither 0 nor 1 can come out.
+    return ((int.from_bytes(hasher.digest(), "little") >> 11) + 0.5) * UNIT

@@ -112,6 +112,31 @@ def outage_answered(state: State, rules: Rules) -> float:
 def _answer(state: State, rules: Rules, hours: float) -> float:
     """Demand, failures, the service level and the serving bill of a tick.
 
+    Returns the conversations answered. A calm tick (no spike, no outage) answers every
+    conversation asked for, on the fleet as it is; any other goes through
+    :func:`_answer_disturbed`.
+    """
+    production = state.production
+    if (
+        production.spike > 1.0
+        or production.outage_left > 0.0
+        or any(production.segment_outage_left)
+    ):
+        return _answer_disturbed(state, rules, hours)
+    counts = production.counts
+    demand = rules.serving.conversations_per_hour * hours
+    counts.total += demand
+    spend(state, SERVING, rules.serving.gpu_dollars_per_hour * hours)
+    counts.service_hours += hours
+    counts.served += demand
+    counts.hours += hours
+    return demand
+
+
+def _answer_disturbed(state: State, rules: Rules, hours: float) -> float:
+    """Demand, failures, the service level and the serving bill of a tick with a spike or
+    an outage.
+
     Returns the conversations answered. A spike beyond the fleet's capacity times out
     its excess; an outage fails what the fallback path does not answer. The service
     level is counted by time: each part of the tick counts the share of its

@@ -5,6 +5,7 @@ Built once per scenario and shared by every game played on it; never mutated.
 
 from __future__ import annotations
 
+import ast
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from game.core.conditions import Compiler, Predicate
 from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Capability
 from game.scenario.actions import Action, Choose, QueueTask, StartJob, without_time
 from game.scenario.expr import Expr
+from game.scenario.intervals import Evaluator, Range, Ranges
 from game.scenario.model import (
     DEFAULT_FALLBACK_SHARES,
     ABTestJob,
@@ -24,6 +26,7 @@ from game.scenario.model import (
     LabelingJob,
     Lesson,
     Scenario,
+    Time,
     TrainingJob,
 )
 from game.scenario.moments import DayClock
@@ -48,20 +51,75 @@ scenario's best fallback serves more."""
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedEffect:
-    """An effect's key and value, read from the scenario model once, when it is prepared.
+class Indices:
+    """Where each id of a scenario sits in the rules' tuples: the tables an effect's ids
+    are resolved with when it is prepared."""
 
-    It has the ``kind`` and ``value`` of :class:`game.scenario.model.Effect`, so
-    :func:`game.core.effects.apply_effects` takes either.
-    """
+    segment: dict[str, int]
+    task: dict[str, int]
+    job: dict[str, int]
+    variable: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImprovement:
+    """An ``improve`` effect with its ids resolved."""
+
+    job_index: int
+    segment_index: int | None
+    """The segment whose ceiling rises; None for all of them."""
+    ceiling: float
+    hallucination: float
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEffect:
+    """An effect of the scenario model, read once, when the scenario is prepared, with the
+    ids in its value resolved to indices (:func:`prepared_value`)."""
 
     kind: str
+    """The effect's key (:attr:`game.scenario.model.Effect.kind`)."""
     value: Any
+    """Its value, resolved: see :func:`prepared_value`."""
 
 
-def prepared(effects: list[Effect]) -> tuple[PreparedEffect, ...]:
+def prepared_value(effect: Effect, indices: Indices) -> Any:
+    """An effect's value with its ids resolved, so that applying it looks nothing up:
+
+    - ``labels`` and ``golden``: (segment index, count) pairs;
+    - ``infra``: (capability, change) pairs;
+    - ``set`` and ``add``: (variable index, number) pairs;
+    - ``queue``: the task's index; ``start_job``: the job's index;
+    - ``improve``: a :class:`PreparedImprovement`;
+    - any other: the value as the scenario gives it.
+    """
+    kind, value = effect.kind, effect.value
+    if kind in ("labels", "golden"):
+        return tuple((indices.segment[segment], count) for segment, count in value.items())
+    if kind == "infra":
+        return tuple((Capability(name), change) for name, change in value.items())
+    if kind in ("set", "add"):
+        return tuple((indices.variable[name], number) for name, number in value.items())
+    if kind == "queue":
+        return indices.task[value]
+    if kind == "start_job":
+        return indices.job[value]
+    if kind == "improve":
+        segment = None if value.segment is None else indices.segment[value.segment]
+        return PreparedImprovement(
+            indices.job[value.job], segment, value.ceiling, value.hallucination
+        )
+    return value
+
+
+def prepared(effects: list[Effect], indices: Indices) -> tuple[PreparedEffect, ...]:
     """The effects of a scenario model, ready to apply."""
-    return tuple(PreparedEffect(effect.kind, effect.value) for effect in effects)
+    return tuple(PreparedEffect(effect.kind, prepared_value(effect, indices)) for effect in effects)
+
+
+def prepared_for(rules: Rules, effects: list[Effect]) -> tuple[PreparedEffect, ...]:
+    """Effects of the scenario model prepared for these rules (as the scenario's own are)."""
+    return prepared(effects, rules.indices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +139,21 @@ class TaskRule:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeRule:
+    """A possible outcome of a choice, ready to simulate."""
+
+    text: str
+    """What the player reads when it comes out ("" for nothing)."""
+    effects: tuple[PreparedEffect, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceRule:
     """An event choice, ready to simulate."""
 
     spec: Choice
+    id: str
+    text: str
     requires: Predicate | None
     cost: float
     effects: tuple[PreparedEffect, ...]
@@ -94,6 +163,8 @@ class ChoiceRule:
     owes: tuple[tuple[int, float], ...]
     """The (category, hours) pairs of ``hours`` that are not zero."""
     outcome_weights: tuple[float, ...]
+    outcomes: tuple[OutcomeRule, ...]
+    """The outcomes that ``outcome_weights`` weigh, in the same order."""
     action: Choose
     """The action that takes this choice."""
 
@@ -117,6 +188,75 @@ class EventRule:
     """Index of the choice marked default; None: the first whose requirement holds."""
     choice_index: dict[str, int]
     """Index of each choice by its id."""
+    closes_at: int
+    """The first tick from which, by the clock alone, its condition can no longer hold
+    (:func:`closing_tick`): from then on it cannot fire. Past the last tick when nothing in
+    the clock ends it."""
+
+
+@dataclass(frozen=True, slots=True)
+class CurveRule:
+    """A learning curve: F1 = ceiling - (ceiling - f1) * (examples / at) ** -exponent."""
+
+    f1: float
+    at: float
+    ceiling: float
+    exponent: float
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRule:
+    """Something that may go wrong in a training run (:class:`game.scenario.model.Risk`)."""
+
+    chance_per_run: float
+    segment: str | None
+    """The segment it hurts; None for all."""
+    ceiling: float
+    hallucination: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRule:
+    """A training job's numbers, read from the scenario model once, when it is prepared
+    (:class:`game.scenario.model.TrainingJob`)."""
+
+    hours: float
+    noise: float
+    hallucination: float | None
+    latency_ms: float | None
+    cost_per_request: float | None
+    curves: tuple[CurveRule | None, ...]
+    """Per segment, its learning curve; None where the job keeps the base model's F1."""
+    collapse_per_hour: float
+    collapse_per_run: float | None
+    collapse_silent: float
+    collapse_damage: float
+    risks: tuple[RiskRule, ...]
+
+
+def training_rule(job: TrainingJob, segments: tuple[str, ...]) -> TrainingRule:
+    """A training job's numbers, ready to simulate."""
+    curves = (job.learning_curve.get(segment) for segment in segments)
+    collapse = job.collapse
+    return TrainingRule(
+        hours=job.hours,
+        noise=job.noise,
+        hallucination=job.hallucination,
+        latency_ms=job.latency_ms,
+        cost_per_request=job.cost_per_request,
+        curves=tuple(
+            None if curve is None else CurveRule(curve.f1, curve.at, curve.ceiling, curve.exponent)
+            for curve in curves
+        ),
+        collapse_per_hour=collapse.per_hour,
+        collapse_per_run=collapse.chance_per_run,
+        collapse_silent=collapse.silent,
+        collapse_damage=collapse.damage,
+        risks=tuple(
+            RiskRule(risk.chance_per_run, risk.segment, risk.ceiling, risk.hallucination)
+            for risk in job.risks
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +351,11 @@ class Rules:
     event_index: dict[str, int]
     events_due_at: tuple[tuple[int, ...], ...]
     """By tick, the indices of the events whose earliest tick it is (at tick 0, of those
-    due from the start); no entry past the latest earliest tick."""
+    due from the start), leaving out those whose condition is closed by then; no entry past
+    the latest earliest tick."""
+    events_closed_at: tuple[tuple[int, ...], ...]
+    """By tick, the indices of the events whose condition closes there
+    (:attr:`EventRule.closes_at`) after they became due; no entry past the latest."""
     goals: tuple[tuple[Goal, Predicate], ...]
     lessons: tuple[tuple[Lesson, Predicate | None], ...]
     variables: tuple[str, ...]
@@ -223,6 +367,8 @@ class Rules:
     job_hours: tuple[float, ...]
     """Hours each job template runs, read every tick by the jobs."""
     job_ids: tuple[str, ...]
+    job_names: tuple[str, ...]
+    """Each job template's name, as the player reads it."""
     ab_share: tuple[float, ...]
     """Per job: the share (0-1) of conversations an A/B test gives its candidate; 0 for
     the other kinds."""
@@ -240,10 +386,16 @@ class Rules:
     """F1 each insight point adds to every training job's learning curves."""
     training_jobs: tuple[int, ...]
     """Indices of the training jobs."""
+    training: tuple[TrainingRule | None, ...]
+    """Per job, its training numbers; None for a job of another kind."""
     outage: OutageRule
     """How much of an outage's traffic the fallback and reliability answer."""
     words: Words
     """The scenario's names for its metric and its unit of traffic."""
+    trust_per_incident: float
+    """Trust points an incident costs."""
+    indices: Indices
+    """Where each id sits in the tuples above."""
 
 
 def cost_per_hour(job: JobSpec) -> float:
@@ -290,6 +442,13 @@ def prepare(scenario: Scenario) -> Rules:
     def maybe(expr: Expr | None) -> Predicate | None:
         return None if expr is None else compiler.compile(expr)
 
+    indices = Indices(
+        segment={segment: index for index, segment in enumerate(segments)},
+        task={task.id: index for index, task in enumerate(scenario.tasks)},
+        job={job.id: index for index, job in enumerate(scenario.jobs)},
+        variable={name: index for index, name in enumerate(scenario.variables)},
+    )
+
     tasks = tuple(
         TaskRule(
             id=t.id,
@@ -299,7 +458,7 @@ def prepare(scenario: Scenario) -> Rules:
             cost=t.cost,
             requires=maybe(t.requires),
             requires_text=str(t.requires or ""),
-            effects=prepared(t.effects),
+            effects=prepared(t.effects, indices),
             queue_action=QueueTask(task=t.id),
         )
         for t in scenario.tasks
@@ -310,13 +469,19 @@ def prepare(scenario: Scenario) -> Rules:
         choices = tuple(
             ChoiceRule(
                 spec=c,
+                id=c.id,
+                text=c.text,
                 requires=maybe(c.requires),
                 cost=c.cost,
-                effects=prepared(c.effects),
+                effects=prepared(c.effects, indices),
                 log_text=f"{event.title}: {c.text}",
                 hours=_per_category(c.hours),
                 owes=tuple((i, h) for i, h in enumerate(_per_category(c.hours)) if h),
                 outcome_weights=tuple(o.weight for o in c.outcomes),
+                outcomes=tuple(
+                    OutcomeRule(text=o.text, effects=prepared(o.effects, indices))
+                    for o in c.outcomes
+                ),
                 action=Choose(event=event.id, choice=c.id),
             )
             for c in event.choices
@@ -328,7 +493,7 @@ def prepare(scenario: Scenario) -> Rules:
                 spec=event,
                 title=event.title,
                 hidden=event.hidden,
-                effects=prepared(event.effects),
+                effects=prepared(event.effects, indices),
                 at_tick=math.ceil(_hour(scenario, trig.at) / tick_hours - 1e-9),
                 when=maybe(trig.when),
                 chance_per_tick=_chance_per_tick(event, tick_hours),
@@ -337,6 +502,7 @@ def prepare(scenario: Scenario) -> Rules:
                 choices=choices,
                 default_choice=default,
                 choice_index={c.id: i for i, c in enumerate(event.choices)},
+                closes_at=closing_tick(trig.when, ticks_per_day, time.days, time),
             )
         )
     return Rules(
@@ -347,22 +513,24 @@ def prepare(scenario: Scenario) -> Rules:
         segments=segments,
         segment_names=tuple(s.name for s in scenario.segments),
         tasks=tasks,
-        task_index={t.id: i for i, t in enumerate(tasks)},
+        task_index=indices.task,
         jobs=tuple(scenario.jobs),
-        job_index={j.id: i for i, j in enumerate(scenario.jobs)},
+        job_index=indices.job,
         job_requires=tuple(maybe(j.requires) for j in scenario.jobs),
         events=tuple(events),
         event_index={e.id: i for i, e in enumerate(events)},
         events_due_at=_events_due_at(events),
+        events_closed_at=_events_closed_at(events, time.total_ticks),
         goals=tuple((g, compiler.compile(g.when)) for g in scenario.goals),
         lessons=tuple((lesson, maybe(lesson.when)) for lesson in scenario.debrief.lessons),
         variables=tuple(scenario.variables),
-        segment_index={s: i for i, s in enumerate(segments)},
+        segment_index=indices.segment,
         serving=_serving_rule(scenario),
         job_cost_per_hour=tuple(cost_per_hour(job) for job in scenario.jobs),
         job_kinds=tuple(job.kind for job in scenario.jobs),
         job_hours=tuple(job.hours for job in scenario.jobs),
         job_ids=tuple(job.id for job in scenario.jobs),
+        job_names=tuple(job.name for job in scenario.jobs),
         ab_share=tuple(
             job.share / 100.0 if isinstance(job, ABTestJob) else 0.0 for job in scenario.jobs
         ),
@@ -378,6 +546,10 @@ def prepare(scenario: Scenario) -> Rules:
         ),
         insight_lift=scenario.background.insight_lift,
         training_jobs=tuple(i for i, job in enumerate(scenario.jobs) if job.kind == "training"),
+        training=tuple(
+            training_rule(job, segments) if isinstance(job, TrainingJob) else None
+            for job in scenario.jobs
+        ),
         outage=_outage_rule(scenario),
         words=Words(
             metric=scenario.metric.name,
@@ -385,6 +557,8 @@ def prepare(scenario: Scenario) -> Rules:
             unit_one=scenario.traffic_unit.one,
             unit_many=scenario.traffic_unit.many,
         ),
+        trust_per_incident=scenario.trust.per_incident,
+        indices=indices,
     )
 
 
@@ -432,9 +606,77 @@ def _hours_by_active(scenario: Scenario, tick_hours: float) -> tuple[float, ...]
 def _events_due_at(events: list[EventRule]) -> tuple[tuple[int, ...], ...]:
     last = max((event.at_tick for event in events), default=0)
     return tuple(
-        tuple(i for i, event in enumerate(events) if max(event.at_tick, 0) == tick)
+        tuple(
+            index
+            for index, event in enumerate(events)
+            if max(event.at_tick, 0) == tick < event.closes_at
+        )
         for tick in range(last + 1)
     )
+
+
+def _events_closed_at(events: list[EventRule], total_ticks: int) -> tuple[tuple[int, ...], ...]:
+    closing = [
+        (index, event.closes_at)
+        for index, event in enumerate(events)
+        if max(event.at_tick, 0) < event.closes_at <= total_ticks
+    ]
+    last = max((tick for _, tick in closing), default=-1)
+    return tuple(
+        tuple(index for index, closes_at in closing if closes_at == tick)
+        for tick in range(last + 1)
+    )
+
+
+CLOCK_NAMES = frozenset({"hour", "tick", "day", "hours_left"})
+"""The names a condition reads of the clock."""
+
+
+def clock_ranges(first: int, last: int, ticks_per_day: int, days: int, time: Time) -> Ranges:
+    """What the clock's names can read from tick ``first`` to tick ``last``; every other
+    name and every function may read anything."""
+    hours, total = time.tick_hours, time.total_ticks
+    names = {
+        "hour": Range(first * hours, last * hours),
+        "tick": Range(first, last),
+        "day": Range(min(first // ticks_per_day + 1, days), min(last // ticks_per_day + 1, days)),
+        "hours_left": Range((total - last) * hours, (total - first) * hours),
+    }
+    return Ranges(names=names, calls={}, default_call={})
+
+
+def closing_tick(when: Expr | None, ticks_per_day: int, days: int, time: Time) -> int:
+    """The first tick from which, by the clock alone, the condition is surely false at
+    every boundary to the end (``hour <= 2`` closes after hour 2); one past the last tick
+    when the clock never closes it.
+
+    The interval arithmetic of :mod:`game.scenario.intervals` judges the condition with
+    the clock's names bounded and everything else free. A condition false over the ticks
+    from t to the end is false over those from t + 1, so the first such tick is found by
+    halving.
+    """
+    total = time.total_ticks
+    never = total + 1
+    tree = None if when is None else when.tree.body
+    if tree is None or not any(
+        isinstance(node, ast.Name) and node.id in CLOCK_NAMES for node in ast.walk(tree)
+    ):
+        return never
+
+    def closed(tick: int) -> bool:
+        ranges = clock_ranges(tick, total, ticks_per_day, days, time)
+        return Evaluator(ranges).value(tree).truth is False
+
+    if not closed(total):
+        return never
+    low, high = 0, total  # closed(high) holds; find the first tick where it does
+    while low < high:
+        middle = (low + high) // 2
+        if closed(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def _reference_steps(

@@ -353,7 +353,9 @@ class Events:
     """Indices of the events waiting for an answer, oldest first."""
     live: list[int] = field(default_factory=list, metadata=CACHE)
     """Cache: indices, in file order, of the events whose earliest tick has come and that
-    may still fire (an event that fires only once leaves the list when it fires)."""
+    may still fire (an event that fires only once leaves the list when it fires, and any
+    event leaves it when the clock closes its condition:
+    :attr:`game.core.rules.EventRule.closes_at`)."""
 
 
 @dataclass(slots=True)

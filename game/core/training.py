@@ -5,14 +5,13 @@ from __future__ import annotations
 import math
 from math import fsum
 
-from game.core.rules import Rules
+from game.core.rules import CurveRule, Rules, TrainingRule
 from game.core.state import JobRun, ModelRecord, State
-from game.scenario.model import Curve, TrainingJob
 
 MAX_F1 = 0.999
 
 
-def curve_f1(curve: Curve, examples: float, lift: float) -> float:
+def curve_f1(curve: CurveRule, examples: float, lift: float) -> float:
     """F1 on a power-law learning curve: ceiling - (ceiling - f1) * (n / at) ** -exponent.
 
     ``lift`` (from research) raises the curve's ceiling and shifts the whole curve up.
@@ -23,7 +22,7 @@ def curve_f1(curve: Curve, examples: float, lift: float) -> float:
 
 
 def collapse_time(
-    state: State, run_id: str, attempt: int, job: TrainingJob, hours: float
+    state: State, run_id: str, attempt: int, job: TrainingRule, hours: float
 ) -> float | None:
     """Hours into the next ``hours`` of running when the run collapses; None for never.
 
@@ -32,12 +31,12 @@ def collapse_time(
     With ``chance_per_run`` instead, one draw for the run and its attempt decides whether
     it collapses, and a second when, evenly over the hours it has left.
     """
-    chance = job.collapse.chance_per_run
+    chance = job.collapse_per_run
     if chance is not None:
         if state.luck.uniform("collapse per run", run_id, attempt) >= chance:
             return None
         return state.luck.uniform("collapse hour", run_id, attempt) * hours
-    p = job.collapse.per_hour
+    p = job.collapse_per_hour
     if p <= 0.0:
         return None
     if p >= 1.0:
@@ -47,7 +46,7 @@ def collapse_time(
     return when if when < hours else None
 
 
-def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> ModelRecord:
+def train_model(state: State, rules: Rules, run: JobRun, job: TrainingRule) -> ModelRecord:
     """The model a finished run produces, drawn from the learning curves with noise.
 
     Each segment's noise is drawn for the run and the segment, and each of the job's risks
@@ -59,7 +58,7 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     struck = risks_struck(state, run.id, job)
     f1: list[float] = []
     for i, segment in enumerate(rules.segments):
-        curve = job.learning_curve.get(segment)
+        curve = job.curves[i]
         if curve is None:
             value = base.f1[i]
         else:
@@ -76,7 +75,7 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     hallucination = max(0.0, hallucination + shift)
     collapsed = run.collapse_at is not None and run.silent
     if collapsed:
-        keep = 1.0 - job.collapse.damage / 100.0
+        keep = 1.0 - job.collapse_damage / 100.0
         f1 = [value * keep for value in f1]
         hallucination = min(100.0, hallucination * 3.0)
     latency_ms = job.latency_ms if job.latency_ms is not None else base.latency_ms
@@ -94,7 +93,7 @@ def train_model(state: State, rules: Rules, run: JobRun, job: TrainingJob) -> Mo
     )
 
 
-def risks_struck(state: State, run_id: str, job: TrainingJob) -> list[int]:
+def risks_struck(state: State, run_id: str, job: TrainingRule) -> list[int]:
     """Indices of the job's risks that strike this run: one draw per risk, keyed by the
     run, so neither when it started nor what else happened changes them."""
     return [

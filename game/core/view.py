@@ -250,7 +250,7 @@ def player_view(state: State, rules: Rules) -> PlayerView:
             for o in state.team.obligations
         ],
         queues={
-            category: [rules.tasks[task].id for task in queue]
+            category: [rules.tasks[task_index].id for task_index in queue]
             for category, queue in zip(CATEGORIES, state.team.queues, strict=True)
         },
         tasks=_task_views(state, rules),

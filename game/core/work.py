@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import fsum
 
 from game.core import events, ledger
@@ -50,48 +51,63 @@ def work(state: State, rules: Rules) -> None:
 
     Per category with a share of the hours: first the hours owed to event choices, then
     the queue, first in first out (:func:`_complete` on each task it finishes), and what
-    is left becomes the category's background work.
+    is left becomes the category's background work (:data:`BACKGROUND`).
     """
     team = state.team
+    owed = team.owed
+    queues = team.queues
     for category, hours in team.working:
-        if team.owed[category] > 0.0:
+        if owed[category] > 0.0:
             hours = _pay_owed(state, rules, category, hours)
-        if team.queues[category]:
-            hours = _work_queue(state, rules, team.queues[category], hours)
+        queue = queues[category]
+        if queue:
+            hours = _work_queue(state, rules, queue, hours)
         if hours > EPSILON:
-            _background(state, rules, category, hours)
+            BACKGROUND[category](state, rules, rules.background[category] * hours)
 
 
 def _work_queue(state: State, rules: Rules, queue: list[int], hours: float) -> float:
     """Work a category's queue, first in first out; returns the hours left."""
     spent = state.team.task_spent
     while hours > EPSILON and queue:
-        task = queue[0]
-        effort = rules.tasks[task].hours
-        used = min(hours, effort - spent[task])
-        spent[task] += used
+        task_index = queue[0]
+        effort = rules.tasks[task_index].hours
+        used = min(hours, effort - spent[task_index])
+        spent[task_index] += used
         hours -= used
-        if spent[task] >= effort - EPSILON:
+        if spent[task_index] >= effort - EPSILON:
             queue.pop(0)
-            _complete(state, rules, task)
+            _complete(state, rules, task_index)
     return hours
 
 
-def _background(state: State, rules: Rules, category: int, hours: float) -> None:
-    """Hours with nothing queued: research gains insight, data labels the traffic's
-    segments, infra adds reliability and writing adds trust, each at its hourly rate."""
-    gained = rules.background[category] * hours
-    if category == RESEARCH:
-        gain_insight(state, rules, gained)
-    elif category == DATA:
-        labels = state.data.labels
-        per_share = gained / 100.0
-        for segment, share in enumerate(state.production.traffic):
-            labels[segment] += per_share * share
-    elif category == INFRA:
-        state.reliability = min(state.reliability + gained, 100.0)
-    else:
-        state.trust = min(state.trust + gained, 100.0)
+def _label(state: State, rules: Rules, labels: float) -> None:
+    """Background data work: labels spread over the segments by their share of traffic."""
+    per_share = labels / 100.0
+    counts = state.data.labels
+    for segment, share in enumerate(state.production.traffic):
+        counts[segment] += per_share * share
+
+
+def _maintain(state: State, rules: Rules, points: float) -> None:
+    """Background infra work: reliability points, up to 100."""
+    state.reliability = min(state.reliability + points, 100.0)
+
+
+def _write(state: State, rules: Rules, points: float) -> None:
+    """Background writing: trust points, up to 100."""
+    state.trust = min(state.trust + points, 100.0)
+
+
+BACKGROUND: tuple[Callable[[State, Rules, float], None], ...] = (
+    gain_insight,
+    _label,
+    _maintain,
+    _write,
+)
+"""What an hour with nothing queued yields, per category (research, data, infra,
+writing), given the hours times the category's hourly rate: research gains insight, data
+labels the traffic's segments, infra adds reliability and writing adds trust."""
 
 
 def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
@@ -127,9 +143,9 @@ def _pay_owed(state: State, rules: Rules, category: int, hours: float) -> float:
     return hours
 
 
-def _complete(state: State, rules: Rules, task: int) -> None:
-    rule = rules.tasks[task]
-    state.team.task_status[task] = DONE
+def _complete(state: State, rules: Rules, task_index: int) -> None:
+    rule = rules.tasks[task_index]
+    state.team.task_status[task_index] = DONE
     if rule.cost:
         ledger.spend(state, ledger.TASKS, rule.cost)
     note(state, "task", "task.done", task=rule.id, task_name=rule.name)

@@ -50,9 +50,9 @@ def allocate(shares: Shares) -> Allocate:
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
-def start_on(job: str, model: str) -> StartJob:
+def start_on(job_id: str, model_id: str) -> StartJob:
     """The action that starts the job (an eval or an A/B test) on the model."""
-    return StartJob(job=job, model=model)
+    return StartJob(job=job_id, model=model_id)
 
 
 @lru_cache(maxsize=ACTIONS_KEPT)
@@ -86,6 +86,7 @@ class Plan:
     jobs_to_run: tuple[int, ...]
     """The labeling and training jobs, in file order."""
     labeling_jobs: tuple[int, ...]
+    training_jobs: tuple[int, ...]
     evals: tuple[int, ...]
     ab_test: int | None
     """The first A/B test job, if the scenario has one."""
@@ -102,11 +103,12 @@ def make_plan(rules: Rules) -> Plan:
         look_ticks=max(1, round(LOOK_HOURS / rules.tick_hours)),
         answers=tuple(tuple(answer_order(event)) for event in rules.events),
         jobs_to_run=tuple(
-            job for job, kind in enumerate(kinds) if kind in ("labeling", "training")
+            index for index, kind in enumerate(kinds) if kind in ("labeling", "training")
         ),
-        labeling_jobs=tuple(job for job, kind in enumerate(kinds) if kind == "labeling"),
-        evals=tuple(job for job, kind in enumerate(kinds) if kind == "eval"),
-        ab_test=next((job for job, kind in enumerate(kinds) if kind == "ab_test"), None),
+        labeling_jobs=tuple(index for index, kind in enumerate(kinds) if kind == "labeling"),
+        training_jobs=rules.training_jobs,
+        evals=tuple(index for index, kind in enumerate(kinds) if kind == "eval"),
+        ab_test=next((index for index, kind in enumerate(kinds) if kind == "ab_test"), None),
         start_allocation=(start.research, start.data, start.infra, start.writing),
     )
 
@@ -133,7 +135,7 @@ def shares_for(hours: list[float]) -> Shares | None:
     if total <= 0.0:
         return None
     shares = [floor(100.0 * category_hours / total) for category_hours in hours]
-    busiest = max(range(len(hours)), key=hours.__getitem__)
+    busiest = hours.index(max(hours))
     shares[busiest] += 100 - sum(shares)
     research, data, infra, writing = shares
     return (research, data, infra, writing)
@@ -144,10 +146,10 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
     """
-    return any(
-        (now == 0) != (new == 0) or abs(now - new) >= REALLOCATE_POINTS
-        for now, new in zip(current, wanted, strict=True)
-    )
+    for now, new in zip(current, wanted, strict=True):
+        if (now == 0) != (new == 0) or abs(now - new) >= REALLOCATE_POINTS:
+            return True
+    return False
 
 
 def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None:
@@ -166,8 +168,8 @@ def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None
 
 
 class Greedy:
-    """A greedy player for one game: called with the state at each boundary, it returns
-    the actions to take there.
+    """A greedy player for one game: :meth:`decide`, given the state at each boundary,
+    returns the actions to take there.
 
     It is the only player of its game, so it remembers what it has read instead of reading
     it all again at each look: the runs and eval reports it has seen (both lists only
@@ -204,7 +206,9 @@ class Greedy:
         self.unqueued = len(rules.tasks)
         self.finished = 0
 
-    def __call__(self, state: State) -> list[Action]:
+    def decide(self, state: State) -> list[Action]:
+        """The actions to take at this boundary: the answers to the waiting events, and at
+        each look the rest."""
         actions, owe_hours = self.answer_events(state)
         plan = self.plan
         if state.clock.tick % plan.look_ticks:
@@ -237,6 +241,8 @@ class Greedy:
         """The cheapest possible answer to each waiting event, and whether any owes hours."""
         actions: list[Action] = []
         owe_hours = False
+        if not state.events.pending:
+            return actions, owe_hours
         answers = self.plan.answers
         for event in state.events.pending:
             for choice in answers[event]:
@@ -249,13 +255,15 @@ class Greedy:
     def read_news(self, state: State) -> None:
         """Read the runs and the eval reports that are new since the last look."""
         runs = state.jobs.runs
-        for index in range(self.runs_read, len(runs)):
-            self.last_run[runs[index].job_index] = index
-        self.runs_read = len(runs)
+        if len(runs) > self.runs_read:
+            for index in range(self.runs_read, len(runs)):
+                self.last_run[runs[index].job_index] = index
+            self.runs_read = len(runs)
         measurements = state.results.evals
-        for report in measurements[self.reports_read :]:
-            self.reports[report.model_id] = report
-        self.reports_read = len(measurements)
+        if len(measurements) > self.reports_read:
+            for report in measurements[self.reports_read :]:
+                self.reports[report.model_id] = report
+            self.reports_read = len(measurements)
 
     def queue_tasks(self, state: State, actions: list[Action]) -> list[int]:
         """Queue every task not queued yet whose requirement holds; returns their indices."""
@@ -284,27 +292,30 @@ class Greedy:
         left, which only fall.
         """
         rules = self.rules
-        labeling = any(job in busy for job in self.plan.labeling_jobs)
         hours_left = (rules.total_ticks - state.clock.tick) * rules.tick_hours
+        labeling: bool | None = None  # whether a labeling job runs, once a training job asks
         still_to_run = []
-        for job in self.jobs_to_run:
-            training = rules.job_kinds[job] == "training"
-            last_index = self.last_run[job]
+        for job_index in self.jobs_to_run:
+            training = job_index in self.plan.training_jobs
+            last_index = self.last_run[job_index]
             last = None if last_index is None else state.jobs.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
                 continue
-            if job in busy:
-                still_to_run.append(job)
+            if job_index in busy:
+                still_to_run.append(job_index)
                 continue
-            hours_to_go = rules.job_hours[job] - (0.0 if last is None else last.checkpoint)
+            hours_to_go = rules.job_hours[job_index] - (0.0 if last is None else last.checkpoint)
             if hours_to_go > hours_left:
                 continue
-            still_to_run.append(job)
-            if training and labeling:
-                continue
-            requires = rules.job_requires[job]
+            still_to_run.append(job_index)
+            if training:
+                if labeling is None:
+                    labeling = any(other in busy for other in self.plan.labeling_jobs)
+                if labeling:
+                    continue
+            requires = rules.job_requires[job_index]
             if requires is None or requires(state):
-                actions.append(rules.start_actions[job] if last is None else restart(last.id))
+                actions.append(rules.start_actions[job_index] if last is None else restart(last.id))
         self.jobs_to_run = still_to_run
 
     def evaluate(
@@ -316,7 +327,7 @@ class Greedy:
         reports = self.reports
         if len(reports) == len(models):  # every model measured: nothing left to do
             return
-        free = [job for job in self.plan.evals if job not in busy]
+        free = [job_index for job_index in self.plan.evals if job_index not in busy]
         if not free:
             return
         measuring = [
@@ -325,14 +336,14 @@ class Greedy:
             if run.kind == "eval" and run.model_index is not None
         ]
         prod = state.production.model_index
-        order = [prod, *(model for model in range(len(models)) if model != prod)]
+        order = [prod, *(index for index in range(len(models)) if index != prod)]
         unmeasured = [
-            models[model].id
-            for model in order
-            if models[model].id not in reports and models[model].id not in measuring
+            models[model_index].id
+            for model_index in order
+            if models[model_index].id not in reports and models[model_index].id not in measuring
         ]
-        for job, model_id in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job], model_id))
+        for job_index, model_id in zip(free, unmeasured, strict=False):
+            actions.append(start_on(self.rules.job_ids[job_index], model_id))
 
     def best_candidate(self, state: State) -> Measurement | None:
         """The report of the best-measured model other than production (the first of
@@ -374,13 +385,15 @@ class Greedy:
         tasks = self.rules.tasks
         team = state.team
         spent = team.task_spent
-        hours = [0.0, 0.0, 0.0, 0.0]
-        for category, queue in enumerate(team.queues):
-            for task in queue:
-                hours[category] += tasks[task].hours - spent[task]
-            hours[category] += team.owed[category]
-        for task in queuing:
-            hours[tasks[task].category] += tasks[task].hours - spent[task]
+        hours = []
+        for queue, owed in zip(team.queues, team.owed, strict=True):
+            waiting = 0.0
+            for task_index in queue:
+                waiting += tasks[task_index].hours - spent[task_index]
+            hours.append(waiting + owed)
+        for task_index in queuing:
+            task = tasks[task_index]
+            hours[task.category] += task.hours - spent[task_index]
         wanted = shares_for(hours) or self.plan.start_allocation
         if wanted != self.allocation and worth_moving(self.allocation, wanted):
             self.allocation = wanted
@@ -389,4 +402,4 @@ class Greedy:
 
 def greedy(rules: Rules, seed: int) -> Decide:
     """A greedy player for one game (it needs no luck: the seed is not used)."""
-    return Greedy(plan_for(rules))
+    return Greedy(plan_for(rules)).decide
