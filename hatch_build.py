@@ -59,8 +59,10 @@ class CompiledCoreHook(BuildHookInterface):  # type: ignore[type-arg]
             built = compile_packages(root, packages, self.work)
         except (Exception, SystemExit) as error:  # mypyc ends with SystemExit on type errors
             reason = one_line(error)
-            print(f"mlday: the core is not compiled ({reason}); installing pure Python",
-                  file=sys.stderr)
+            print(
+                f"mlday: the core is not compiled ({reason}); installing pure Python",
+                file=sys.stderr,
+            )
             manifest: dict[str, Any] = {"build": "pure", "reason": reason}
         else:
             manifest = {

@@ -54,10 +54,16 @@ gives its own."""
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors, docstrings document fields."""
+    """Base of every scenario model: unknown keys are errors, docstrings document fields,
+    and a default is checked and converted like a written value (a float field's default of
+    ``500`` is the float 500.0, whichever way the core is built)."""
 
     model_config = ConfigDict(
-        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+        extra="forbid",
+        use_attribute_docstrings=True,
+        frozen=True,
+        allow_inf_nan=False,
+        validate_default=True,
     )
 
 
