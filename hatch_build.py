@@ -90,7 +90,7 @@ def compile_packages(root: Path, packages: list[str], work: Path) -> list[Path]:
         raise RuntimeError("no package is listed to compile")
     sources = [str(path.relative_to(root)) for path in python_files(root, packages)]
     from mypyc.build import mypycify
-    from setuptools import Distribution
+    from setuptools import Distribution  # type: ignore[import-untyped]
 
     with inside(root), redirect_stdout(sys.stderr):
         extensions = mypycify(
