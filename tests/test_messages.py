@@ -3,11 +3,13 @@ template, its values fill the template, and docs/messages.md lists every code.""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 from conftest import RICH, rich_rules
+from pydantic import ValidationError
 
 from game.core import engine
 from game.core.messages import REFUSALS, TEMPLATES, LogLine, Refusal, placeholders, text
@@ -15,6 +17,7 @@ from game.core.rules import prepare
 from game.core.state import DONE, RunStatus, State
 from game.core.view import player_view
 from game.policies import make_policy
+from game.replay.replay import ActionRecordError, parse_action_record
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -26,7 +29,10 @@ from game.scenario.actions import (
     StartJob,
     StopJob,
 )
-from game.scenario.load import load_scenario
+from game.scenario.load import LoadedScenario, ScenarioError, load_scenario, load_scenario_bytes
+from game.scenario.model import validate_scenario
+from game.session import SaveCorruptError, Session
+from game.session.legal import allocation
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -154,9 +160,6 @@ def provoke_every_refusal() -> list[Refusal]:
             "game over": state.clock.over,
         }[what]
 
-    # Actions a validated file cannot hold: the engine still refuses them.
-    refused(Allocate.model_construct(research=50, data=0, infra=0, writing=0))
-    refused(Allocate.model_construct(research=-10, data=110, infra=0, writing=0))
     refused(QueueTask(task="nope"))
     refused(QueueTask(task="golden_es"))
     refused(CancelTask(task="label_es"))
@@ -199,11 +202,42 @@ def provoke_every_refusal() -> list[Refusal]:
     return given
 
 
+def test_a_bad_allocation_is_refused_where_it_is_made_not_by_the_engine(tmp_path: Path) -> None:
+    """No refusal code is kept for a split the model cannot hold; every door a front end or a
+    file can pass it through refuses it with a clear line instead."""
+    assert not [code for code in REFUSALS if "allocation" in code]
+    short = {"research": 50, "data": 0, "infra": 0, "writing": 0}
+    negative = {"research": -10, "data": 110, "infra": 0, "writing": 0}
+    with pytest.raises(ValidationError, match=r"the allocation adds up to 50%, not 100%"):
+        Allocate(**short)
+    with pytest.raises(ValidationError, match=r"the allocation adds up to 50%, not 100%"):
+        allocation((50, 0, 0, 0))  # the session's maker of allocations
+    with pytest.raises(ActionRecordError, match=r"^the allocation adds up to 50%, not 100%$"):
+        parse_action_record({"tick": 0, "do": "allocate", **short})  # an action file
+    with pytest.raises(ActionRecordError, match=r"^research: must be at least 0; got -10; data"):
+        parse_action_record({"tick": 0, "do": "allocate", **negative})
+    session = Session.start(
+        LoadedScenario("rich.yaml", "rich", "0" * 64, validate_scenario(RICH)), 0
+    )
+    path = tmp_path / "game.save.json"
+    session.save(path)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["actions"] = [{"tick": 0, "do": "allocate", **short}]
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(SaveCorruptError, match=r"adds up to 50%, not 100%"):
+        Session.load(path, session.loaded)
+    scenario = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    step = "\n  - {at: 0, do: allocate, research: 50, data: 0, infra: 0, writing: 0}"
+    bad = scenario.replace("\nreference:", "\nreference:" + step, 1)
+    assert bad != scenario
+    line = bad[: bad.index(step)].count("\n") + 2
+    with pytest.raises(ScenarioError, match=rf"bad\.yaml:{line}:.*adds up to 50%, not 100%"):
+        load_scenario_bytes(bad.encode("utf-8"), "bad.yaml")
+
+
 def test_every_refusal_is_provoked_and_its_values_fill_its_template() -> None:
     given = provoke_every_refusal()
     assert [refusal.code for refusal in given] == [
-        "refused.allocation_not_100",
-        "refused.allocation_negative",
         "refused.no_such_task",
         "refused.task_needs",
         "refused.task_not_queued",
@@ -237,8 +271,6 @@ def test_every_refusal_is_provoked_and_its_values_fill_its_template() -> None:
         assert refusal.text == REFUSALS[refusal.code].format(**refusal.values)
         assert str(refusal) == refusal.text
     texts = [refusal.text for refusal in given]
-    assert "the allocation adds up to 50%, not 100%" in texts
-    assert "the allocation gives research a negative share (-10%)" in texts
     assert "task 'golden_es' needs: done(\"label_es\")" in texts
     assert "lora-2 is not running" not in texts and "lora-1 is not running" in texts
     assert "lora-1 is in a running A/B test (ab-1): wait for it or stop it" in texts

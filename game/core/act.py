@@ -27,19 +27,14 @@ from game.scenario.actions import (
     StartJob,
     StopJob,
 )
-from game.scenario.types import CATEGORIES
 
 Handler = Callable[[State, Rules, Any, bool], Refusal | None]
 
 
 def _allocate(state: State, rules: Rules, action: Allocate, commit: bool) -> Refusal | None:
+    # A built Allocate always holds shares from 0 to 100 that add up to 100: the model
+    # refuses any other when it is made, so there is nothing left to refuse here.
     shares = action.shares()
-    negative = [(name, share) for name, share in zip(CATEGORIES, shares, strict=True) if share < 0]
-    if negative:
-        category, share = negative[0]
-        return refused("refused.allocation_negative", category=category, share=share)
-    if sum(shares) != 100:
-        return refused("refused.allocation_not_100", total=sum(shares))
     if commit:
         if list(shares) != state.team.allocation:
             state.record.allocation_changes += 1

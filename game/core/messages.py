@@ -22,8 +22,6 @@ Value = str | int | float
 REFUSALS: dict[str, str] = {
     "refused.game_over": "the game is over",
     "refused.day_over": "the day is over: only answers to waiting events are taken now",
-    "refused.allocation_not_100": "the allocation adds up to {total}%, not 100%",
-    "refused.allocation_negative": "the allocation gives {category} a negative share ({share}%)",
     "refused.no_such_task": "there is no task '{task}'",
     "refused.task_done": "task '{task}' is already done",
     "refused.task_queued": "task '{task}' is already queued",
