@@ -116,6 +116,12 @@ def test_every_source_the_compiler_reads_is_hashed_and_a_cache_key() -> None:
     assert {"env": "MLDAY_PURE"} in PYPROJECT["tool"]["uv"]["cache-keys"]
 
 
+def test_the_build_compiles_with_the_locked_mypy() -> None:
+    lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    locked = next(package["version"] for package in lock["package"] if package["name"] == "mypy")
+    assert PYPROJECT["tool"]["uv"]["build-constraint-dependencies"] == [f"mypy=={locked}"]
+
+
 def test_compiled_artefacts_are_ignored_by_git() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert {"*.so", "*.pyd", "game/build.json"} <= set(ignored)
@@ -202,8 +208,9 @@ def double(x: int) -> int:
 
 
 def test_an_editable_build_compiles_in_place_then_a_failing_one_leaves_it_pure(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.delenv("MLDAY_PURE", raising=False)
     toy_project(tmp_path, DOUBLE)
     _, manifest = run_hook(tmp_path, "editable")
     assert manifest["build"] == "compiled" and manifest["modules"] == [
@@ -228,12 +235,13 @@ def test_an_editable_build_compiles_in_place_then_a_failing_one_leaves_it_pure(
 def test_without_a_c_compiler_a_wheel_is_pure_python(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.delenv("MLDAY_PURE", raising=False)
     toy_project(tmp_path, DOUBLE)
     monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
     build_data, manifest = run_hook(tmp_path, "standard")
     assert build_data["pure_python"] and not build_data["infer_tag"]
     assert list(build_data["force_include"].values()) == ["game/build.json"]
-    assert manifest["build"] == "pure" and manifest["reason"]
+    assert manifest["build"] == "pure" and "no-such-compiler" in manifest["reason"]
     assert "mlday: the core is not compiled" in capsys.readouterr().err
     assert not (tmp_path / "game" / "build.json").exists(), "a wheel build wrote into the tree"
 
