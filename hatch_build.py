@@ -98,8 +98,10 @@ def compile_packages(root: Path, packages: list[str], work: Path) -> list[Path]:
             target_dir=str(work / "c"),
             group_name=GROUP,
         )
+        # The extensions share one list of flags, so each gets a new list rather than an
+        # extended one.
         for extension in extensions:
-            extension.extra_compile_args += exact_float_flags()
+            extension.extra_compile_args = [*extension.extra_compile_args, *exact_float_flags()]
         command = Distribution({"ext_modules": extensions}).get_command_obj("build_ext")
         command.build_lib = str(work / "lib")
         command.build_temp = str(work / "temp")
