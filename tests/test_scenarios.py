@@ -37,6 +37,7 @@ from game.scenario.actions import (
     Allocate,
     AtStartJob,
     Choose,
+    QueueTask,
     ReferenceStep,
     StartJob,
     StopJob,
@@ -274,21 +275,23 @@ def test_ravi_ab_test_inside_the_outage_gives_no_result() -> None:
     """A candidate A/B tested while the fallback answers learns nothing, and the debrief
     says why."""
     rules = rules_of(RAVI)
-    outage = rules.event_index["api_outage"]
-    # Train at 09:00 (before finance's freeze), A/B test the candidate from 10:30 to 12:30.
-    steps: list[Action] = [StartJob(job="lora_es")]
+    # Train at 09:00 (before finance's freeze, done at 10:30), and A/B test the candidate
+    # for two hours as soon as it exists with at least two hours of the outage to come.
+    train: list[Action] = [StartJob(job="lora_es")]
     ab: list[Action] = [StartJob(job="ab_test", model="lora_es-1")]
     nothing: list[Action] = []
+
+    def decide(state: State) -> list[Action]:
+        if state.clock.tick == 0:
+            return train
+        trained = any(m.id == "lora_es-1" for m in state.models)
+        tested = any(run.kind == "ab_test" for run in state.jobs.runs)
+        return ab if trained and not tested and state.production.outage_left >= 2 else nothing
+
     swallowed = 0
     for seed in range(50):
-        state, _ = play(
-            rules,
-            seed,
-            lambda s: steps if s.clock.tick == 0 else ab if s.clock.tick == 3 else nothing,
-        )
-        if not state.events.fired[outage] or state.events.last_fired[outage] > 3:
-            continue
-        if not any(m.id == "lora_es-1" for m in state.models):
+        state, _ = play(rules, seed, decide)
+        if not any(r.kind == "ab_test" for r in state.jobs.runs):
             continue
         swallowed += 1
         assert not state.results.ab_tests and state.record.ab_tests_run == 0
@@ -554,6 +557,92 @@ def test_ravi_honest_status_updates_pay_for_their_hours() -> None:
         for seed in _outage_seeds()
     ]
     assert statistics.mean(gains) >= 10
+
+
+def _first_outage(rules: Rules, seeds: range) -> list[tuple[int, int]]:
+    """(seed, boundary the outage struck at) for the idle games it struck."""
+    outage = rules.event_index["api_outage"]
+    return [
+        (seed, state.events.last_fired[outage])
+        for seed, state in zip(seeds, games(RAVI, "idle"), strict=False)
+        if state.events.fired[outage]
+    ]
+
+
+def _answering_outage(choice: str | None, at: int, extra: list[Action]) -> Decide:
+    """A player who answers the outage at its boundary (or lets it wait) and does `extra`
+    there too; nothing else."""
+    answer: list[Action] = [] if choice is None else [Choose(event="api_outage", choice=choice)]
+    nothing: list[Action] = []
+    return lambda state: [*answer, *extra] if state.clock.tick == at else nothing
+
+
+def test_ravi_support_left_in_the_dark_loses_trust_by_the_hour() -> None:
+    """Silence costs trust an hour into the outage and every hour after, not all at once;
+    a status update stops it. The old rule took 3 points at the moment the outage was let
+    wait, and nothing after."""
+    rules = rules_of(RAVI)
+    silence = rules.event_index["outage_silence"]
+    writing = Allocate(research=0, data=0, infra=0, writing=100)
+    struck = _first_outage(rules, SEEDS)
+    assert len(struck) >= 10
+    for seed, at in struck:
+        quiet, _ = play(rules, seed, _answering_outage(None, at, []))
+        told, _ = play(rules, seed, _answering_outage("status_update", at, [writing]))
+        title = rules.events[silence].title
+        fired_at = [
+            line.tick
+            for line in quiet.log
+            if line.code == "event.fired" and line.values["title"] == title
+        ]
+        assert quiet.events.fired[silence] == 2, seed
+        assert [(tick - at) * rules.tick_hours for tick in fired_at] == [1.0, 2.0], seed
+        assert told.events.fired[silence] == 0, seed
+        assert "Support heard of the outage from customers" in _lesson_titles(quiet, rules)
+        assert "Support heard of the outage from customers" not in _lesson_titles(told, rules)
+
+
+def test_ravi_the_outages_answers_each_buy_what_they_say() -> None:
+    """Answered with the fallback built at once or with the FAQ cache switched on by hand,
+    the rest of the outage fails far less than when it is left to wait."""
+    rules = rules_of(RAVI)
+    infra = Allocate(research=0, data=0, infra=100, writing=0)
+    for seed, at in _first_outage(rules, SEEDS):
+        served = {}
+        for choice in ("wait", "fallback", "cached_answers"):
+            state, applied = play(rules, seed, _answering_outage(choice, at, [infra]))
+            assert len(applied) == 2, (seed, choice)
+            counts = state.production.counts
+            served[choice] = (counts.degraded, counts.failed)
+        for choice in ("fallback", "cached_answers"):
+            degraded, failed = served[choice]
+            assert degraded > served["wait"][0] + 50 and failed < served["wait"][1] - 50, choice
+
+
+def test_ravi_an_outage_never_empties_the_reliability_part() -> None:
+    """On an outage morning the idle player's service level stays inside the band, so
+    the promo hour it hoped through still costs there: with the old band (50% to 98%) an
+    unanswered outage scored zero, whatever else happened that day."""
+    rules = rules_of(RAVI)
+    autoscale: list[Action] = [QueueTask(task="autoscaling")]
+    nothing: list[Action] = []
+    for seed, _ in _first_outage(rules, SEEDS):
+        idle = score(games(RAVI, "idle")[seed], rules)
+        served, _ = play(rules, seed, lambda s: autoscale if s.clock.tick == 0 else nothing)
+        assert idle.served_percent > rules.scenario.score.served.floor
+        assert idle.parts["reliability"] > 0
+        assert score(served, rules).parts["reliability"] >= idle.parts["reliability"] + 40
+
+
+def test_ravi_the_invented_refund_policy_costs_trust_not_service() -> None:
+    """The made-up policy in public is a failure of what the bot says: it costs trust, and
+    it is not an incident of service that would cut the reliability part."""
+    rules = rules_of(RAVI)
+    hallucination = rules.event_index["hallucination_incident"]
+    hit = [s for s in games(RAVI, "reference") if s.events.fired[hallucination]]
+    assert hit
+    for state in hit:
+        assert not any("refund" in incident for incident in state.production.incidents)
 
 
 def test_ravi_greedy_random_and_idle_do_not_come_near_the_plan() -> None:
