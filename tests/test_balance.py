@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 
 from game.balance import balance
+from game.balance import run as run_module
+from game.balance.page import report_page
 from game.balance.players import players
 from game.balance.report import IDLE_MAX, SIMPLE_MARGIN, histogram, percentile
-from game.balance.run import chunks
+from game.balance.run import MAX_CHUNK, chunks
+from game.balance.text import report_text
 from game.cli.balance import _Bar
 from game.cli.main import main
 from game.core.engine import play
@@ -178,6 +181,22 @@ def test_the_report_is_the_same_for_any_number_of_processes(loaded: LoadedScenar
     assert balance(loaded, runs=10, jobs=3) == one
 
 
+def test_spawned_workers_give_the_report_forked_ones_give(
+    loaded: LoadedScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system cannot fork, the workers are spawned and prepare their own rules."""
+    forked = balance(loaded, runs=6, jobs=2)
+    monkeypatch.setattr(run_module.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert balance(loaded, runs=6, jobs=2) == forked
+
+
+def test_chunks_shrink_so_that_the_processes_finish_together() -> None:
+    plan = chunks(0, 218, 2)  # the balance benchmark: 10,028 games of Ravi's Tuesday
+    counts = [count for _, count in plan]
+    assert counts == sorted(counts, reverse=True) and len(plan) <= 25
+    assert counts[0] == MAX_CHUNK and counts[-3:] == [1, 1, 1]
+
+
 def test_chunks_cover_the_seeds_in_order() -> None:
     for runs, jobs in ((1, 1), (7, 2), (1000, 3), (5, 8)):
         plan = chunks(40, runs, jobs)
@@ -298,6 +317,54 @@ def test_warnings(document: dict[str, Any]) -> None:
     assert document["variations"]["drop:2"]["same_as_default"]
 
 
+RISKY_JOB = """\
+    learning_curve: {es_cs: {f1: 0.6, at: 150, ceiling: 0.9}}
+    collapse: {chance_per_run: 0.4, silent: 0}
+    risks:
+      - {chance_per_run: 0.5, segment: en, ceiling: -0.1, text: Forgot some English.}
+"""
+
+
+def test_the_risks_that_struck_per_job_and_risk(tmp_path: Path) -> None:
+    """A job that collapses loudly in 40% of runs and forgets English in half of the runs
+    that finish: the report counts the games in which each struck, and the runs."""
+    curve = "    learning_curve: {es_cs: {f1: 0.6, at: 150, ceiling: 0.9}}\n"
+    gated = '{at: 0, do: start_job, job: lora, when: "money < 10"}'
+    assert curve in SCENARIO and gated in SCENARIO
+    text = SCENARIO.replace(curve, RISKY_JOB).replace(gated, "{at: 0, do: start_job, job: lora}")
+    path = tmp_path / "risky.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    report = balance(loaded, runs=30, jobs=1)
+    rules = prepare(loaded.scenario)
+    crashed = forgot = trained = 0
+    for seed in range(30):
+        state, _ = play(rules, seed, make_policy("reference", rules, seed))
+        crashed += any(line.code == "run.crashed" for line in state.log)
+        made = [model for model in state.models if model.source_job_index is not None]
+        trained += len(made)
+        forgot += any(model.risks == [0] for model in made)
+    lora = report["risks"]["lora"]
+    assert lora["name"] == "LoRA"
+    collapse = lora["collapse"]
+    assert collapse["chance_per_run"] == 0.4 and collapse["per_hour"] is None
+    assert collapse["struck"]["reference"] == round(crashed / 30, 4)
+    assert collapse["struck"]["idle"] == 0.0
+    assert 0 < crashed < 30 and 0 < forgot < trained
+    (risk,) = lora["risks"]
+    assert (risk["risk"], risk["text"], risk["segment"]) == (1, "Forgot some English.", "en")
+    assert risk["chance_per_run"] == 0.5
+    assert risk["struck"]["reference"] == round(forgot / 30, 4)
+    assert risk["runs"]["of"] >= trained and 0 < risk["runs"]["struck"] < risk["runs"]["of"]
+    assert collapse["runs"]["struck"] >= crashed
+    shown = report_text(report)
+    assert "lora: collapse (40% per run)" in shown
+    assert "lora: risk 1 (en, 50% per run): Forgot some English." in shown
+    page = report_page(report)
+    assert "<h2>Risks that struck</h2>" in page and "lora: risk 1: Forgot some English." in page
+    assert unclosed_tags(page) == []
+
+
 def test_no_warning_when_the_event_fires_and_the_goal_is_met(tmp_path: Path) -> None:
     fine = tmp_path / "fine.yaml"
     text = SCENARIO.replace("when: money < 10", "when: money < 2000")
@@ -318,6 +385,7 @@ def test_json_has_the_documented_keys(
     found = json.loads(out)
     assert {"policies", "goals", "events", "choices", "warnings"} <= set(found)
     assert {"lessons", "tasks", "tasks_never_done", "refused", "variations"} <= set(found)
+    assert found["risks"] == {}  # its one training job can neither collapse nor forget
     assert set(found["policies"]["reference"]) >= {"mean", "p10", "p50", "p90"}
 
 
@@ -327,6 +395,7 @@ def test_text_report(capsys: pytest.CaptureFixture[str], scenario_file: str) -> 
     assert "reference" in out and "Histogram: idle" in out
     assert "warning: event broke never fired in 40 games" in out
     assert "Tasks never done: never" in out
+    assert "Risks that struck" in out and "none: no training job can collapse" in out
     assert "step 3 (ship lora-1): 4 games (100.0%)" in out
 
 

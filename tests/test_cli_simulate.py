@@ -48,13 +48,13 @@ def test_json_output_parses_in_a_fresh_process() -> None:
     done = mlday("simulate", TINY, "--seed", "2", "--json", "--player", "ada")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["format"] == "mlday-simulate" and summary["version"] == 1
+    assert summary["format"] == "mlday-simulate" and summary["version"] == 2
     assert summary["scenario"]["id"] == "tiny" and len(summary["scenario"]["sha256"]) == 64
     assert summary["seed"] == 2 and summary["policy"] == "greedy" and summary["player"] == "ada"
     assert set(summary["score"]) >= {"total", "parts", "goals"}
     assert set(summary["money"]) == {"budget", "spent", "left"}
     assert summary["money"]["spent"] == pytest.approx(sum(summary["ledger"].values()), abs=0.05)
-    assert set(summary["true_f1"]) == set(summary["measured_f1"]) == {"en", "es_cs"}
+    assert set(summary["true_quality"]) == set(summary["measured_quality"]) == {"en", "es_cs"}
     assert isinstance(summary["measurements"], list) and isinstance(summary["lessons"], list)
     assert summary["actions_applied"] >= 0 and len(summary["digest"]) == 64
 
@@ -68,10 +68,36 @@ def test_the_text_report_reveals_the_truth(capsys: pytest.CaptureFixture[str]) -
     assert "Lessons:\n  - Measure before you ship" in out
     code, out, _ = run_main(capsys, "simulate", GOLDEN, "--seed", "4", "--json")
     summary = json.loads(out)
-    assert summary["true_f1"] == {"en": 0.9, "es_cs": 0.6}
-    assert all(value is not None for value in summary["measured_f1"].values())
+    assert summary["true_quality"] == {"en": 0.9, "es_cs": 0.6}
+    assert all(value is not None for value in summary["measured_quality"].values())
     assert summary["measurements"][0]["model"] == "baseline"
     assert summary["lessons"] == ["Measure before you ship"]
+
+
+def keys_of(document: object) -> set[str]:
+    """Every key of every object in a JSON document, however deep."""
+    if isinstance(document, dict):
+        return set(document).union(*(keys_of(value) for value in document.values()))
+    if isinstance(document, list):
+        return set().union(*(keys_of(value) for value in document))
+    return set()
+
+
+def test_json_names_the_scenarios_metric_and_no_other(capsys: pytest.CaptureFixture[str]) -> None:
+    """A classifier scored by accuracy: the JSON says accuracy, and no key says F1."""
+    clinic = str(DATA / "clinic-triage.yaml")
+    code, out, _ = run_main(capsys, "simulate", clinic, "--seed", "1", "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["metric"] == {"name": "accuracy", "short": "Acc"}
+    assert not [key for key in keys_of(summary) if "f1" in key.lower()]
+    assert set(summary["true_quality"]) == {"typed", "dictated"}
+    assert 0 < summary["score"]["true_quality"] <= 1
+    measured = [m for m in summary["measurements"] if m["quality_mix"] is not None]
+    assert measured and set(measured[0]["quality"]) == {"typed", "dictated"}
+    assert {"true_quality", "measured_quality", "half_width"} <= set(summary["reveal"][0])
+    _, out, _ = run_main(capsys, "simulate", GOLDEN, "--seed", "4", "--json")
+    assert json.loads(out)["metric"] == {"name": "F1", "short": "F1"}  # when it does not say
 
 
 def test_json_has_no_nan_when_nothing_is_measured(capsys: pytest.CaptureFixture[str]) -> None:

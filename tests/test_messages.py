@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,30 @@ from conftest import RICH, rich_rules
 from pydantic import ValidationError
 
 from game.core import engine
-from game.core.messages import REFUSALS, TEMPLATES, LogLine, Refusal, placeholders, text
+from game.core.messages import (
+    LOG_LINES,
+    REFUSALS,
+    REPLAY_ERRORS,
+    SESSION_ERRORS,
+    TEMPLATES,
+    LogLine,
+    Message,
+    Refusal,
+    placeholders,
+    text,
+)
 from game.core.rules import prepare
 from game.core.state import DONE, RunStatus, State
 from game.core.view import player_view
 from game.policies import make_policy
-from game.replay.replay import ActionRecordError, parse_action_record
+from game.replay.replay import (
+    ActionRecordError,
+    ReplayError,
+    TimedAction,
+    parse_action_record,
+    replay,
+    replay_lenient,
+)
 from game.scenario.actions import (
     Action,
     Allocate,
@@ -31,8 +50,10 @@ from game.scenario.actions import (
 )
 from game.scenario.load import LoadedScenario, ScenarioError, load_scenario, load_scenario_bytes
 from game.scenario.model import validate_scenario
-from game.session import SaveCorruptError, Session
+from game.session import SaveCorruptError, SaveError, Session, SessionError
 from game.session.legal import allocation
+from game.ui.game import Game
+from game.ui.saves import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -63,7 +84,7 @@ def refusal_codes_in_the_core() -> set[str]:
 def test_every_code_the_core_writes_has_a_template_and_every_template_is_used() -> None:
     written = codes_in_the_core()
     assert len(written) > 20
-    assert written == set(TEMPLATES) - set(REFUSALS)
+    assert written == set(LOG_LINES)
     given = refusal_codes_in_the_core()
     assert len(given) > 20
     assert given == set(REFUSALS)
@@ -100,7 +121,7 @@ def test_the_values_of_every_line_written_fill_its_template() -> None:
             assert line.text == TEMPLATES[line.code].format(**line.values)
             seen.add(line.code)
     # The games reach most codes: a code no game writes is still checked by the next test.
-    logged = set(TEMPLATES) - set(REFUSALS)
+    logged = set(LOG_LINES)
     assert len(seen) >= len(logged) // 2, sorted(logged - seen)
 
 
@@ -275,3 +296,107 @@ def test_every_refusal_is_provoked_and_its_values_fill_its_template() -> None:
     assert "lora-2 is not running" not in texts and "lora-1 is not running" in texts
     assert "lora-1 is in a running A/B test (ab-1): wait for it or stop it" in texts
     assert "'promise' needs: trust > 60" in texts
+
+
+def test_the_replay_session_and_save_codes_are_the_ones_their_modules_give() -> None:
+    found: set[str] = set()
+    for folder in ("replay", "session", "ui"):
+        for path in (ROOT / "game" / folder).rglob("*.py"):
+            found |= set(re.findall(r"\bmessage\(\s*" + CODE, path.read_text(encoding="utf-8")))
+    assert found == set(REPLAY_ERRORS) | set(SESSION_ERRORS)
+    assert all(code.startswith("replay.") for code in REPLAY_ERRORS)
+    assert all(code.split(".")[0] in ("session", "save") for code in SESSION_ERRORS)
+
+
+def provoke_every_error(folder: Path) -> list[Message]:
+    """Every reason a replay stops, a session refuses a request or a save cannot be read
+    back, provoked in turn, in the order of the tables."""
+    loaded = LoadedScenario("rich.yaml", "rich", "0" * 64, validate_scenario(RICH))
+    rules = prepare(loaded.scenario)
+    last = rules.total_ticks
+    even = Allocate(research=25, data=25, infra=25, writing=25)
+    given: list[Message] = []
+
+    def replay_error(actions: list[TimedAction]) -> ReplayError:
+        with pytest.raises(ReplayError) as caught:
+            replay(rules, 0, actions)
+        given.append(caught.value.message)
+        return caught.value
+
+    outside = replay_error([TimedAction(last + 1, even)])
+    assert str(outside) == f"actions[0] at tick {last + 1}: " + outside.message.text
+    replay_error([TimedAction(3, even), TimedAction(2, even)])
+    lenient = replay_lenient(rules, 0, [TimedAction(3, even), TimedAction(2, even)])
+    given.append(lenient.skipped[0].message)
+    refused = replay_error([TimedAction(1, Ship(model="nope"))])
+    assert refused.refusal is not None and refused.refusal.code == "refused.no_such_model"
+
+    def session_error(request: Callable[[], object]) -> None:
+        with pytest.raises(SessionError) as caught:
+            request()
+        given.append(caught.value.message)
+
+    session_error(lambda: Session.start(loaded, 0, player="a\nb"))
+    over = Session.start(loaded, 0)
+    over.play_to_end()
+    session_error(over.advance)
+    session = Session.start(loaded, 1)
+    session_error(lambda: session.undo_to(5))
+    assert session.apply(QueueTask(task="label_es")) is None
+    session.advance()
+    session.rules = prepare(validate_scenario(RICH | {"tasks": [], "events": [], "reference": []}))
+    session_error(lambda: session.undo_to(1))  # the rules changed under the session
+    session = Session.start(loaded, 1)
+    assert session.apply(QueueTask(task="label_es")) is None
+    session.advance()
+    path = folder / "game.save.json"
+    session.save(path)
+    good = json.loads(path.read_text(encoding="utf-8"))
+
+    def save_error(document: object, scenario: LoadedScenario = loaded) -> None:
+        written = document if isinstance(document, str) else json.dumps(document)
+        path.write_text(written, encoding="utf-8")
+        with pytest.raises(SaveError) as caught:
+            Session.load(path, scenario)
+        assert str(caught.value) == f"{path}: {caught.value.message.text}"
+        given.append(caught.value.message)
+
+    with pytest.raises(SaveError) as unreadable:
+        Session.load(folder / "missing.json", loaded)
+    given.append(unreadable.value.message)
+    save_error(json.dumps(good)[:40])
+    save_error([good])
+    save_error({**good, "format": "mlday-run"})
+    save_error({**good, "version": 2})
+    save_error({**good, "seed": -1})
+    save_error({**good, "engine": "0.0.1"})
+    save_error(good, LoadedScenario("rich.yaml", "rich", "1" * 64, loaded.scenario))
+    save_error({**good, "actions": [{**good["actions"][0], "tick": 2}]})
+    save_error({**good, "actions": [good["actions"][0], good["actions"][0]]})
+    save_error({**good, "tick": 10_000})
+    save_error({**good, "digest": "0" * 64})
+    store = Store(folder / "data")
+    store.folder.mkdir()
+    session.save(store.autosave)  # its scenario, rich.yaml, is nowhere to be found
+    with pytest.raises(SaveError) as unusable:
+        Game.resume(store)
+    given.append(unusable.value.message)
+    return given
+
+
+def test_every_replay_session_and_save_error_is_a_message_whose_values_fill_it(
+    tmp_path: Path,
+) -> None:
+    given = provoke_every_error(tmp_path)
+    assert [message.code for message in given] == [*REPLAY_ERRORS, *SESSION_ERRORS]
+    for message in given:
+        assert placeholders(TEMPLATES[message.code]) == set(message.values), message
+        assert message.text == TEMPLATES[message.code].format(**message.values)
+        assert str(message) == message.text
+    texts = [message.text for message in given]
+    assert "nope" in texts[3] and texts[3].startswith("ship was refused: there is no model")
+    assert "ticks must not go down (the action before is at tick 3)" in texts
+    assert "a player's name has 1 to 40 characters and no control characters: 'a\\nb'" in texts
+    assert "save version 2 is not supported (this mlday reads version 1)" in texts
+    assert "seed: must be at least 0; got -1" in texts
+    assert any(t.startswith("cannot be continued: ") and "rich.yaml" in t for t in texts)

@@ -83,7 +83,7 @@ def test_the_report_reveals_quiz_lessons_and_error_bars() -> None:
         assert (segment.measured_f1 is None) == (segment.half_width is None)
         assert segment.golden > 0 or segment.measured_f1 is None
     as_json = report.as_json()
-    assert as_json["true_f1"] == {r.segment: round(r.true_f1, 4) for r in report.reveal}
+    assert as_json["true_quality"] == {r.segment: round(r.true_f1, 4) for r in report.reveal}
     assert report.counterfactuals == ()
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.seed = 3  # type: ignore[misc]

@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 
 from game.cli.schema import schema_document, schema_text
+from game.scenario.field_docs import field_docstrings, scenario_models
 from game.scenario.yaml_source import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,20 @@ def test_an_effect_has_exactly_one_key(tmp_path: Path) -> None:
     result = check_jsonschema(tmp_path, minimal(tasks=[two]))
     assert result.returncode == 1
     assert "has too many properties" in result.stdout
+
+
+def test_the_models_leave_their_field_docstrings_to_the_schema() -> None:
+    """Pydantic would parse every model's source at each start to read the strings under
+    its fields; the schema reads them instead, from the nearest class that has one."""
+    models = scenario_models()
+    assert {"Scenario", "TrainingJob", "AtShip", "DayClock"} <= set(models)
+    for model in models.values():
+        assert not model.model_config.get("use_attribute_docstrings"), model
+    at_ship = field_docstrings(models["AtShip"])
+    assert at_ship["at"].startswith("When the step is taken, on a tick")  # from _At
+    assert field_docstrings(models["Collapse"])["silent"] == (
+        "Percent of collapses that are silent: the run reports success with a broken model."
+    )
+    collapse = SCHEMA["$defs"]["Collapse"]["properties"]["chance_per_run"]
+    assert collapse["description"] == field_docstrings(models["Collapse"])["chance_per_run"]
+    assert list(collapse) == ["anyOf", "default", "description", "examples"]

@@ -7,7 +7,7 @@ from game.balance.tally import Tally
 from game.core.engine import Decide, apply, play
 from game.core.rules import Rules
 from game.core.scoring import lessons, score
-from game.core.state import DONE, State
+from game.core.state import DONE, FINISHED, State
 from game.policies import make_policy
 from game.scenario.actions import Action
 
@@ -84,3 +84,32 @@ def _count_game(tally: Tally, rules: Rules, state: State) -> None:
     for index, status in enumerate(state.team.task_status):
         if status == DONE:
             tally.tasks[index] += 1
+    _count_risks(tally, state)
+
+
+def _count_risks(tally: Tally, state: State) -> None:
+    """Count, per job, the runs that collapsed and the runs each risk struck, and the games
+    in which any did."""
+    collapsed = [False] * len(tally.collapses)
+    struck = [[False] * len(risks) for risks in tally.risks]
+    for run in state.jobs.runs:
+        job = run.job_index
+        tally.started_runs[job] += 1
+        model = None
+        if run.kind == "training" and run.status == FINISHED and run.model_index is not None:
+            model = state.models[run.model_index]
+        if run.collapses or (model is not None and model.collapsed):
+            tally.collapsed_runs[job] += 1
+            collapsed[job] = True
+        if model is not None:
+            tally.trained_runs[job] += 1
+            for risk in model.risks:
+                tally.struck_runs[job][risk] += 1
+                struck[job][risk] = True
+    for job, happened in enumerate(collapsed):
+        if happened:
+            tally.collapses[job] += 1
+    for job, risks in enumerate(struck):
+        for risk, happened in enumerate(risks):
+            if happened:
+                tally.risks[job][risk] += 1

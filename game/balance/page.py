@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from game.balance.report import BIN_WIDTH
+from game.balance.text import chance_of_collapse, percent
 
 WIDTH = 640
 ROW = 18
@@ -44,6 +45,7 @@ def report_page(document: dict[str, Any]) -> str:
     lessons = {lesson["title"]: lesson for lesson in document["lessons"]}
     parts += ["<h2>Lessons shown (any policy)</h2>", _share_bars(lessons, "shown", "all")]
     parts += ["<h2>Each choice's effect on the score</h2>", _effects(document["choices"])]
+    parts += ["<h2>Risks that struck</h2>", _risks(document["risks"])]
     parts += ["<h2>Variations of the reference</h2>", _variations(document["variations"])]
     never = document["tasks_never_done"]
     parts.append("<h2>Tasks never done</h2>")
@@ -139,6 +141,35 @@ def _effects(choices: dict[str, Any]) -> str:
             f"{effect:+.2f}</text>"
         )
     return _svg(WIDTH, ROW * len(rows), "".join(shapes))
+
+
+def _risks(risks: dict[str, Any]) -> str:
+    """A row per collapse chance and per risk: its chance, the share of the reference's
+    games and of every game in which it struck, and the runs it struck."""
+    if not risks:
+        return "<p>None: no training job can collapse or has risks.</p>"
+    rows = []
+    for job_id, job in risks.items():
+        entries = [] if job["collapse"] is None else [("collapse", job["collapse"])]
+        entries += [(f"risk {risk['risk']}: {risk['text']}", risk) for risk in job["risks"]]
+        for name, entry in entries:
+            chance = (
+                chance_of_collapse(entry)
+                if name == "collapse"
+                else f"{percent(entry['chance_per_run'])} per run"
+            )
+            runs = entry["runs"]
+            rows.append(
+                f"<tr><td>{escape(job_id)}: {escape(_short(name, 60))}</td>"
+                f"<td>{escape(chance)}</td><td>{entry['struck']['reference']:.1%}</td>"
+                f"<td>{entry['struck']['all']:.1%}</td>"
+                f"<td>{runs['struck']:,} of {runs['of']:,}</td></tr>"
+            )
+    head = (
+        "<tr><th>risk</th><th>chance</th><th>reference's games</th><th>all games</th>"
+        "<th>runs struck</th></tr>"
+    )
+    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def _variations(variations: dict[str, Any]) -> str:

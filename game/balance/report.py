@@ -18,6 +18,7 @@ from game.balance.tally import Tally
 from game.core.rules import Rules
 from game.scenario.expr import Expr
 from game.scenario.load import LoadedScenario
+from game.scenario.model import TrainingJob
 
 FORMAT = "mlday-balance"
 VERSION = 1
@@ -63,6 +64,7 @@ def report(
         "lessons": _lessons(rules, built_in, by_key, every),
         "choices": _choices(rules, everyone, by_key, every),
         "tasks": _tasks(rules, built_in, by_key, every),
+        "risks": _risks(rules, built_in, by_key, every),
         "tasks_never_done": [
             rule.id for rule, done in zip(rules.tasks, every.tasks, strict=True) if not done
         ],
@@ -196,6 +198,47 @@ def _tasks(
         }
         for index, task in enumerate(rules.tasks)
     }
+
+
+def _risks(
+    rules: Rules, built_in: list[Player], by_key: dict[str, Tally], every: Tally
+) -> dict[str, Any]:
+    """Per training job that can collapse or has risks: how often a run of it collapsed,
+    and how often each of its risks struck, as shares of games and as runs."""
+    found: dict[str, Any] = {}
+    for index, job in enumerate(rules.jobs):
+        if not isinstance(job, TrainingJob):
+            continue
+        chance = job.collapse
+        can_collapse = bool(chance.per_hour or chance.chance_per_run)
+        if not (can_collapse or job.risks):
+            continue
+        collapse = None
+        if can_collapse:
+            collapse = {
+                "per_hour": chance.per_hour if chance.chance_per_run is None else None,
+                "chance_per_run": chance.chance_per_run,
+                "struck": _shares(built_in, by_key, every, lambda t, i=index: t.collapses[i]),
+                "runs": {"struck": every.collapsed_runs[index], "of": every.started_runs[index]},
+            }
+        risks = [
+            {
+                "risk": number + 1,
+                "text": risk.text,
+                "segment": risk.segment,
+                "chance_per_run": risk.chance_per_run,
+                "struck": _shares(
+                    built_in, by_key, every, lambda t, i=index, r=number: t.risks[i][r]
+                ),
+                "runs": {
+                    "struck": every.struck_runs[index][number],
+                    "of": every.trained_runs[index],
+                },
+            }
+            for number, risk in enumerate(job.risks)
+        ]
+        found[job.id] = {"name": job.name, "collapse": collapse, "risks": risks}
+    return found
 
 
 def _choices(

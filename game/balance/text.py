@@ -41,6 +41,8 @@ def report_text(document: dict[str, Any]) -> str:
             said = "  (reference)" if choice["reference"] else ""
             shown = "" if effect is None else f"  effect {effect:+.2f}"
             lines.append(f"    {choice_id:<18}{_shares(choice['picked'])}{shown}{said}")
+    lines += ["", "Risks that struck: share of games, and runs struck of the runs it could strike"]
+    lines += _risk_rows(document["risks"])
     lines += ["", "Reference variations: mean, and change against the reference"]
     for variation in document["variations"].values():
         lines.append(
@@ -91,6 +93,40 @@ def histogram_lines(bars: list[int]) -> list[str]:
         bar = "#" * round(BAR_WIDTH * count / tallest)
         lines.append(f"  {low:>4}-{high:<4} {bar:<{BAR_WIDTH}} {count / total:6.1%}")
     return lines
+
+
+def _risk_rows(risks: dict[str, Any]) -> list[str]:
+    if not risks:
+        return ["  none: no training job can collapse or has risks"]
+    lines: list[str] = []
+    for job_id, job in risks.items():
+        collapse = job["collapse"]
+        if collapse is not None:
+            lines.append(f"  {job_id}: collapse ({chance_of_collapse(collapse)})")
+            lines.append(f"    {_shares(collapse['struck'])}  {_runs(collapse['runs'])}")
+        for risk in job["risks"]:
+            where = f"{risk['segment']}, " if risk["segment"] is not None else ""
+            chance = f"{where}{percent(risk['chance_per_run'])} per run"
+            said = f": {risk['text']}" if risk["text"] else ""
+            lines.append(f"  {job_id}: risk {risk['risk']} ({chance}){said}")
+            lines.append(f"    {_shares(risk['struck'])}  {_runs(risk['runs'])}")
+    return lines
+
+
+def chance_of_collapse(collapse: dict[str, Any]) -> str:
+    """A job's collapse chance as the scenario gives it: per run, or per hour of running."""
+    if collapse["chance_per_run"] is not None:
+        return f"{percent(collapse['chance_per_run'])} per run"
+    return f"{percent(collapse['per_hour'])} per hour"
+
+
+def percent(chance: float) -> str:
+    """A chance from 0 to 1 as a percentage with no digits it does not need: 0.025 is 2.5%."""
+    return f"{chance * 100:g}%"
+
+
+def _runs(runs: dict[str, int]) -> str:
+    return f"runs {runs['struck']:,} of {runs['of']:,}"
 
 
 def _games(count: int) -> str:

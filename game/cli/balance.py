@@ -22,7 +22,6 @@ from game.balance.text import report_text
 from game.cli.errors import CommandError
 from game.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import json_text, printable, printable_lines, printable_values
-from game.replay.runfile import write_atomic
 from game.scenario.files import check_replaceable
 from game.scenario.load import LoadedScenario, ScenarioError, ScenarioUnreadable, load_scenario
 
@@ -155,6 +154,8 @@ def _check_page(args: argparse.Namespace) -> None:
 
 
 def _write_page(args: argparse.Namespace, document: dict[str, object]) -> None:
+    from game.replay.runfile import write_atomic  # the run-file models, only for a page
+
     data = report_page(document).encode("utf-8", errors="replace")
     try:
         write_atomic(Path(args.html), data, force=args.force)

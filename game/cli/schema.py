@@ -22,8 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from game.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from game.cli.safe_text import printable
+from game.scenario.field_docs import field_docstrings, scenario_models
 from game.scenario.field_examples import DESCRIPTIONS, EXAMPLES, lookup
 from game.scenario.files import check_replaceable
 from game.scenario.model import FORMAT_VERSION, Scenario
@@ -52,9 +55,10 @@ def schema_document() -> dict[str, Any]:
     """The scenario format's JSON Schema, with ``$schema``, ``$id`` and ``title`` first."""
     generated = Scenario.model_json_schema()
     generated.pop("title", None)
-    _annotate("Scenario", generated)
+    models = scenario_models()
+    _annotate("Scenario", generated, models)
     for name, definition in generated.get("$defs", {}).items():
-        _annotate(name, definition)
+        _annotate(name, definition, models)
     effect = generated["$defs"]["Effect"]
     effect.update(minProperties=1, maxProperties=1)  # exactly one key per effect
     generated = _tell_kinds_apart(generated)
@@ -66,10 +70,20 @@ def schema_document() -> dict[str, Any]:
     }
 
 
-def _annotate(model: str, definition: dict[str, Any]) -> None:
-    """Give every property of a definition a description and an example."""
-    for field, prop in definition.get("properties", {}).items():
+def _annotate(model: str, definition: dict[str, Any], models: dict[str, type[BaseModel]]) -> None:
+    """Give every property of a definition a description and an example.
+
+    A field's description is the string under it in the model's source; those are placed
+    among its keys in the order pydantic sorts them. The fields with none take theirs
+    from :data:`~game.scenario.field_examples.DESCRIPTIONS`.
+    """
+    documented = field_docstrings(models[model]) if model in models else {}
+    properties = definition.get("properties", {})
+    for field, prop in properties.items():
         prop.pop("title", None)
+        if "description" not in prop and field in documented:
+            prop = dict(sorted({**prop, "description": documented[field]}.items()))
+            properties[field] = prop
         description = lookup(DESCRIPTIONS, model, field)
         if "description" not in prop and description is not None:
             prop["description"] = description

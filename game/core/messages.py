@@ -8,7 +8,11 @@ wrote (event titles, choice texts, outcomes, messages) are values too, under cod
 ``event.fired``. ``docs/messages.md`` lists every code.
 
 Why the game refuses an action is a message too (:class:`Refusal`), under a code of
-:data:`REFUSALS` (``refused.no_such_model``), made into English by the same table.
+:data:`REFUSALS` (``refused.no_such_model``), made into English by the same table. So are
+the reasons a replay stops (:data:`REPLAY_ERRORS`, carried by
+:class:`game.replay.replay.ReplayError`) and a session or a save refuses a request
+(:data:`SESSION_ERRORS`, carried by :class:`game.session.SessionError` and
+:class:`game.session.SaveError`): each a :class:`Message`.
 """
 
 from __future__ import annotations
@@ -52,7 +56,43 @@ REFUSALS: dict[str, str] = {
 """The English template of each refusal's code: why an action is not taken, as a clause
 that follows "Refused: " or a colon."""
 
-TEMPLATES: dict[str, str] = {
+REPLAY_ERRORS: dict[str, str] = {
+    "replay.tick_outside": "the scenario has {ticks} ticks (boundaries 0 to {ticks})",
+    "replay.tick_goes_down": "ticks must not go down (the action before is at tick {last})",
+    "replay.tick_passed": "tick {tick} has passed (the game is at tick {now})",
+    "replay.refused": "{action} was refused: {reason}",
+}
+"""The English template of each reason a replay stops at an action (or, played leniently,
+skips it): a clause that follows the action's place, "actions[3] at tick 8: "."""
+
+SESSION_ERRORS: dict[str, str] = {
+    "session.bad_player": (
+        "a player's name has 1 to 40 characters and no control characters: {player}"
+    ),
+    "session.game_over": "the game is over",
+    "session.undo_ahead": "cannot go back to tick {tick}: the game is at tick {now}",
+    "session.replays_refused": "actions[{index}] at tick {tick} replays as refused: {reason}",
+    "save.unreadable": "{problem}",
+    "save.bad_file": "{problem}",
+    "save.not_an_object": "a save is a JSON object",
+    "save.not_a_save": 'not an mlday save (format is {found}, expected "{expected}")',
+    "save.version": "save version {found} is not supported (this mlday reads version {supported})",
+    "save.bad_fields": "{problems}",
+    "save.other_engine": "the game was saved by engine {saved}; this is engine {engine}",
+    "save.other_scenario": (
+        "the game was saved on another version of '{scenario}' "
+        "(sha256 {saved}, this file is {loaded})"
+    ),
+    "save.action_out_of_order": "actions[{index}]: tick {tick} is out of order or after the save",
+    "save.action_refused": "actions[{index}] at tick {tick}: {action} was refused: {reason}",
+    "save.tick_after_end": "tick {tick} is after the end of the game",
+    "save.digest_differs": "re-simulating the actions does not give the state that was saved",
+    "save.cannot_continue": "cannot be continued: {problem}",
+}
+"""The English template of each reason the session refuses a request, or a save cannot be
+read back (a clause: a save's error writes its path and a colon before it)."""
+
+LOG_LINES: dict[str, str] = {
     "model.shipped": "Shipped {model} to production.",
     "job.started": "Started {job_name} ({run}, {hours:g} h).",
     "job.started_on": "Started {job_name} on {model} ({run}, {hours:g} h).",
@@ -88,10 +128,12 @@ TEMPLATES: dict[str, str] = {
     "traffic.normal": "Traffic is back to normal.",
     "outage.segments_down": "Upstream API down for {segments} {unit} ({hours:g} h).",
     "outage.segments_back": "The upstream API is back for {segments} {unit}.",
-    **REFUSALS,
 }
-"""The English template of every code (the log's lines and the refusals), filled with the
-message's values by :meth:`str.format`."""
+"""The English template of each line the core writes to the player's log."""
+
+TEMPLATES: dict[str, str] = {**LOG_LINES, **REFUSALS, **REPLAY_ERRORS, **SESSION_ERRORS}
+"""The English template of every code (the log's lines, the refusals, the replay's and the
+session's errors), filled with the message's values by :meth:`str.format`."""
 
 RUN_FAILURES: dict[str, str] = {
     "run.crashed": "crashed at hour {hour:.1f} of the run (loss spike, node failure)",
@@ -114,19 +156,31 @@ def text(code: str, values: dict[str, Value]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why the game will not take an action: a code of :data:`REFUSALS` and its values."""
+class Message:
+    """A message that is not a log line: a code of :data:`TEMPLATES` and its values."""
 
     code: str
     values: dict[str, Value]
 
     @property
     def text(self) -> str:
-        """The reason in English (a clause, without a capital or a full stop)."""
+        """The message in English (a clause, without a capital or a full stop)."""
         return text(self.code, self.values)
 
     def __str__(self) -> str:
         return self.text
+
+
+def message(code: str, **values: Value) -> Message:
+    """A message of the code (a key of :data:`TEMPLATES`) with its values."""
+    if code not in TEMPLATES:
+        raise KeyError(f"no message code {code!r}")
+    return Message(code, values)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal(Message):
+    """Why the game will not take an action: a code of :data:`REFUSALS` and its values."""
 
 
 def refused(code: str, **values: Value) -> Refusal:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from game.core.engine import advance, apply, new_game
-from game.core.messages import Refusal
+from game.core.messages import Message, Refusal, message
 from game.core.rules import Rules
 from game.core.state import State
 from game.scenario.actions import ACTION_ADAPTER, Action
@@ -49,13 +49,33 @@ class ActionRecordError(ValueError):
 
 
 class ReplayError(Exception):
-    """An action that cannot be replayed: out of order, out of time or refused."""
+    """An action that cannot be replayed: out of order, out of time or refused.
 
-    def __init__(self, index: int, tick: int, reason: str) -> None:
-        super().__init__(f"actions[{index}] at tick {tick}: {reason}")
+    ``message`` says why with a code of :data:`game.core.messages.REPLAY_ERRORS` and its
+    values; ``refusal`` is the engine's own, for an action it refused.
+    """
+
+    def __init__(
+        self, index: int, tick: int, message: Message, refusal: Refusal | None = None
+    ) -> None:
+        super().__init__(f"actions[{index}] at tick {tick}: {message.text}")
         self.index = index
         self.tick = tick
-        self.reason = reason
+        self.message = message
+        self.refusal = refusal
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.message.text
+
+
+def _outside(rules: Rules) -> Message:
+    return message("replay.tick_outside", ticks=rules.total_ticks)
+
+
+def _refused(action: Action, refusal: Refusal) -> Message:
+    return message("replay.refused", action=action.do, reason=refusal.text)
 
 
 def parse_action_record(raw: object, names: NameTable | None = None) -> TimedAction:
@@ -120,21 +140,15 @@ def replay(
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
         if not 0 <= tick <= rules.total_ticks:
-            raise ReplayError(
-                index,
-                tick,
-                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})",
-            )
+            raise ReplayError(index, tick, _outside(rules))
         if tick < last:
-            raise ReplayError(
-                index, tick, f"ticks must not go down (the action before is at tick {last})"
-            )
+            raise ReplayError(index, tick, message("replay.tick_goes_down", last=last))
         if until is not None and tick >= until:
             break
         _advance_to(state, rules, tick, at_boundary)
-        reason = apply(state, rules, timed.action)
-        if reason is not None:
-            raise ReplayError(index, tick, f"{timed.action.do} was refused: {reason.text}")
+        refusal = apply(state, rules, timed.action)
+        if refusal is not None:
+            raise ReplayError(index, tick, _refused(timed.action, refusal), refusal)
         last = tick
     if until is not None:
         _advance_to(state, rules, min(until, rules.total_ticks), at_boundary)
@@ -158,10 +172,15 @@ class SkippedAction:
 
     index: int
     timed: TimedAction
-    reason: str
-    """Why, in English."""
+    message: Message
+    """Why: a code of :data:`game.core.messages.REPLAY_ERRORS` and its values."""
     refusal: Refusal | None = None
     """The engine's refusal (a code and its values); None for an action out of time."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.message.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,23 +207,19 @@ def replay_lenient(rules: Rules, seed: int, timed_actions: Iterable[TimedAction]
     for index, timed in enumerate(timed_actions):
         tick = timed.tick
         if not 0 <= tick <= rules.total_ticks:
-            reason = (
-                f"the scenario has {rules.total_ticks} ticks (boundaries 0 to {rules.total_ticks})"
-            )
-            skipped.append(SkippedAction(index, timed, reason))
+            skipped.append(SkippedAction(index, timed, _outside(rules)))
             continue
         if tick < state.clock.tick:
-            reason = f"tick {tick} has passed (the game is at tick {state.clock.tick})"
-            skipped.append(SkippedAction(index, timed, reason))
+            passed = message("replay.tick_passed", tick=tick, now=state.clock.tick)
+            skipped.append(SkippedAction(index, timed, passed))
             continue
         while state.clock.tick < tick:
             advance(state, rules)
-        refused = apply(state, rules, timed.action)
-        if refused is None:
+        refusal = apply(state, rules, timed.action)
+        if refusal is None:
             applied.append(timed)
         else:
-            reason = f"{timed.action.do} was refused: {refused.text}"
-            skipped.append(SkippedAction(index, timed, reason, refused))
+            skipped.append(SkippedAction(index, timed, _refused(timed.action, refusal), refusal))
     while not state.clock.over:
         advance(state, rules)
     return LenientReplay(state, applied, skipped)

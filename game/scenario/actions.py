@@ -32,7 +32,7 @@ RunId = Annotated[str, Field(min_length=1, max_length=60)]
 class ActionBase(BaseModel):
     """Fields and settings every action shares."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Allocate(ActionBase):

@@ -86,10 +86,6 @@ DESCRIPTIONS: dict[str, str] = {
     "Question.choices": "The answers: two or more, exactly one correct.",
     "Debrief.lessons": "Lessons shown when their condition holds at the end.",
     "Debrief.quiz": "Multiple-choice questions with instant feedback.",
-    "Step.at": "Hour since the start at which the step is taken (on a tick).",
-    "Step.when": "Take the step only once this holds: from its hour, the step waits for the "
-    "first boundary where the condition holds, and is then taken once. It reads only what "
-    "the player can see: never the truth (prod.f1, prod.quality, traffic) nor a hidden event.",
     "Step.do": "What the step does: allocate, queue_task, cancel_task, start_job, stop_job, "
     "restart_job, ship or choose.",
     "AtAllocate.research": "Percent of the player's hours on research from this tick on.",

@@ -25,7 +25,7 @@ class DayClock(BaseModel):
     """A moment written as a working day and a wall-clock time, such as
     {day: 2, clock: "10:00"}."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     day: int = Field(ge=1, le=30)
     """The working day, counted from 1."""

@@ -28,7 +28,9 @@ from game.scenario.load import LoadedScenario
 from game.scenario.model import TrainingJob
 
 FORMAT = "mlday-simulate"
-VERSION = 1
+VERSION = 2
+"""Version 2 names quality by what it is, whatever the scenario's metric (``true_quality``
+where version 1 said ``true_f1``), and says which metric that is (``metric``)."""
 WIDTH = 92
 """The widest line of the readable report's lessons, quiz and counterfactuals."""
 
@@ -122,6 +124,8 @@ class GameReport:
     counterfactuals: tuple[Counterfactual, ...] = field(default=())
     metric: str = "F1"
     """The scenario's short label for its quality measure, such as F1 or Acc."""
+    metric_name: str = "F1"
+    """The scenario's name for its quality measure in sentences, such as F1 or accuracy."""
     struck: tuple[str, ...] = ()
     """What the risks that struck the production model's run did (the truth)."""
     traffic_unit: str = "conversations"
@@ -141,7 +145,8 @@ class GameReport:
             "seed": self.seed,
             "policy": self.policy,
             "player": self.player,
-            "score": self.score.as_dict(),
+            "metric": {"name": self.metric_name, "short": self.metric},
+            "score": _score_json(self.score),
             "money": {
                 "budget": _money(self.budget),
                 "spent": _money(self.spent),
@@ -149,8 +154,8 @@ class GameReport:
             },
             "ledger": {item: _money(dollars) for item, dollars in self.ledger},
             "production_model": self.production_model,
-            "true_f1": {r.segment: _num(r.true_f1, 4) for r in self.reveal},
-            "measured_f1": {r.segment: _num(r.measured_f1, 4) for r in self.reveal},
+            "true_quality": {r.segment: _num(r.true_f1, 4) for r in self.reveal},
+            "measured_quality": {r.segment: _num(r.measured_f1, 4) for r in self.reveal},
             "measurements": [_measurement_json(m) for m in self.measurements],
             "lessons": [lesson.title for lesson in self.lessons],
             "actions_applied": self.actions_applied,
@@ -162,8 +167,8 @@ class GameReport:
             "reveal": [
                 {
                     "segment": r.segment,
-                    "true_f1": _num(r.true_f1, 4),
-                    "measured_f1": _num(r.measured_f1, 4),
+                    "true_quality": _num(r.true_f1, 4),
+                    "measured_quality": _num(r.measured_f1, 4),
                     "half_width": _num(r.half_width, 4),
                     "golden": r.golden,
                 }
@@ -309,6 +314,7 @@ def game_report(
         digest=state_digest(state),
         counterfactuals=counterfactuals,
         metric=rules.words.metric_short,
+        metric_name=rules.words.metric,
         struck=struck_texts(state, rules),
         traffic_unit=rules.words.unit_many,
     )
@@ -347,16 +353,25 @@ def _keep_measured(latest: list[tuple[float, int] | None], measurement: Measurem
             latest[index] = (value, golden)
 
 
+def _score_json(result: Score) -> dict[str, object]:
+    """The score as run files write it, but for the true quality's name: ``true_quality``,
+    in the scenario's metric (run files keep ``true_f1``, their format's name)."""
+    return {
+        "true_quality" if key == "true_f1" else key: value
+        for key, value in result.as_dict().items()
+    }
+
+
 def _measurement_json(m: MeasurementView) -> dict[str, Any]:
     return {
         "run": m.run,
         "model": m.model,
         "tick": m.tick,
-        "f1": {s.segment: _num(s.f1, 4) for s in m.segments},
-        "f1_mix": _num(m.f1_mix, 4),
+        "quality": {s.segment: _num(s.f1, 4) for s in m.segments},
+        "quality_mix": _num(m.f1_mix, 4),
         "hallucination": _num(m.hallucination, 3),
-        "f1_half_width": {s.segment: _num(s.half_width, 4) for s in m.segments},
-        "f1_mix_half_width": _num(m.f1_mix_half_width, 4),
+        "quality_half_width": {s.segment: _num(s.half_width, 4) for s in m.segments},
+        "quality_mix_half_width": _num(m.f1_mix_half_width, 4),
     }
 
 

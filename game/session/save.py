@@ -5,7 +5,8 @@ A save holds what a run file holds except the score: the engine version, the sce
 had reached and the digest of the state there. Reading it replays the actions to that
 tick and checks the digest, so a save that was edited, or that another engine or
 scenario would play differently, is refused. Every problem is a :class:`SaveError` (or
-one of its kinds) carrying the path and the reason.
+one of its kinds) carrying the path and the reason: a message with a code of
+:data:`game.core.messages.SESSION_ERRORS` (``save.*``) and its values.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from game.core.messages import Message, message
 from game.replay.runfile import (
     HEX64,
     MAX_ACTIONS,
@@ -36,12 +38,18 @@ VERSION = 1
 
 
 class SaveError(Exception):
-    """A save that cannot be read back; ``path`` and ``reason`` say which and why."""
+    """A save that cannot be read back; ``path`` says which, and ``message`` why (a code
+    and its values; ``reason`` is its English text)."""
 
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"{os.fspath(path)}: {reason}")
+    def __init__(self, path: str | os.PathLike[str], message: Message) -> None:
+        super().__init__(f"{os.fspath(path)}: {message.text}")
         self.path = os.fspath(path)
-        self.reason = reason
+        self.message = message
+
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return self.message.text
 
 
 class SaveUnreadableError(SaveError):
@@ -95,27 +103,31 @@ def read_save(path: str | os.PathLike[str], names: NameTable | None = None) -> S
     try:
         raw = load_json(path)
     except RunFileUnreadableError as exc:
-        raise SaveUnreadableError(path, str(exc)) from None
+        raise SaveUnreadableError(path, message("save.unreadable", problem=str(exc))) from None
     except RunFileError as exc:
-        raise SaveCorruptError(path, str(exc)) from None
+        raise SaveCorruptError(path, message("save.bad_file", problem=str(exc))) from None
     return parse_save(raw, path, names)
 
 
 def parse_save(raw: Any, path: str | os.PathLike[str], names: NameTable | None = None) -> SaveFile:
     """Check a parsed JSON document as a save; a :class:`SaveError` kind says what is wrong."""
     if not isinstance(raw, dict):
-        raise SaveCorruptError(path, "a save is a JSON object")
+        raise SaveCorruptError(path, message("save.not_an_object"))
     found_format = raw.get("format")
     if found_format != FORMAT:
-        shown = "missing" if found_format is None else json.dumps(found_format)[:40]
-        raise SaveCorruptError(path, f'not an mlday save (format is {shown}, expected "{FORMAT}")')
+        found = _shown(found_format)
+        raise SaveCorruptError(path, message("save.not_a_save", found=found, expected=FORMAT))
     found_version = raw.get("version")
     if found_version != VERSION or isinstance(found_version, bool):
-        shown = "missing" if found_version is None else json.dumps(found_version)[:40]
-        raise SaveVersionError(
-            path, f"save version {shown} is not supported (this mlday reads version {VERSION})"
-        )
+        found = _shown(found_version)
+        raise SaveVersionError(path, message("save.version", found=found, supported=VERSION))
     try:
         return SaveFile.model_validate(raw, context={"names": names})
     except ValidationError as exc:
-        raise SaveCorruptError(path, describe_errors(exc.errors(include_url=False))) from None
+        problems = describe_errors(exc.errors(include_url=False))
+        raise SaveCorruptError(path, message("save.bad_fields", problems=problems)) from None
+
+
+def _shown(value: Any) -> str:
+    """A value read from the file, as JSON cut to 40 characters, or "missing"."""
+    return "missing" if value is None else json.dumps(value)[:40]

@@ -20,7 +20,7 @@ from typing import Any
 from game import ENGINE_VERSION
 from game.core import engine
 from game.core.engine import Decide
-from game.core.messages import Refusal
+from game.core.messages import Message, Refusal, message
 from game.core.rules import Rules, prepare
 from game.core.state import State
 from game.core.view import PlayerView, player_view
@@ -38,7 +38,12 @@ from game.session.save import SaveFile, SaveMismatchError, read_save, write_save
 
 class SessionError(Exception):
     """A request the session cannot carry out: going back to a tick that has not come, or
-    running the clock after the end."""
+    running the clock after the end. ``message`` says why (a code of
+    :data:`game.core.messages.SESSION_ERRORS` and its values)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.text)
+        self.message = message
 
 
 class Session:
@@ -59,9 +64,7 @@ class Session:
     ) -> None:
         """A session at the first boundary; front ends call :meth:`start` instead."""
         if not is_player_name(player):
-            raise SessionError(
-                f"a player's name has 1 to 40 characters and no control characters: {player!r}"
-            )
+            raise SessionError(message("session.bad_player", player=repr(player)))
         self.loaded = loaded
         self.rules = rules
         self.seed = seed
@@ -170,7 +173,7 @@ class Session:
         :class:`SessionError` when the game is over.
         """
         if self._state.clock.over:
-            raise SessionError("the game is over")
+            raise SessionError(message("session.game_over"))
         engine.advance(self._state, self.rules)
         self._changes += 1
         self.history.record(self._state, self.rules)
@@ -193,9 +196,8 @@ class Session:
         boundary. :class:`SessionError` for a tick in the future or below zero.
         """
         if not 0 <= tick <= self._state.clock.tick:
-            raise SessionError(
-                f"cannot go back to tick {tick}: the game is at tick {self._state.clock.tick}"
-            )
+            now = self._state.clock.tick
+            raise SessionError(message("session.undo_ahead", tick=tick, now=now))
         kept = [timed for timed in self._actions if timed.tick < tick]
         state = self._resimulate(kept, tick)
         self._state = state
@@ -209,10 +211,15 @@ class Session:
         for index, timed in enumerate(actions):
             while state.clock.tick < timed.tick and not state.clock.over:
                 engine.advance(state, self.rules)
-            reason = engine.apply(state, self.rules, timed.action)
-            if reason is not None:  # the engine is deterministic: this would be a bug
+            refusal = engine.apply(state, self.rules, timed.action)
+            if refusal is not None:  # the engine is deterministic: this would be a bug
                 raise SessionError(
-                    f"actions[{index}] at tick {timed.tick} replays as refused: {reason.text}"
+                    message(
+                        "session.replays_refused",
+                        index=index,
+                        tick=timed.tick,
+                        reason=refusal.text,
+                    )
                 )
         while state.clock.tick < tick and not state.clock.over:
             engine.advance(state, self.rules)
@@ -253,40 +260,31 @@ class Session:
         """
         save = read_save(path, loaded.scenario.names())
         if save.engine != ENGINE_VERSION:
-            raise SaveMismatchError(
-                path, f"the game was saved by engine {save.engine}; this is engine {ENGINE_VERSION}"
-            )
+            engines = {"saved": save.engine, "engine": ENGINE_VERSION}
+            raise SaveMismatchError(path, message("save.other_engine", **engines))
         if save.scenario.sha256 != loaded.sha256:
-            raise SaveMismatchError(
-                path,
-                f"the game was saved on another version of '{save.scenario.id}' "
-                f"(sha256 {save.scenario.sha256[:12]}, this file is {loaded.sha256[:12]})",
-            )
+            hashes = {"saved": save.scenario.sha256[:12], "loaded": loaded.sha256[:12]}
+            other = message("save.other_scenario", scenario=save.scenario.id, **hashes)
+            raise SaveMismatchError(path, other)
         session = cls.start(loaded, save.seed, player=save.player, policy=save.policy, rules=rules)
         session._replay_saved(path, save)
         return session
 
     def _replay_saved(self, path: str | os.PathLike[str], save: SaveFile) -> None:
         for index, timed in enumerate(save.actions):
+            place = {"index": index, "tick": timed.tick}
             if timed.tick < self._state.clock.tick or timed.tick > save.tick:
-                raise SaveMismatchError(
-                    path, f"actions[{index}]: tick {timed.tick} is out of order or after the save"
-                )
+                raise SaveMismatchError(path, message("save.action_out_of_order", **place))
             self.advance_to(timed.tick)
-            reason = self.apply(timed.action)
-            if reason is not None:
-                raise SaveMismatchError(
-                    path,
-                    f"actions[{index}] at tick {timed.tick}: {timed.action.do} was "
-                    f"refused: {reason.text}",
-                )
+            refusal = self.apply(timed.action)
+            if refusal is not None:
+                why = {"action": timed.action.do, "reason": refusal.text}
+                raise SaveMismatchError(path, message("save.action_refused", **place, **why))
         self.advance_to(save.tick)
         if self._state.clock.tick != save.tick:
-            raise SaveMismatchError(path, f"tick {save.tick} is after the end of the game")
+            raise SaveMismatchError(path, message("save.tick_after_end", tick=save.tick))
         if self.digest() != save.digest:
-            raise SaveMismatchError(
-                path, "re-simulating the actions does not give the state that was saved"
-            )
+            raise SaveMismatchError(path, message("save.digest_differs"))
 
     # --- the end -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.core.messages import message
 from game.replay.runfile import RunFile, RunFileExistsError, write_run
 from game.replay.verify import shipped_scenario_folders
 from game.scenario.actions import Action
@@ -85,8 +86,9 @@ class Game:
             raise
         except Exception as error:  # the scenario file: missing, changed, invalid
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            store.set_aside_autosave(f"cannot be continued: {reason}")
-            raise SaveError(path, f"cannot be continued: {reason}") from None
+            unusable = message("save.cannot_continue", problem=reason)
+            store.set_aside_autosave(unusable.text)
+            raise SaveError(path, unusable) from None
         return cls(session, store, autoplay=autoplay, record=record)
 
     @property

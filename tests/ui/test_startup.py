@@ -18,13 +18,16 @@ from game.cli.main import COMMANDS, Command, build_parser, chosen_command
 from game.ui.preload import AFTER_TITLE, Preloader
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pydantic", "numpy", "game.scenario.model", "game.core.rules", "game.session")
+HEAVY = ("pydantic", "game.scenario.model", "game.core.rules", "game.session")
+NEVER = ("numpy",)
+"""Nothing the window needs: pydantic used to import it through pygame's lazy modules
+while it read the models' field docstrings, which only the JSON Schema reads now."""
 
 FIRST_FRAMES = f"""
 import json, os, sys
 import pygame
 
-HEAVY = {HEAVY!r}
+HEAVY = {HEAVY + NEVER!r}
 seen = []
 show = pygame.display.flip
 
