@@ -17,11 +17,14 @@ instructions per game, a figure that the load does not move.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
 from pathlib import Path
 
+import game
+from game.core import engine
 from game.core.engine import play
 from game.core.rules import prepare
 from game.policies import make_policy
@@ -75,6 +78,16 @@ def start_stop_seconds(pairs: int) -> float:
     return time.perf_counter() - start
 
 
+def build() -> str:
+    """Which build of the core runs: compiled by mypyc, or pure Python (and why)."""
+    manifest_path = Path(game.__file__).parent / "build.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    if not str(engine.__file__).endswith(".py"):
+        packages = sorted({".".join(name.split(".")[:2]) for name in manifest["modules"]})
+        return f"compiled by {manifest['compiler']} ({', '.join(packages)})"
+    return f"pure Python ({manifest.get('reason', 'no build manifest')})"
+
+
 def load_average() -> str:
     """The machine's load average over 1, 5 and 15 minutes."""
     return ", ".join(f"{load:.2f}" for load in os.getloadavg())
@@ -87,6 +100,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per figure")
     parser.add_argument("--loads", type=int, default=30, help="loads per scenario")
     args = parser.parse_args()
+    print(f"build: {build()}")
     print("games per second on one core (target: at least 3000, greedy on ravi-tuesday)")
     print(f"load average at the start: {load_average()}")
     print(

@@ -21,7 +21,9 @@ from game.scenario.expr import FUNCTIONS, INFRA_CAPABILITIES, Expr, dotted_name
 Predicate = Callable[[State], Any]
 
 
-def _div(a: float, b: float) -> float:
+def _div(a: int | float, b: int | float) -> float:
+    # Either may be a whole number too large for a float: the division raises
+    # OverflowError, which the guard turns into false (a float parameter would not take it).
     return a / b if b else 0.0
 
 

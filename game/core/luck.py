@@ -76,6 +76,11 @@ class Luck:
 
     seed: int
 
+    def __reduce__(self) -> tuple[type[Luck], tuple[int]]:
+        """Copied and pickled as ``Luck(seed)``: compiled by mypyc, a frozen class cannot
+        have its fields set one by one, as copying would otherwise do."""
+        return (Luck, (self.seed,))
+
     def uniform(self, *key: KeyPart) -> float:
         """A uniform number strictly between 0 and 1, for this key."""
         return draw(self.seed, key)

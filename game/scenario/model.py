@@ -55,9 +55,13 @@ gives its own."""
 
 class Strict(BaseModel):
     """Base of every scenario model: unknown keys are errors; the string under a field
-    documents it (read for the JSON Schema by :mod:`game.scenario.field_docs`)."""
+    documents it (read for the JSON Schema by :mod:`game.scenario.field_docs`); a default is
+    checked and converted like a written value (a float field's default of ``500`` is the
+    float 500.0, whichever way the core is built)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True
+    )
 
 
 def _unique_ids(items: list[Any], what: str) -> None:
