@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LINTED = ("game", "tests", "benchmarks", "scripts", "hatch_build.py")
+"""Every Python source of the project."""
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -16,12 +18,12 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check_is_clean() -> None:
-    result = _run("ruff", "check", "game", "tests", "benchmarks")
+    result = _run("ruff", "check", *LINTED)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = _run("ruff", "format", "--check", "game", "tests", "benchmarks")
+    result = _run("ruff", "format", "--check", *LINTED)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

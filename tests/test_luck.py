@@ -21,7 +21,6 @@ from conftest import quiet_rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from game.core import luck
 from game.core.engine import advance, new_game, play
 from game.core.luck import KeyPart, Luck
 from game.core.rules import Rules, prepare
@@ -92,14 +91,14 @@ def recording() -> Iterator[dict[Key, float]]:
     """Record every uniform the game's luck computes (normals and exponentials are made
     from one each)."""
     draws: dict[Key, float] = {}
-    compute: Callable[..., float] = luck.draw
+    compute: Callable[..., float] = Luck.uniform
 
-    def draw(seed: int, key: tuple[KeyPart, ...]) -> float:
-        value = compute(seed, key)
+    def uniform(game_luck: Luck, *key: KeyPart) -> float:
+        value = compute(game_luck, *key)
         draws[key] = value
         return value
 
-    with mock.patch.object(luck, "draw", draw):
+    with mock.patch.object(Luck, "uniform", uniform):
         yield draws
 
 

@@ -90,7 +90,7 @@ class Luck:
 
         The normal quantile of the key's uniform: a larger uniform gives a larger normal.
         """
-        return STANDARD_NORMAL.inv_cdf(draw(self.seed, key))
+        return STANDARD_NORMAL.inv_cdf(self.uniform(*key))
 
     def failures(self, chance: float, *key: KeyPart) -> int:
         """How many trials fail before the first success, when each succeeds with this
@@ -98,11 +98,11 @@ class Luck:
         the chance of at least n failures. Drawn by inverting its CDF:
         ``floor(ln u / ln(1 - chance))``.
         """
-        return math.floor(math.log(draw(self.seed, key)) / math.log1p(-chance))
+        return math.floor(math.log(self.uniform(*key)) / math.log1p(-chance))
 
     def exponential(self, mean: float, *key: KeyPart) -> float:
         """An exponential number with this mean, for this key (by inverting its CDF)."""
-        return -math.log(draw(self.seed, key)) * mean
+        return -math.log(self.uniform(*key)) * mean
 
 
 def draw(seed: int, key: tuple[KeyPart, ...]) -> float:
