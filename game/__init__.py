@@ -1,4 +1,4 @@
 """mlday: a simulation game of a machine-learning engineer's working day."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 ENGINE_VERSION = __version__
