@@ -18,7 +18,7 @@ from conftest import make_doc, make_rules, rich_rules
 from game.cli.main import main
 from game.core.engine import advance, apply, new_game, play, refusal
 from game.core.rules import Rules, prepare
-from game.core.scoring import PARTS, score
+from game.core.scoring import PARTS, lessons, score
 from game.core.state import TaskStatus
 from game.policies import make_policy
 from game.replay.explain import Counterfactual, Explanation, clock, explain
@@ -167,6 +167,40 @@ def test_an_idle_ravi_tuesday_walks_into_a_costly_default(seed: int) -> None:
     best = explanation.counterfactuals[0]
     assert "autoscaling" in best.change
     assert best.gain >= 100, (best.change, best.gain)
+
+
+@cache
+def tutorial() -> Rules:
+    return prepare(load_scenario(ROOT / "scenarios" / "tutorial.yaml").scenario)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_an_idle_tutorial_walks_into_a_costly_default(seed: int) -> None:
+    """The idle player lets the Spanish newsletter go out at 14:30, warned of it at 14:00,
+    with no Spanish fix live: Spanish grows to 40% of the traffic and escalates. The
+    debrief's top change, worth 100 points or more, is holding the newsletter until the
+    fix ships, and the lesson shown names that mistake."""
+    rules = tutorial()
+    explanation = explain(rules, seed, [])
+    best = explanation.counterfactuals[0]
+    assert "Marketing sends the Spanish newsletter" in best.change
+    assert "hold it until your Spanish fix is live" in best.change
+    assert best.gain >= 100, (best.change, best.gain)
+    assert {"quality", "trust"} <= set(best.moved)
+    state = replay(rules, seed, [])
+    titles = [rules.lessons[i][0].title for i in lessons(state, rules)]
+    assert "The mix moved toward your weak side" in titles
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_tutorial_hold_does_not_pay_a_player_who_ships_in_time(seed: int) -> None:
+    """Holding the newsletter is a judgment, not a free move: the reference ships its fix
+    by 15:30, so for it the hold only costs the owner's trust."""
+    rules = tutorial()
+    explanation = explain(rules, seed, played(rules, "reference", seed))
+    hold = [c for c in explanation.counterfactuals if "hold it until" in c.change]
+    assert len(hold) == 1
+    assert hold[0].gain < 0 and set(hold[0].moved) == {"trust"}
 
 
 def test_the_idle_seeds_include_outage_mornings() -> None:

@@ -660,9 +660,9 @@ def test_tutorial_reference_scores_800_plus() -> None:
 
 
 def test_tutorial_doing_nothing_costs() -> None:
-    """An idle afternoon scores under 400: the newsletter makes the weak language weigh
-    more, and its complaints climb while nobody answers them. Following the events stays
-    clear of both, and every simple player stays well behind it."""
+    """An idle afternoon scores under 400: the newsletter it let go out with no fix live
+    makes the weak language weigh more, and its complaints climb while nobody answers them.
+    Following the events stays clear of both, and every simple player stays well behind it."""
     rules = rules_of(TUTORIAL)
     assert mean_score(TUTORIAL, "idle") < 400
     for name in ("idle", "random", "greedy"):
