@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from test_scenario_figures import figures_script
 
 from game.core.engine import play
 from game.core.rules import Rules, prepare
@@ -22,7 +23,7 @@ from game.core.scoring import lessons, score
 from game.core.state import State, TaskStatus
 from game.policies import make_policy
 from game.replay.replay import replay_lenient, timed
-from game.scenario.actions import AtChoose, AtQueueTask, AtShip, AtStartJob, ReferenceStep
+from game.scenario.actions import AtChoose, AtQueueTask, AtStartJob, ReferenceStep
 from game.scenario.load import load_scenario
 from game.scenario.model import Scenario
 
@@ -82,15 +83,11 @@ def without_task(task: str) -> Change:
     return change
 
 
-def buying_blind(steps: list[ReferenceStep]) -> list[ReferenceStep]:
-    """The hosted LLM shipped at its step's hour whatever its eval said, and kept."""
-    bought = [
-        s.model_copy(update={"when": None})
-        if isinstance(s, AtShip) and s.model == "api_router-1"
-        else s
-        for s in steps
-    ]
-    return [s for s in bought if not (isinstance(s, AtShip) and s.model == "lora_router-1")]
+def named_mistake(name: str) -> Change:
+    """A mistake that scripts/scenario_figures.py names for build-buy-skip, as a change of
+    its reference."""
+    mistake = getattr(figures_script(), name)
+    return lambda steps: mistake(rules_of(BUY).scenario, steps)
 
 
 def titles(state: State, rules: Rules) -> set[str]:
@@ -164,7 +161,7 @@ def test_buy_each_mistake_costs_and_shows_its_lesson(
 
 
 def test_buy_buying_blind_costs_on_the_days_the_api_does_not_fit() -> None:
-    rules, states = variant(BUY, buying_blind)
+    rules, states = variant(BUY, named_mistake("buying_blind"))
     weak = rules.event_index["api_weak_on_claims"]
     pairs = [
         (blind, planned)
@@ -182,19 +179,7 @@ def test_buy_building_on_every_day_costs() -> None:
     """Labeling claims and auditing the old labels whatever the pilot said: on the days the
     hosted LLM fits, the afternoon and $300 buy a router no better than the one live."""
 
-    def change(steps: list[ReferenceStep]) -> list[ReferenceStep]:
-        changed: list[ReferenceStep] = []
-        for step in steps:
-            if isinstance(step, AtChoose) and step.event == "new_paper":
-                if step.choice == "audit":
-                    changed.append(step.model_copy(update={"when": None}))
-            elif isinstance(step, AtStartJob) and step.job == "label_claims":
-                changed.append(step.model_copy(update={"when": None}))
-            else:
-                changed.append(step)
-        return changed
-
-    rules, states = variant(BUY, change)
+    rules, states = variant(BUY, named_mistake("building_every_day"))
     assert mean(rules, states) <= mean(rules_of(BUY), reference_games(BUY)) - 20
 
 
