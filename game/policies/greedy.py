@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from math import floor, fsum
+from typing import Final
 
 from game.core.engine import Decide
 from game.core.jobs import running_runs
@@ -25,15 +26,15 @@ from game.core.rules import ChoiceRule, EventRule, Rules
 from game.core.state import DONE, FAILED, NOT_QUEUED, RUNNING, JobRun, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
-LOOK_HOURS = 1.0
+LOOK_HOURS: Final = 1.0
 """Hours between looks at the board when no event waits for an answer."""
-MARGIN = 0.005
+MARGIN: Final = 0.005
 """How much better (F1) a candidate must measure before it replaces production."""
-REALLOCATE_POINTS = 10
+REALLOCATE_POINTS: Final = 10
 """How far (percentage points, in some category) the wanted shares must be from the
 current ones before it changes the allocation."""
 
-ACTIONS_KEPT = 1024
+ACTIONS_KEPT: Final = 1024
 """How many of the actions it builds are kept for later games, of each kind."""
 
 Shares = tuple[int, int, int, int]
@@ -148,7 +149,7 @@ def shares_for(hours: list[float]) -> Shares | None:
     return (research, data, infra, writing)
 
 
-def worth_moving(current: Shares, wanted: Shares) -> bool:
+def worth_moving(current: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
     """Whether the wanted shares differ enough from the current ones to change to them.
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
@@ -350,13 +351,14 @@ class Greedy:
         ]
         prod = state.production.model_index
         order = [prod] + [index for index in range(len(models)) if index != prod]
-        unmeasured = [
-            models[model_index].id
-            for model_index in order
-            if models[model_index].id not in reports and models[model_index].id not in measuring
-        ]
-        for job_index, model_id in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job_index], model_id))
+        started = 0
+        for model_index in order:
+            model_id = models[model_index].id
+            if model_id not in reports and model_id not in measuring:
+                actions.append(start_on(self.rules.job_ids[free[started]], model_id))
+                started += 1
+                if started == len(free):
+                    return
 
     def best_candidate(self, state: State) -> Measurement | None:
         """The report of the best-measured model other than production (the first of
