@@ -15,6 +15,7 @@ from game.core.rules import Rules
 from game.core.scoring import score
 from game.core.state import State
 from game.policies import POLICIES, make_policy
+from game.policies.greedy import shares_for, worth_moving
 from game.policies.random_policy import random_allocation
 from game.scenario.actions import (
     Action,
@@ -165,6 +166,23 @@ def test_greedy_answers_with_the_cheapest_possible_choice() -> None:
     actions: list[Action] = decide(state)
     assert Choose(event="ask", choice="cheap") in actions
     assert [a for a in actions if isinstance(a, Choose)] == [Choose(event="ask", choice="cheap")]
+
+
+def test_greedy_shares_follow_the_work_and_the_busiest_gets_what_rounding_leaves() -> None:
+    assert shares_for([0.0, 0.0, 0.0, 0.0]) is None
+    assert shares_for([3.0, 1.0, 0.0, 0.0]) == (75, 25, 0, 0)
+    # Rounded down to 33 each; the first of the equally busy gets the point left.
+    assert shares_for([0.0, 1.0, 1.0, 1.0]) == (0, 34, 33, 33)
+    # 16 + 33 + 33 + 16 = 98: both points go to the first of the two busiest.
+    assert shares_for([1.0, 2.0, 2.0, 1.0]) == (16, 35, 33, 16)
+
+
+def test_greedy_moves_its_hours_only_for_a_real_change() -> None:
+    assert not worth_moving((50, 50, 0, 0), (50, 50, 0, 0))
+    assert not worth_moving((50, 50, 0, 0), (41, 59, 0, 0))
+    assert worth_moving((50, 50, 0, 0), (40, 60, 0, 0))
+    assert worth_moving((50, 50, 0, 0), (49, 50, 1, 0))  # a category gets time
+    assert worth_moving((50, 49, 1, 0), (50, 50, 0, 0))  # a category loses it
 
 
 def conditional_rules(*steps: dict[str, Any], **overrides: Any) -> Rules:

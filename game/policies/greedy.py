@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from math import floor, fsum
-from operator import attrgetter
+from typing import Final
 
 from game.core.engine import Decide
 from game.core.jobs import running_runs
@@ -26,18 +26,22 @@ from game.core.rules import ChoiceRule, EventRule, Rules
 from game.core.state import DONE, FAILED, NOT_QUEUED, RUNNING, JobRun, Measurement, State
 from game.scenario.actions import Action, Allocate, RestartJob, Ship, StartJob
 
-LOOK_HOURS = 1.0
+LOOK_HOURS: Final = 1.0
 """Hours between looks at the board when no event waits for an answer."""
-MARGIN = 0.005
+MARGIN: Final = 0.005
 """How much better (F1) a candidate must measure before it replaces production."""
-REALLOCATE_POINTS = 10
+REALLOCATE_POINTS: Final = 10
 """How far (percentage points, in some category) the wanted shares must be from the
 current ones before it changes the allocation."""
 
-ACTIONS_KEPT = 1024
+ACTIONS_KEPT: Final = 1024
 """How many of the actions it builds are kept for later games, of each kind."""
 
-Shares = tuple[int, int, int, int]
+# Of any length to the type checker, so that the compiled build keeps shares as tuple
+# objects: typed as four ints, they were unboxed and boxed again at every call and index,
+# about 1,600 instructions a reallocation (callgrind).
+Shares = tuple[int, ...]
+"""Percent of the hours per category (research, data, infra, writing)."""
 
 
 # Actions are immutable, so one serves every game; building one (a validated model) costs
@@ -86,7 +90,8 @@ class Plan:
     jobs_to_run: tuple[int, ...]
     """The labeling and training jobs, in file order."""
     labeling_jobs: tuple[int, ...]
-    training_jobs: tuple[int, ...]
+    trains: tuple[bool, ...]
+    """Per job, whether it is a training job."""
     evals: tuple[int, ...]
     ab_test: int | None
     """The first A/B test job, if the scenario has one."""
@@ -106,7 +111,7 @@ def make_plan(rules: Rules) -> Plan:
             index for index, kind in enumerate(kinds) if kind in ("labeling", "training")
         ),
         labeling_jobs=tuple(index for index, kind in enumerate(kinds) if kind == "labeling"),
-        training_jobs=rules.training_jobs,
+        trains=tuple(kind == "training" for kind in kinds),
         evals=tuple(index for index, kind in enumerate(kinds) if kind == "eval"),
         ab_test=next((index for index, kind in enumerate(kinds) if kind == "ab_test"), None),
         start_allocation=(start.research, start.data, start.infra, start.writing),
@@ -134,11 +139,17 @@ def shares_for(hours: list[float]) -> Shares | None:
     total = fsum(hours)
     if total <= 0.0:
         return None
-    shares = [floor(100.0 * category_hours / total) for category_hours in hours]
-    busiest = hours.index(max(hours))
-    shares[busiest] += 100 - sum(shares)
-    research, data, infra, writing = shares
-    return (research, data, infra, writing)
+    shares = []
+    left = 100
+    busiest = 0
+    for category, category_hours in enumerate(hours):
+        share = floor(100.0 * category_hours / total)
+        shares.append(share)
+        left -= share
+        if category_hours > hours[busiest]:
+            busiest = category
+    shares[busiest] += left
+    return tuple(shares)
 
 
 def worth_moving(current: Shares, wanted: Shares) -> bool:
@@ -146,7 +157,8 @@ def worth_moving(current: Shares, wanted: Shares) -> bool:
 
     They do when a category gains or loses all its time, or moves by REALLOCATE_POINTS.
     """
-    for now, new in zip(current, wanted, strict=True):
+    for category, now in enumerate(current):
+        new = wanted[category]
         if (now == 0) != (new == 0) or abs(now - new) >= REALLOCATE_POINTS:
             return True
     return False
@@ -160,8 +172,13 @@ def best_of(state: State, reports: dict[str, Measurement]) -> Measurement | None
     production = reports.get(prod_id)
     if production is None:
         return None
-    others = [reports[m.id] for m in state.models if m.id != prod_id and m.id in reports]
-    best = max(others, key=attrgetter("f1_mix"), default=None)
+    best: Measurement | None = None
+    for model in state.models:
+        report = reports.get(model.id)
+        if report is None or model.id == prod_id:
+            continue
+        if best is None or report.f1_mix > best.f1_mix:
+            best = report
     if best is None or best.f1_mix <= production.f1_mix + MARGIN:
         return None
     return best
@@ -229,7 +246,7 @@ class Greedy:
                 self.ship_or_test(state, best, actions)
         else:
             self.ship_newest(state, actions)
-        unqueued = state.team.task_status.count(NOT_QUEUED)
+        unqueued = len(self.to_queue)  # queue_tasks kept just the tasks not queued
         finished = state.team.task_status.count(DONE)
         if hours_owed or queuing or finished != self.finished or unqueued != self.unqueued:
             self.reallocate(state, queuing, actions)
@@ -296,7 +313,7 @@ class Greedy:
         labeling: bool | None = None  # whether a labeling job runs, once a training job asks
         still_to_run = []
         for job_index in self.jobs_to_run:
-            training = job_index in self.plan.training_jobs
+            training = self.plan.trains[job_index]
             last_index = self.last_run[job_index]
             last = None if last_index is None else state.jobs.runs[last_index]
             if last is not None and not (training and last.status in (RUNNING, FAILED)):
@@ -336,14 +353,15 @@ class Greedy:
             if run.kind == "eval" and run.model_index is not None
         ]
         prod = state.production.model_index
-        order = [prod, *(index for index in range(len(models)) if index != prod)]
-        unmeasured = [
-            models[model_index].id
-            for model_index in order
-            if models[model_index].id not in reports and models[model_index].id not in measuring
-        ]
-        for job_index, model_id in zip(free, unmeasured, strict=False):
-            actions.append(start_on(self.rules.job_ids[job_index], model_id))
+        order = [prod] + [index for index in range(len(models)) if index != prod]
+        started = 0
+        for model_index in order:
+            model_id = models[model_index].id
+            if model_id not in reports and model_id not in measuring:
+                actions.append(start_on(self.rules.job_ids[free[started]], model_id))
+                started += 1
+                if started == len(free):
+                    return
 
     def best_candidate(self, state: State) -> Measurement | None:
         """The report of the best-measured model other than production (the first of
@@ -386,16 +404,16 @@ class Greedy:
         team = state.team
         spent = team.task_spent
         hours = []
-        for queue, owed in zip(team.queues, team.owed, strict=True):
+        for category, queue in enumerate(team.queues):
             waiting = 0.0
             for task_index in queue:
                 waiting += tasks[task_index].hours - spent[task_index]
-            hours.append(waiting + owed)
+            hours.append(waiting + team.owed[category])
         for task_index in queuing:
             task = tasks[task_index]
             hours[task.category] += task.hours - spent[task_index]
         wanted = shares_for(hours) or self.plan.start_allocation
-        if wanted != self.allocation and worth_moving(self.allocation, wanted):
+        if worth_moving(self.allocation, wanted):
             self.allocation = wanted
             actions.append(allocate(wanted))
 
