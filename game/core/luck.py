@@ -168,9 +168,10 @@ def normal_quantile(p: float) -> float:
 
 
 def _polynomial(coefficients: tuple[float, ...], r: float) -> float:
-    """The polynomial at r, by Horner's rule: highest power's coefficient first."""
-    value = coefficients[0]
-    for coefficient in coefficients[1:]:
+    """The polynomial at r, by Horner's rule: highest power's coefficient first. (The
+    first step, 0 * r + c, is c exactly.)"""
+    value = 0.0
+    for coefficient in coefficients:
         value = value * r + coefficient
     return value
 
