@@ -7,8 +7,18 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from game.core.luck import FORMAT, Luck, key_bytes
+from game.core.luck import (
+    FORMAT,
+    LARGEST,
+    UNIT,
+    Luck,
+    key_bytes,
+    normal_quantile,
+    uniform_of,
+)
 
 
 def test_a_draw_is_a_function_of_the_seed_and_the_key() -> None:
@@ -80,11 +90,55 @@ def test_a_normal_is_the_quantile_of_its_keys_uniform() -> None:
     assert luck.exponential(2.0, "k", 9) == pytest.approx(-math.log(u) * 2.0, abs=1e-15)
 
 
+STANDARD_NORMAL = statistics.NormalDist()
+
+EDGES = [
+    0.5 * UNIT,  # the smallest uniform a draw gives, and the largest
+    LARGEST,
+    0.5,
+    0.075,  # where the central range meets the tails
+    0.925,
+    math.nextafter(0.075, 0.0),
+    math.nextafter(0.925, 1.0),
+    math.exp(-25.0),  # where the near tail meets the far one
+    math.nextafter(math.exp(-25.0), 0.0),
+    1e-300,
+]
+
+
+@pytest.mark.parametrize("p", EDGES)
+def test_the_normal_quantile_is_pythons_to_the_last_bit_at_its_edges(p: float) -> None:
+    assert normal_quantile(p) == STANDARD_NORMAL.inv_cdf(p)
+
+
+@given(st.floats(min_value=0.0, max_value=1.0, exclude_min=True, exclude_max=True))
+def test_the_normal_quantile_is_pythons_to_the_last_bit(p: float) -> None:
+    """The game's own AS241 gives the numbers ``statistics.NormalDist.inv_cdf`` gives (in
+    both builds: the compiled one forbids fused multiply-adds)."""
+    assert normal_quantile(p) == STANDARD_NORMAL.inv_cdf(p)
+
+
+def test_the_normal_quantile_is_pythons_on_a_fine_grid() -> None:
+    for step in range(1, 100_000):
+        p = step / 100_000
+        assert normal_quantile(p) == STANDARD_NORMAL.inv_cdf(p), p
+
+
 def test_the_first_numbers_of_a_seed_are_fixed() -> None:
     """A seed means the same game on every machine and every release of this engine."""
     luck = Luck(0)
     assert luck.uniform("dashboard", 0) == pytest.approx(0.9950405574078107, abs=1e-15)
     assert luck.normal("dashboard", 1) == pytest.approx(0.5120727688371142, abs=1e-15)
+
+
+def test_the_top_word_draws_the_largest_number_below_one() -> None:
+    """Centred in its step, the largest 53-bit word would round to 1.0, where a normal
+    or an exponential has no value."""
+    top = 2**53 - 1
+    assert (top + 0.5) * UNIT == 1.0
+    assert uniform_of(2**64 - 1) == uniform_of(top << 11) == LARGEST < 1.0
+    assert uniform_of((top - 1) << 11) < LARGEST
+    assert uniform_of(0) == 0.5 * UNIT > 0.0
 
 
 @pytest.mark.parametrize("seed", [0, 1, -1, 2**63 - 1, 2**200])

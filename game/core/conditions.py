@@ -43,7 +43,10 @@ def _latency(s: State) -> float:
 
 def _outage(s: State) -> float:
     """Hours left of the longest outage now: of all traffic, or of some segments."""
-    return max([s.production.outage_left, *s.production.segment_outage_left])
+    longest = s.production.outage_left
+    for left in s.production.segment_outage_left:
+        longest = max(longest, left)
+    return longest
 
 
 def _struck(s: State, job: int) -> bool:

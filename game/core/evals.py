@@ -29,7 +29,8 @@ def escalation_rate(rules: Rules, f1: list[float], traffic: list[float]) -> floa
     """
     serving = rules.serving
     total = 0.0
-    for value, share in zip(f1, traffic, strict=True):
+    for segment, value in enumerate(f1):
+        share = traffic[segment]
         rate = serving.escalation_base + serving.escalation_slope * (1.0 - value)
         total += share * min(max(rate, 0.0), 100.0)
     return clamp01(total / 10_000.0)

@@ -41,8 +41,10 @@ def segment_gaps(state: State, model_index: int) -> list[tuple[float, float]]:
     if candidate is None or production is None:
         return []
     gaps = []
-    segments = zip(candidate.f1, production.f1, candidate.golden, production.golden, strict=True)
-    for new, old, n_new, n_old in segments:
+    for segment, new in enumerate(candidate.f1):
+        old = production.f1[segment]
+        n_new = candidate.golden[segment]
+        n_old = production.golden[segment]
         if new is None or old is None or n_new < 1 or n_old < 1:
             continue
         variance = new * (1.0 - new) / n_new + old * (1.0 - old) / n_old
