@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import Formatter
 
+from game.core.record import Record
+
 Value = str | int | float
 """A value a message speaks of: an id or a text, a count, or a number of hours or dollars."""
 
@@ -191,7 +193,7 @@ def refused(code: str, **values: Value) -> Refusal:
 
 
 @dataclass(slots=True)
-class LogLine:
+class LogLine(Record):
     """A line of the player's log: the tick it was written at, its kind, and its message
     (a code and its values). A line never changes once written."""
 
@@ -203,6 +205,12 @@ class LogLine:
     """The message's code: a key of :data:`TEMPLATES`."""
     values: dict[str, Value]
     """The values the message speaks of, by the names its template reads."""
+
+    def __init__(self, tick: int, kind: str, code: str, values: dict[str, Value]) -> None:
+        self.tick = tick
+        self.kind = kind
+        self.code = code
+        self.values = values
 
     @property
     def text(self) -> str:
