@@ -194,7 +194,7 @@ def refused(code: str, **values: Value) -> Refusal:
 
 # A log line writes out its constructor: the one @dataclass generates stays interpreted
 # Python in the compiled build, about 1,600 instructions a line instead of 200 (a game writes
-# some 50 lines; benchmarks/instructions.py). tests/test_records.py holds it to the fields.
+# some 45 lines; benchmarks/instructions.py). tests/test_records.py holds it to the fields.
 @dataclass(slots=True)
 class LogLine(Record):
     """A line of the player's log: the tick it was written at, its kind, and its message
