@@ -1,11 +1,11 @@
-"""The records' written-out constructors match their dataclass fields, and records copy.
+"""The written-out constructors of the core's dataclasses match their fields; records copy.
 
-The state's records and the log's lines (subclasses of :class:`game.core.record.Record`)
-write out their ``__init__`` instead of taking the one ``@dataclass`` generates. These tests
-read each constructor in the source, so that it can never drift from the fields: the same
-names in the same order, the same defaults (None for a field with a default factory, which
-the constructor calls), each parameter stored in its own field. They also check that a
-played game's state copies, deep-copies and pickles whole.
+The state's records and the log's lines (subclasses of :class:`game.core.record.Record`),
+messages and the game's luck write out their ``__init__`` instead of taking the one
+``@dataclass`` generates. These tests read each constructor in the source, so that it can
+never drift from the fields: the same names in the same order, the same defaults (None for
+a field with a default factory, which the constructor calls), each parameter stored in its
+own field. They also check that a played game's state copies, deep-copies and pickles whole.
 """
 
 from __future__ import annotations
@@ -30,47 +30,54 @@ from game.replay.digest import state_digest
 from game.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["game.core.state", "game.core.messages"]
-"""The modules that define records."""
+MODULES = ["game.core.state", "game.core.messages", "game.core.luck"]
+"""The modules whose dataclasses write out their constructors."""
 
 
-def record_classes() -> Iterator[tuple[type[Any], ast.ClassDef]]:
-    """Every record class of :data:`MODULES`, with its definition in the source."""
+def init_of(node: ast.ClassDef) -> ast.FunctionDef | None:
+    """The ``__init__`` written in a class's body, if there is one."""
+    inits = [f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
+    return inits[0] if inits else None
+
+
+def is_record(node: ast.ClassDef) -> bool:
+    return any(isinstance(base, ast.Name) and base.id == "Record" for base in node.bases)
+
+
+def written_classes() -> Iterator[tuple[type[Any], ast.ClassDef]]:
+    """Every dataclass of :data:`MODULES` that is a record or writes out its constructor,
+    with its definition in the source."""
     for name in MODULES:
         module = importlib.import_module(name)
         source = (ROOT / Path(*name.split("."))).with_suffix(".py").read_text(encoding="utf-8")
         for node in ast.parse(source).body:
-            if isinstance(node, ast.ClassDef) and any(
-                isinstance(base, ast.Name) and base.id == "Record" for base in node.bases
-            ):
+            if isinstance(node, ast.ClassDef) and (is_record(node) or init_of(node)):
                 yield getattr(module, node.name), node
 
 
-RECORDS = list(record_classes())
+WRITTEN = list(written_classes())
+IDS = [cls.__name__ for cls, _ in WRITTEN]
 
 
-def test_the_records_are_found() -> None:
-    names = {cls.__name__ for cls, _ in RECORDS}
-    assert {"State", "JobRun", "ModelRecord", "LogLine"} <= names
-    assert all(issubclass(cls, Record) for cls, _ in RECORDS)
-
-
-def init_of(node: ast.ClassDef) -> ast.FunctionDef:
-    """The ``__init__`` written in a class's body."""
-    inits = [f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"]
-    assert len(inits) == 1, f"{node.name} writes out no __init__"
-    return inits[0]
+def test_the_classes_are_found_and_every_record_writes_out_its_constructor() -> None:
+    assert {"State", "JobRun", "ModelRecord", "LogLine", "Message", "Luck"} <= set(IDS)
+    for cls, node in WRITTEN:
+        assert dataclasses.is_dataclass(cls)
+        if is_record(node):
+            assert issubclass(cls, Record) and init_of(node), f"{cls.__name__} has no __init__"
 
 
 def is_factory_default(field: dataclasses.Field[Any]) -> bool:
     return field.default_factory is not dataclasses.MISSING
 
 
-@pytest.mark.parametrize(("cls", "node"), RECORDS, ids=[cls.__name__ for cls, _ in RECORDS])
+@pytest.mark.parametrize(("cls", "node"), WRITTEN, ids=IDS)
 def test_a_constructor_takes_the_fields_in_order_with_their_defaults(
     cls: type[Any], node: ast.ClassDef
 ) -> None:
-    arguments = init_of(node).args
+    init = init_of(node)
+    assert init is not None
+    arguments = init.args
     assert not (arguments.vararg or arguments.kwarg or arguments.kwonlyargs)
     assert not arguments.posonlyargs
     parameters = [a.arg for a in arguments.args]
@@ -89,19 +96,16 @@ def test_a_constructor_takes_the_fields_in_order_with_their_defaults(
             assert default is None, f"{cls.__name__}.{field.name} is required"
 
 
-@pytest.mark.parametrize(("cls", "node"), RECORDS, ids=[cls.__name__ for cls, _ in RECORDS])
+@pytest.mark.parametrize(("cls", "node"), WRITTEN, ids=IDS)
 def test_a_constructor_stores_each_parameter_in_its_own_field(
     cls: type[Any], node: ast.ClassDef
 ) -> None:
     init = init_of(node)
+    assert init is not None
     fields = dataclasses.fields(cls)
     assert len(init.body) == len(fields), f"{cls.__name__}.__init__ does more than store"
     for field, statement in zip(fields, init.body, strict=True):
-        assert isinstance(statement, ast.Assign) and len(statement.targets) == 1
-        target = statement.targets[0]
-        assert isinstance(target, ast.Attribute) and target.attr == field.name
-        assert isinstance(target.value, ast.Name) and target.value.id == "self"
-        value = statement.value
+        value = stored(statement, field.name)
         if is_factory_default(field):
             # `<fresh default> if name is None else name`
             assert isinstance(value, ast.IfExp), field.name
@@ -110,6 +114,23 @@ def test_a_constructor_stores_each_parameter_in_its_own_field(
             assert isinstance(test.left, ast.Name) and test.left.id == field.name
             value = value.orelse
         assert isinstance(value, ast.Name) and value.id == field.name, field.name
+
+
+def stored(statement: ast.stmt, name: str) -> ast.expr:
+    """The value a statement of a constructor stores in the field of this name:
+    ``self.name = value``, or ``object.__setattr__(self, "name", value)`` in a frozen class."""
+    if isinstance(statement, ast.Assign):
+        assert len(statement.targets) == 1
+        target = statement.targets[0]
+        assert isinstance(target, ast.Attribute) and target.attr == name
+        assert isinstance(target.value, ast.Name) and target.value.id == "self"
+        return statement.value
+    assert isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call), name
+    assert ast.unparse(statement.value.func) == "object.__setattr__"
+    itself, field, value = statement.value.args
+    assert isinstance(itself, ast.Name) and itself.id == "self"
+    assert isinstance(field, ast.Constant) and field.value == name
+    return value
 
 
 def played_state() -> State:
