@@ -97,6 +97,11 @@ class Luck:
 
     seed: int
 
+    def __init__(self, seed: int) -> None:
+        # Written out to be compiled: the constructor @dataclass generates stays interpreted
+        # Python, ten times the instructions. Frozen: the seed is set as that one sets it.
+        object.__setattr__(self, "seed", seed)
+
     def __reduce__(self) -> tuple[type[Luck], tuple[int]]:
         """Copied and pickled as ``Luck(seed)``: compiled by mypyc, a frozen class cannot
         have its fields set one by one, as copying would otherwise do."""

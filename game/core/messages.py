@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import Formatter
 
+from game.core.record import Record
+
 Value = str | int | float
 """A value a message speaks of: an id or a text, a count, or a number of hours or dollars."""
 
@@ -155,12 +157,26 @@ def text(code: str, values: dict[str, Value]) -> str:
     return TEMPLATES[code].format(**values)
 
 
+# Messages and log lines write out their constructors: the one @dataclass generates stays
+# interpreted Python in the compiled build, about 1,600 instructions a log line (a game
+# writes some 45) where the written one takes 200 (benchmarks/instructions.py).
+# tests/test_records.py holds them to their fields.
 @dataclass(frozen=True, slots=True)
 class Message:
     """A message that is not a log line: a code of :data:`TEMPLATES` and its values."""
 
     code: str
     values: dict[str, Value]
+
+    def __init__(self, code: str, values: dict[str, Value]) -> None:
+        # Frozen: its fields are set as the generated constructor sets them.
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "values", values)
+
+    def __reduce__(self) -> tuple[type[Message], tuple[str, dict[str, Value]]]:
+        """Copied and pickled by calling the constructor, as a record is
+        (:class:`game.core.record.Record`)."""
+        return (type(self), (self.code, self.values))
 
     @property
     def text(self) -> str:
@@ -178,7 +194,7 @@ def message(code: str, **values: Value) -> Message:
     return Message(code, values)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Refusal(Message):
     """Why the game will not take an action: a code of :data:`REFUSALS` and its values."""
 
@@ -191,7 +207,7 @@ def refused(code: str, **values: Value) -> Refusal:
 
 
 @dataclass(slots=True)
-class LogLine:
+class LogLine(Record):
     """A line of the player's log: the tick it was written at, its kind, and its message
     (a code and its values). A line never changes once written."""
 
@@ -203,6 +219,12 @@ class LogLine:
     """The message's code: a key of :data:`TEMPLATES`."""
     values: dict[str, Value]
     """The values the message speaks of, by the names its template reads."""
+
+    def __init__(self, tick: int, kind: str, code: str, values: dict[str, Value]) -> None:
+        self.tick = tick
+        self.kind = kind
+        self.code = code
+        self.values = values
 
     @property
     def text(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from game.core.luck import Luck
 from game.core.messages import LogLine
+from game.core.record import Record
 
 CACHE: dict[str, Any] = {"cache": True}
 """Field metadata of a cache: left out of the digest, rebuilt from the rest of the state."""
@@ -63,9 +64,15 @@ CHECKPOINTING, MONITORING, FALLBACK, AUTOSCALING = Capability
 InfraLevels = dict[Capability, int]
 """The level (0 to 3) of every infrastructure capability."""
 
+# The records below write out their constructors: the one @dataclass generates stays
+# interpreted Python in the compiled build, while one written out is compiled (a JobRun
+# costs about 400 instructions instead of 5,800; with the log's lines, 15% of a game's
+# instructions, benchmarks/instructions.py). The parameters are the fields, in order, with
+# their defaults; None stands for a value made afresh. tests/test_records.py holds them to it.
+
 
 @dataclass(slots=True)
-class ModelRecord:
+class ModelRecord(Record):
     """A model: the one in production at the start, or one a training run produced."""
 
     id: str
@@ -95,9 +102,39 @@ class ModelRecord:
     """Cache: the :attr:`Production.mix_changes` that ``escalation`` was worked out for
     (None: not yet worked out)."""
 
+    def __init__(
+        self,
+        id: str,
+        source_job_index: int | None,
+        f1: list[float],
+        hallucination: float,
+        latency_ms: float,
+        cost_per_request: float,
+        created_tick: int,
+        collapsed: bool = False,
+        evaluated: bool = False,
+        ab_tested: bool = False,
+        risks: list[int] | None = None,
+        escalation: float = 0.0,
+        escalation_mix: int | None = None,
+    ) -> None:
+        self.id = id
+        self.source_job_index = source_job_index
+        self.f1 = f1
+        self.hallucination = hallucination
+        self.latency_ms = latency_ms
+        self.cost_per_request = cost_per_request
+        self.created_tick = created_tick
+        self.collapsed = collapsed
+        self.evaluated = evaluated
+        self.ab_tested = ab_tested
+        self.risks = [] if risks is None else risks
+        self.escalation = escalation
+        self.escalation_mix = escalation_mix
+
 
 @dataclass(slots=True)
-class JobRun:
+class JobRun(Record):
     """One run of a job template."""
 
     id: str
@@ -133,9 +170,47 @@ class JobRun:
     failure: str = ""
     """Why it failed, as the player was told."""
 
+    def __init__(
+        self,
+        id: str,
+        job_index: int,
+        kind: str,
+        status: RunStatus,
+        started_tick: int,
+        model_index: int | None = None,
+        progress: float = 0.0,
+        labels: list[float] | None = None,
+        collapse_at: float | None = None,
+        silent: bool = False,
+        collapses: int = 0,
+        base_model_index: int | None = None,
+        checkpoint: float = 0.0,
+        requests_candidate: float = 0.0,
+        requests_control: float = 0.0,
+        billed: float = 0.0,
+        failure: str = "",
+    ) -> None:
+        self.id = id
+        self.job_index = job_index
+        self.kind = kind
+        self.status = status
+        self.started_tick = started_tick
+        self.model_index = model_index
+        self.progress = progress
+        self.labels = [] if labels is None else labels
+        self.collapse_at = collapse_at
+        self.silent = silent
+        self.collapses = collapses
+        self.base_model_index = base_model_index
+        self.checkpoint = checkpoint
+        self.requests_candidate = requests_candidate
+        self.requests_control = requests_control
+        self.billed = billed
+        self.failure = failure
+
 
 @dataclass(slots=True)
-class Measurement:
+class Measurement(Record):
     """An eval's report: what the player sees of a model's quality."""
 
     run_id: str
@@ -149,9 +224,27 @@ class Measurement:
     golden: list[int]
     """Golden examples per segment the eval used."""
 
+    def __init__(
+        self,
+        run_id: str,
+        model_id: str,
+        tick: int,
+        f1: list[float | None],
+        f1_mix: float,
+        hallucination: float,
+        golden: list[int],
+    ) -> None:
+        self.run_id = run_id
+        self.model_id = model_id
+        self.tick = tick
+        self.f1 = f1
+        self.f1_mix = f1_mix
+        self.hallucination = hallucination
+        self.golden = golden
+
 
 @dataclass(slots=True)
-class ABResult:
+class ABResult(Record):
     """An A/B test's report: the escalation-rate change of a candidate against production."""
 
     run_id: str
@@ -169,6 +262,30 @@ class ABResult:
     half_width: float
     """Half-width of the 95% interval of diff, percentage points."""
 
+    def __init__(
+        self,
+        run_id: str,
+        model_id: str,
+        control_id: str,
+        tick: int,
+        n_candidate: float,
+        n_control: float,
+        rate_candidate: float,
+        rate_control: float,
+        diff: float,
+        half_width: float,
+    ) -> None:
+        self.run_id = run_id
+        self.model_id = model_id
+        self.control_id = control_id
+        self.tick = tick
+        self.n_candidate = n_candidate
+        self.n_control = n_control
+        self.rate_candidate = rate_candidate
+        self.rate_control = rate_control
+        self.diff = diff
+        self.half_width = half_width
+
     @property
     def significant(self) -> bool:
         """Whether the 95% interval excludes zero."""
@@ -176,7 +293,7 @@ class ABResult:
 
 
 @dataclass(slots=True)
-class Obligation:
+class Obligation(Record):
     """A choice taken whose hours are still owed: its effects wait until they are worked."""
 
     event_index: int
@@ -186,9 +303,15 @@ class Obligation:
     owed: list[float]
     """Hours still owed per category (research, data, infra, writing)."""
 
+    def __init__(self, event_index: int, choice_index: int, tick: int, owed: list[float]) -> None:
+        self.event_index = event_index
+        self.choice_index = choice_index
+        self.tick = tick
+        self.owed = owed
+
 
 @dataclass(slots=True)
-class Clock:
+class Clock(Record):
     """Where the day stands."""
 
     tick: int = 0
@@ -196,9 +319,13 @@ class Clock:
     over: bool = False
     """The game has ended: no action is taken and the clock no longer moves."""
 
+    def __init__(self, tick: int = 0, over: bool = False) -> None:
+        self.tick = tick
+        self.over = over
+
 
 @dataclass(slots=True)
-class Money:
+class Money(Record):
     """The money left and where the rest went."""
 
     balance: float
@@ -206,9 +333,13 @@ class Money:
     ledger: dict[str, float] = field(default_factory=dict)
     """Dollars spent per item (negative: income), by item name."""
 
+    def __init__(self, balance: float, ledger: dict[str, float] | None = None) -> None:
+        self.balance = balance
+        self.ledger = {} if ledger is None else ledger
+
 
 @dataclass(slots=True)
-class Team:
+class Team(Record):
     """The player's hours: how they are shared out, the task queues and what is owed."""
 
     allocation: list[int]
@@ -228,9 +359,27 @@ class Team:
     obligations: list[Obligation] = field(default_factory=list)
     """Choices whose owed hours are not yet worked, oldest first."""
 
+    def __init__(
+        self,
+        allocation: list[int],
+        working: list[tuple[int, float]],
+        task_status: list[TaskStatus],
+        task_spent: list[float],
+        queues: list[list[int]] | None = None,
+        owed: list[float] | None = None,
+        obligations: list[Obligation] | None = None,
+    ) -> None:
+        self.allocation = allocation
+        self.working = working
+        self.task_status = task_status
+        self.task_spent = task_spent
+        self.queues = [[], [], [], []] if queues is None else queues
+        self.owed = [0.0, 0.0, 0.0, 0.0] if owed is None else owed
+        self.obligations = [] if obligations is None else obligations
+
 
 @dataclass(slots=True)
-class Data:
+class Data(Record):
     """The labeled data: training labels, the golden set and the LLM judge."""
 
     labels: list[float]
@@ -240,9 +389,16 @@ class Data:
     judge_calibrated: bool = False
     """The LLM judge has been calibrated against human labels (no bias left)."""
 
+    def __init__(
+        self, labels: list[float], golden: list[float], judge_calibrated: bool = False
+    ) -> None:
+        self.labels = labels
+        self.golden = golden
+        self.judge_calibrated = judge_calibrated
+
 
 @dataclass(slots=True)
-class Counters:
+class Counters(Record):
     """Production counters since the start (expected counts, so fractional)."""
 
     total: float = 0.0
@@ -267,9 +423,33 @@ class Counters:
     """Hours of service, each weighted by the share of its conversations answered (a
     fallback answer counts half): the time-based service level is this over ``hours``."""
 
+    def __init__(
+        self,
+        total: float = 0.0,
+        served: float = 0.0,
+        degraded: float = 0.0,
+        failed: float = 0.0,
+        escalations: float = 0.0,
+        escalations_seen: float = 0.0,
+        hallucinations: float = 0.0,
+        last_rate_seen: float = 0.0,
+        hours: float = 0.0,
+        service_hours: float = 0.0,
+    ) -> None:
+        self.total = total
+        self.served = served
+        self.degraded = degraded
+        self.failed = failed
+        self.escalations = escalations
+        self.escalations_seen = escalations_seen
+        self.hallucinations = hallucinations
+        self.last_rate_seen = last_rate_seen
+        self.hours = hours
+        self.service_hours = service_hours
+
 
 @dataclass(slots=True)
-class Production:
+class Production(Record):
     """The model in production, the traffic it serves and what went wrong."""
 
     model_index: int
@@ -298,9 +478,39 @@ class Production:
     overload_reported: bool = False
     """The current spike's timeouts have been counted as an incident."""
 
+    def __init__(
+        self,
+        model_index: int,
+        traffic: list[float],
+        traffic_seen: list[float],
+        mix_changes: int = 0,
+        counts: Counters | None = None,
+        incidents: list[str] | None = None,
+        outage_left: float = 0.0,
+        segment_outage_left: list[float] | None = None,
+        spike: float = 1.0,
+        spike_scope: str = "",
+        spike_left: float = 0.0,
+        latency_factor: float = 1.0,
+        overload_reported: bool = False,
+    ) -> None:
+        self.model_index = model_index
+        self.traffic = traffic
+        self.traffic_seen = traffic_seen
+        self.mix_changes = mix_changes
+        self.counts = Counters() if counts is None else counts
+        self.incidents = [] if incidents is None else incidents
+        self.outage_left = outage_left
+        self.segment_outage_left = [] if segment_outage_left is None else segment_outage_left
+        self.spike = spike
+        self.spike_scope = spike_scope
+        self.spike_left = spike_left
+        self.latency_factor = latency_factor
+        self.overload_reported = overload_reported
+
 
 @dataclass(slots=True)
-class Research:
+class Research(Record):
     """What research has added to the training jobs' learning curves."""
 
     ceiling_lift: list[list[float]]
@@ -308,9 +518,13 @@ class Research:
     hallucination_shift: list[float]
     """Per training job: hallucination points added (negative: removed)."""
 
+    def __init__(self, ceiling_lift: list[list[float]], hallucination_shift: list[float]) -> None:
+        self.ceiling_lift = ceiling_lift
+        self.hallucination_shift = hallucination_shift
+
 
 @dataclass(slots=True)
-class Jobs:
+class Jobs(Record):
     """Every run of every job."""
 
     runs: list[JobRun] = field(default_factory=list)
@@ -325,9 +539,23 @@ class Jobs:
     """Cache: indices in ``runs`` of the runs in progress, in the order they were started
     (a job runs once at a time)."""
 
+    def __init__(
+        self,
+        runs: list[JobRun] | None = None,
+        started: list[int] | None = None,
+        ab_test: int | None = None,
+        by_id: dict[str, int] | None = None,
+        in_progress: list[int] | None = None,
+    ) -> None:
+        self.runs = [] if runs is None else runs
+        self.started = [] if started is None else started
+        self.ab_test = ab_test
+        self.by_id = {} if by_id is None else by_id
+        self.in_progress = [] if in_progress is None else in_progress
+
 
 @dataclass(slots=True)
-class Results:
+class Results(Record):
     """The reports the player has received of the models."""
 
     evals: list[Measurement] = field(default_factory=list)
@@ -335,9 +563,15 @@ class Results:
     ab_tests: list[ABResult] = field(default_factory=list)
     """Finished A/B tests with a result, oldest first."""
 
+    def __init__(
+        self, evals: list[Measurement] | None = None, ab_tests: list[ABResult] | None = None
+    ) -> None:
+        self.evals = [] if evals is None else evals
+        self.ab_tests = [] if ab_tests is None else ab_tests
+
 
 @dataclass(slots=True)
-class Events:
+class Events(Record):
     """Which events fired, which wait for an answer and what was answered."""
 
     fired: list[int]
@@ -357,9 +591,25 @@ class Events:
     event leaves it when the clock closes its condition:
     :attr:`game.core.rules.EventRule.closes_at`)."""
 
+    def __init__(
+        self,
+        fired: list[int],
+        last_fired: list[int],
+        chosen: list[list[int]],
+        chance_wait: list[int | None],
+        pending: list[int] | None = None,
+        live: list[int] | None = None,
+    ) -> None:
+        self.fired = fired
+        self.last_fired = last_fired
+        self.chosen = chosen
+        self.chance_wait = chance_wait
+        self.pending = [] if pending is None else pending
+        self.live = [] if live is None else live
+
 
 @dataclass(slots=True)
-class PlayerRecord:
+class PlayerRecord(Record):
     """The record of what the player did, read by goals and the debrief."""
 
     shipped: int = 0
@@ -378,9 +628,27 @@ class PlayerRecord:
     allocation_changes: int = 0
     """Times the player changed the allocation."""
 
+    def __init__(
+        self,
+        shipped: int = 0,
+        shipped_unevaluated: int = 0,
+        shipped_untested: int = 0,
+        shipped_worse: int = 0,
+        evals_run: int = 0,
+        ab_tests_run: int = 0,
+        allocation_changes: int = 0,
+    ) -> None:
+        self.shipped = shipped
+        self.shipped_unevaluated = shipped_unevaluated
+        self.shipped_untested = shipped_untested
+        self.shipped_worse = shipped_worse
+        self.evals_run = evals_run
+        self.ab_tests_run = ab_tests_run
+        self.allocation_changes = allocation_changes
+
 
 @dataclass(slots=True)
-class State:
+class State(Record):
     """Everything about one game at a tick boundary."""
 
     luck: Luck
@@ -408,3 +676,43 @@ class State:
     record: PlayerRecord = field(default_factory=PlayerRecord)
     log: list[LogLine] = field(default_factory=list)
     """What the game told the player, oldest first."""
+
+    def __init__(
+        self,
+        luck: Luck,
+        money: Money,
+        trust: float,
+        insight: float,
+        reliability: float,
+        team: Team,
+        data: Data,
+        production: Production,
+        infra: InfraLevels,
+        variables: list[float],
+        research: Research,
+        jobs: Jobs,
+        models: list[ModelRecord],
+        results: Results,
+        events: Events,
+        clock: Clock | None = None,
+        record: PlayerRecord | None = None,
+        log: list[LogLine] | None = None,
+    ) -> None:
+        self.luck = luck
+        self.money = money
+        self.trust = trust
+        self.insight = insight
+        self.reliability = reliability
+        self.team = team
+        self.data = data
+        self.production = production
+        self.infra = infra
+        self.variables = variables
+        self.research = research
+        self.jobs = jobs
+        self.models = models
+        self.results = results
+        self.events = events
+        self.clock = Clock() if clock is None else clock
+        self.record = PlayerRecord() if record is None else record
+        self.log = [] if log is None else log
