@@ -9,7 +9,7 @@ changes anything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from game.core import backlog, events, evidence, jobs, work
 from game.core.log import note
@@ -144,7 +144,7 @@ def ship(state: State, model_index: int) -> None:
     note(state, "ship", "model.shipped", model=record.id)
 
 
-HANDLERS: dict[type[Any], Handler] = {
+HANDLERS: Final[dict[type[Any], Handler]] = {
     Allocate: _allocate,
     QueueTask: _queue_task,
     CancelTask: _cancel_task,

@@ -12,7 +12,7 @@ import ast
 import types
 from collections.abc import Callable, Mapping, Sequence
 from math import fsum
-from typing import Any
+from typing import Any, Final
 
 from game.core import evidence
 from game.core.state import DONE, FINISHED, QUEUED, State
@@ -92,7 +92,7 @@ _ab_tested = _by_job(evidence.ab_tested, False)
 _ab_worse = _by_job(evidence.ab_worse, False)
 
 
-CALL_SOURCES: dict[str, str] = {
+CALL_SOURCES: Final[dict[str, str]] = {
     "done": "(s.team.task_status[{first}] is _DONE)",
     "queued": "(s.team.task_status[{first}] is _QUEUED)",
     "running": "_running(s, {first})",
@@ -112,7 +112,7 @@ CALL_SOURCES: dict[str, str] = {
 }
 """Python source of each scenario function; {first} and {second} are resolved indices."""
 
-HELPERS: dict[str, Any] = {
+HELPERS: Final[dict[str, Any]] = {
     "__builtins__": {},
     "_div": _div,
     "_spent": _spent,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from math import fsum
-from typing import Any
+from typing import Any, Final
 
 from game.core import backlog, jobs
 from game.core.ledger import spend
@@ -227,7 +227,7 @@ def record_incident(state: State, rules: Rules, what: str) -> None:
     note(state, "incident", "incident.recorded", what=what)
 
 
-APPLY: dict[str, Callable[[State, Rules, Any, str], None]] = {
+APPLY: Final[dict[str, Callable[[State, Rules, Any, str], None]]] = {
     "money": _money,
     "trust": _trust,
     "insight": _insight,

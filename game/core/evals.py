@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from math import fsum
+from typing import Final
 
 from game.core.rules import Rules
 from game.core.state import FINISHED, ABResult, JobRun, Measurement, State
 from game.scenario.model import ABTestJob, EvalJob
 
-Z95 = 1.959964
-MIN_VARIANCE = 1e-6
+Z95: Final = 1.959964
+MIN_VARIANCE: Final = 1e-6
 """Floor of p (1 - p) in a sampling error, so a perfect score still has some noise."""
 
 

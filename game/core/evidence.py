@@ -7,10 +7,11 @@ the truth: reference-solution conditions and the gate goal rest on these.
 from __future__ import annotations
 
 import math
+from typing import Final
 
 from game.core.state import Measurement, State
 
-Z95 = 1.959964
+Z95: Final = 1.959964
 """The two-sided 95% normal quantile."""
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable
+from typing import Final
 
 from game.core import evals, ledger
 from game.core.log import note
@@ -28,10 +29,10 @@ from game.core.state import (
 from game.core.training import collapse_time, train_model
 from game.scenario.model import ABTestJob, EvalJob, LabelingJob
 
-NEEDS_MODEL = ("eval", "ab_test")
-DETECT_BEFORE_END = 1e-6
+NEEDS_MODEL: Final[tuple[str, ...]] = ("eval", "ab_test")
+DETECT_BEFORE_END: Final = 1e-6
 """Hours before the end at which monitoring flags a collapse it would see too late."""
-LEDGER_ITEM = {
+LEDGER_ITEM: Final = {
     "training": ledger.TRAINING,
     "eval": ledger.EVALS,
     "labeling": ledger.LABELING,
@@ -330,7 +331,7 @@ def _deliver_verdict(state: State, rules: Rules, run: JobRun) -> None:
     )
 
 
-DELIVER: dict[str, Callable[[State, Rules, JobRun], None]] = {
+DELIVER: Final[dict[str, Callable[[State, Rules, JobRun], None]]] = {
     "training": _deliver_model,
     "eval": _deliver_measurement,
     "labeling": _deliver_labels,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from game.core.state import State
 
-TRAINING = "training GPU"
-EVALS = "evals"
-LABELING = "labeling"
-AB_TESTS = "A/B tests"
-SERVING = "serving GPU"
-API = "API requests"
-TASKS = "tasks"
-EVENTS = "events"
+TRAINING: Final = "training GPU"
+EVALS: Final = "evals"
+LABELING: Final = "labeling"
+AB_TESTS: Final = "A/B tests"
+SERVING: Final = "serving GPU"
+API: Final = "API requests"
+TASKS: Final = "tasks"
+EVENTS: Final = "events"
 
 
 def spend(state: State, item: str, dollars: float) -> None:

@@ -15,27 +15,28 @@ import hashlib
 import math
 import struct
 from dataclasses import dataclass
+from typing import Final
 
 KeyPart = str | int
 """One part of a draw's key: an id (text) or a count (a whole number)."""
 
-FORMAT = "mlday-luck-1"
+FORMAT: Final = "mlday-luck-1"
 """Written first into every keyed message, so these draws never coincide with any other
 use of the same hash; a new keying would get a new name."""
 
-UNIT = 2.0**-53
+UNIT: Final = 2.0**-53
 """A 53-bit integer times this is a double in [0, 1), exactly."""
 
-LARGEST = 1.0 - UNIT
+LARGEST: Final = 1.0 - UNIT
 """The largest double below 1, and the largest draw."""
 
-WORD = struct.Struct("<Q")
+WORD: Final = struct.Struct("<Q")
 """A digest's 8 bytes read as one unsigned 64-bit integer, little-endian."""
 
-SEEDS_KEPT = 64
+SEEDS_KEPT: Final = 64
 """How many seeds' hashers are kept (a game's draws all use its own seed's)."""
 
-KEYS_KEPT = 1 << 16
+KEYS_KEPT: Final = 1 << 16
 """How many keys' bytes are kept: games on the same scenario draw mostly the same keys
 (the seed is not part of them), and writing a key's literal costs a third of a draw."""
 
@@ -48,10 +49,10 @@ def seed_bytes(seed: int) -> bytes:
 # Two plain dicts, emptied when full, rather than functools.lru_cache: from compiled code a
 # dict lookup is several times cheaper than a call through the cache's wrapper (2% of a
 # game's instructions, benchmarks/instructions.py).
-HASHERS: dict[int, hashlib.blake2b] = {}
+HASHERS: Final[dict[int, hashlib.blake2b]] = {}
 """Each recent seed's hasher (:func:`seeded`)."""
 
-LITERALS: dict[tuple[KeyPart, ...], bytes] = {}
+LITERALS: Final[dict[tuple[KeyPart, ...], bytes]] = {}
 """Each recent key's canonical bytes (:func:`key_literal`)."""
 
 
@@ -148,6 +149,71 @@ def uniform_of(word: int) -> float:
     return min(((word >> 11) + 0.5) * UNIT, LARGEST)
 
 
+# AS241's coefficients, highest power first: for |p - 0.5| <= 0.425, then for tails with
+# sqrt(-ln(tail)) <= 5, then beyond. Typed as tuples of any length because mypyc 2.4 never
+# sets a Final tuple of a fixed number of floats (reading it raises NameError).
+CENTRAL_NUMERATOR: Final[tuple[float, ...]] = (
+    2.50908_09287_30122_6727e3,
+    3.34305_75583_58812_8105e4,
+    6.72657_70927_00870_0853e4,
+    4.59219_53931_54987_1457e4,
+    1.37316_93765_50946_1125e4,
+    1.97159_09503_06551_4427e3,
+    1.33141_66789_17843_7745e2,
+    3.38713_28727_96366_6080e0,
+)
+CENTRAL_DENOMINATOR: Final[tuple[float, ...]] = (
+    5.22649_52788_52854_5610e3,
+    2.87290_85735_72194_2674e4,
+    3.93078_95800_09271_0610e4,
+    2.12137_94301_58659_5867e4,
+    5.39419_60214_24751_1077e3,
+    6.87187_00749_20579_0830e2,
+    4.23133_30701_60091_1252e1,
+    1.0,
+)
+NEAR_NUMERATOR: Final[tuple[float, ...]] = (
+    7.74545_01427_83414_07640e-4,
+    2.27238_44989_26918_45833e-2,
+    2.41780_72517_74506_11770e-1,
+    1.27045_82524_52368_38258e0,
+    3.64784_83247_63204_60504e0,
+    5.76949_72214_60691_40550e0,
+    4.63033_78461_56545_29590e0,
+    1.42343_71107_49683_57734e0,
+)
+NEAR_DENOMINATOR: Final[tuple[float, ...]] = (
+    1.05075_00716_44416_84324e-9,
+    5.47593_80849_95344_94600e-4,
+    1.51986_66563_61645_71966e-2,
+    1.48103_97642_74800_74590e-1,
+    6.89767_33498_51000_04550e-1,
+    1.67638_48301_83803_84940e0,
+    2.05319_16266_37758_82187e0,
+    1.0,
+)
+FAR_NUMERATOR: Final[tuple[float, ...]] = (
+    2.01033_43992_92288_13265e-7,
+    2.71155_55687_43487_57815e-5,
+    1.24266_09473_88078_43860e-3,
+    2.65321_89526_57612_30930e-2,
+    2.96560_57182_85048_91230e-1,
+    1.78482_65399_17291_33580e0,
+    5.46378_49111_64114_36990e0,
+    6.65790_46435_01103_77720e0,
+)
+FAR_DENOMINATOR: Final[tuple[float, ...]] = (
+    2.04426_31033_89939_78564e-15,
+    1.42151_17583_16445_88870e-7,
+    1.84631_83175_10054_68180e-5,
+    7.86869_13114_56132_59100e-4,
+    1.48753_61290_85061_48525e-2,
+    1.36929_88092_27358_05310e-1,
+    5.99832_20655_58879_37690e-1,
+    1.0,
+)
+
+
 def normal_quantile(p: float) -> float:
     """The standard normal number below which a share ``p`` (0 < p < 1) of the
     distribution lies: Wichura's algorithm AS241 (Applied Statistics 37(3), 1988), a ratio
@@ -179,67 +245,3 @@ def _polynomial(coefficients: tuple[float, ...], r: float) -> float:
     for coefficient in coefficients:
         value = value * r + coefficient
     return value
-
-
-# AS241's coefficients, highest power first: for |p - 0.5| <= 0.425, then for tails with
-# sqrt(-ln(tail)) <= 5, then beyond.
-CENTRAL_NUMERATOR = (
-    2.50908_09287_30122_6727e3,
-    3.34305_75583_58812_8105e4,
-    6.72657_70927_00870_0853e4,
-    4.59219_53931_54987_1457e4,
-    1.37316_93765_50946_1125e4,
-    1.97159_09503_06551_4427e3,
-    1.33141_66789_17843_7745e2,
-    3.38713_28727_96366_6080e0,
-)
-CENTRAL_DENOMINATOR = (
-    5.22649_52788_52854_5610e3,
-    2.87290_85735_72194_2674e4,
-    3.93078_95800_09271_0610e4,
-    2.12137_94301_58659_5867e4,
-    5.39419_60214_24751_1077e3,
-    6.87187_00749_20579_0830e2,
-    4.23133_30701_60091_1252e1,
-    1.0,
-)
-NEAR_NUMERATOR = (
-    7.74545_01427_83414_07640e-4,
-    2.27238_44989_26918_45833e-2,
-    2.41780_72517_74506_11770e-1,
-    1.27045_82524_52368_38258e0,
-    3.64784_83247_63204_60504e0,
-    5.76949_72214_60691_40550e0,
-    4.63033_78461_56545_29590e0,
-    1.42343_71107_49683_57734e0,
-)
-NEAR_DENOMINATOR = (
-    1.05075_00716_44416_84324e-9,
-    5.47593_80849_95344_94600e-4,
-    1.51986_66563_61645_71966e-2,
-    1.48103_97642_74800_74590e-1,
-    6.89767_33498_51000_04550e-1,
-    1.67638_48301_83803_84940e0,
-    2.05319_16266_37758_82187e0,
-    1.0,
-)
-FAR_NUMERATOR = (
-    2.01033_43992_92288_13265e-7,
-    2.71155_55687_43487_57815e-5,
-    1.24266_09473_88078_43860e-3,
-    2.65321_89526_57612_30930e-2,
-    2.96560_57182_85048_91230e-1,
-    1.78482_65399_17291_33580e0,
-    5.46378_49111_64114_36990e0,
-    6.65790_46435_01103_77720e0,
-)
-FAR_DENOMINATOR = (
-    2.04426_31033_89939_78564e-15,
-    1.42151_17583_16445_88870e-7,
-    1.84631_83175_10054_68180e-5,
-    7.86869_13114_56132_59100e-4,
-    1.48753_61290_85061_48525e-2,
-    1.36929_88092_27358_05310e-1,
-    5.99832_20655_58879_37690e-1,
-    1.0,
-)

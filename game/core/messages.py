@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from string import Formatter
+from typing import Final
 
 from game.core.record import Record
 
 Value = str | int | float
 """A value a message speaks of: an id or a text, a count, or a number of hours or dollars."""
 
-REFUSALS: dict[str, str] = {
+REFUSALS: Final[dict[str, str]] = {
     "refused.game_over": "the game is over",
     "refused.day_over": "the day is over: only answers to waiting events are taken now",
     "refused.no_such_task": "there is no task '{task}'",
@@ -58,7 +59,7 @@ REFUSALS: dict[str, str] = {
 """The English template of each refusal's code: why an action is not taken, as a clause
 that follows "Refused: " or a colon."""
 
-REPLAY_ERRORS: dict[str, str] = {
+REPLAY_ERRORS: Final[dict[str, str]] = {
     "replay.tick_outside": "the scenario has {ticks} ticks (boundaries 0 to {ticks})",
     "replay.tick_goes_down": "ticks must not go down (the action before is at tick {last})",
     "replay.tick_passed": "tick {tick} has passed (the game is at tick {now})",
@@ -67,7 +68,7 @@ REPLAY_ERRORS: dict[str, str] = {
 """The English template of each reason a replay stops at an action (or, played leniently,
 skips it): a clause that follows the action's place, "actions[3] at tick 8: "."""
 
-SESSION_ERRORS: dict[str, str] = {
+SESSION_ERRORS: Final[dict[str, str]] = {
     "session.bad_player": (
         "a player's name has 1 to 40 characters and no control characters: {player}"
     ),
@@ -94,7 +95,7 @@ SESSION_ERRORS: dict[str, str] = {
 """The English template of each reason the session refuses a request, or a save cannot be
 read back (a clause: a save's error writes its path and a colon before it)."""
 
-LOG_LINES: dict[str, str] = {
+LOG_LINES: Final[dict[str, str]] = {
     "model.shipped": "Shipped {model} to production.",
     "job.started": "Started {job_name} ({run}, {hours:g} h).",
     "job.started_on": "Started {job_name} on {model} ({run}, {hours:g} h).",
@@ -133,11 +134,11 @@ LOG_LINES: dict[str, str] = {
 }
 """The English template of each line the core writes to the player's log."""
 
-TEMPLATES: dict[str, str] = {**LOG_LINES, **REFUSALS, **REPLAY_ERRORS, **SESSION_ERRORS}
+TEMPLATES: Final[dict[str, str]] = {**LOG_LINES, **REFUSALS, **REPLAY_ERRORS, **SESSION_ERRORS}
 """The English template of every code (the log's lines, the refusals, the replay's and the
 session's errors), filled with the message's values by :meth:`str.format`."""
 
-RUN_FAILURES: dict[str, str] = {
+RUN_FAILURES: Final[dict[str, str]] = {
     "run.crashed": "crashed at hour {hour:.1f} of the run (loss spike, node failure)",
     "run.collapse_caught": (
         "monitoring caught a silent collapse: the loss diverged at hour {hour:.1f}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from game.core.conditions import Compiler, Predicate
 from game.core.state import AUTOSCALING, CHECKPOINTING, FALLBACK, MONITORING, Capability
@@ -34,18 +34,20 @@ from game.scenario.types import CATEGORIES, Category
 
 JobSpec = TrainingJob | EvalJob | LabelingJob | ABTestJob
 
-CHECKPOINT_HOURS = (0.0, 4.0, 2.0, 1.0)
+# Tuples typed as of any length: mypyc 2.4 never sets a Final tuple of a fixed number of
+# floats (see game/core/luck.py).
+CHECKPOINT_HOURS: Final[tuple[float, ...]] = (0.0, 4.0, 2.0, 1.0)
 """Checkpoint interval per checkpointing level (0: none)."""
-DETECT_HOURS = (None, 2.0, 1.0, 0.0)
+DETECT_HOURS: Final[tuple[float | None, ...]] = (None, 2.0, 1.0, 0.0)
 """Delay before monitoring notices a silent collapse, per level (None: never; 0: at once)."""
-FALLBACK_SHARE = tuple(percent / 100.0 for percent in DEFAULT_FALLBACK_SHARES)
+FALLBACK_SHARE: Final = tuple(percent / 100.0 for percent in DEFAULT_FALLBACK_SHARES)
 """Share of outage traffic the fallback path serves, per fallback level (0, 0.60, 0.90,
 0.99), unless the scenario gives its own ``infra.fallback_shares``."""
-AUTOSCALE_MAX = (1.0, 5.0, 10.0, 20.0)
+AUTOSCALE_MAX: Final[tuple[float, ...]] = (1.0, 5.0, 10.0, 20.0)
 """Traffic multiple the fleet can scale to, per autoscaling level."""
-RELIABILITY_BASELINE = 50.0
+RELIABILITY_BASELINE: Final = 50.0
 """Reliability above this answers one percent more of outage traffic per point."""
-MAX_OUTAGE_ANSWERED = 0.99
+MAX_OUTAGE_ANSWERED: Final = 0.99
 """The most of outage traffic that fallbacks and reliability together answer, unless the
 scenario's best fallback serves more."""
 
@@ -628,7 +630,7 @@ def _events_closed_at(events: list[EventRule], total_ticks: int) -> tuple[tuple[
     )
 
 
-CLOCK_NAMES = frozenset({"hour", "tick", "day", "hours_left"})
+CLOCK_NAMES: Final = frozenset({"hour", "tick", "day", "hours_left"})
 """The names a condition reads of the clock."""
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import fsum
+from typing import Final
 
 from game.core.conditions import true_quality
 from game.core.rules import Rules
 from game.core.state import State
 from game.scenario.model import Band
 
-PARTS = ("quality", "safety", "budget", "reliability", "trust", "goals")
+PARTS: Final[tuple[str, ...]] = ("quality", "safety", "budget", "reliability", "trust", "goals")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, Final
 
 from game.core.luck import Luck
 from game.core.messages import LogLine
 from game.core.record import Record
 
-CACHE: dict[str, Any] = {"cache": True}
+CACHE: Final[dict[str, Any]] = {"cache": True}
 """Field metadata of a cache: left out of the digest, rebuilt from the rest of the state."""
 
 
@@ -57,9 +57,17 @@ class Capability(StrEnum):
 # Each member is a module name too: the engine reads them every tick, and reading a member
 # through its class costs ten times reading a module name on Python 3.11
 # (benchmarks/bench_enum.py).
-RUNNING, FINISHED, FAILED, STOPPED = RunStatus
-NOT_QUEUED, QUEUED, DONE = TaskStatus
-CHECKPOINTING, MONITORING, FALLBACK, AUTOSCALING = Capability
+RUNNING: Final = RunStatus.RUNNING
+FINISHED: Final = RunStatus.FINISHED
+FAILED: Final = RunStatus.FAILED
+STOPPED: Final = RunStatus.STOPPED
+NOT_QUEUED: Final = TaskStatus.NOT_QUEUED
+QUEUED: Final = TaskStatus.QUEUED
+DONE: Final = TaskStatus.DONE
+CHECKPOINTING: Final = Capability.CHECKPOINTING
+MONITORING: Final = Capability.MONITORING
+FALLBACK: Final = Capability.FALLBACK
+AUTOSCALING: Final = Capability.AUTOSCALING
 
 InfraLevels = dict[Capability, int]
 """The level (0 to 3) of every infrastructure capability."""

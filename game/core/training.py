@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from math import fsum
+from typing import Final
 
 from game.core.rules import CurveRule, Rules, TrainingRule
 from game.core.state import JobRun, ModelRecord, State
 
-MAX_F1 = 0.999
+MAX_F1: Final = 0.999
 
 
 def curve_f1(curve: CurveRule, examples: float, lift: float) -> float:

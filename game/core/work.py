@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from math import fsum
+from typing import Final
 
 from game.core import events, ledger
 from game.core.effects import apply_effects, gain_insight
@@ -11,8 +12,11 @@ from game.core.log import note
 from game.core.rules import Rules
 from game.core.state import DONE, Obligation, State
 
-EPSILON = 1e-9
-RESEARCH, DATA, INFRA, WRITING = range(4)
+EPSILON: Final = 1e-9
+RESEARCH: Final = 0
+DATA: Final = 1
+INFRA: Final = 2
+WRITING: Final = 3
 
 
 def effective_hours(rules: Rules, allocation: list[int]) -> float:
@@ -99,7 +103,7 @@ def _write(state: State, rules: Rules, points: float) -> None:
     state.trust = min(state.trust + points, 100.0)
 
 
-BACKGROUND: tuple[Callable[[State, Rules, float], None], ...] = (
+BACKGROUND: Final[tuple[Callable[[State, Rules, float], None], ...]] = (
     gain_insight,
     _label,
     _maintain,

@@ -7,6 +7,7 @@ log), never the true quality of a model.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Final
 
 from game.core.engine import Decide
 from game.core.rules import Rules
@@ -17,7 +18,7 @@ from game.policies.reference import reference
 
 PolicyFactory = Callable[[Rules, int], Decide]
 
-POLICIES: dict[str, PolicyFactory] = {
+POLICIES: Final[dict[str, PolicyFactory]] = {
     "idle": idle,
     "random": random_player,
     "greedy": greedy,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from random import Random
+from typing import Final
 
 from game.core.engine import Decide
 from game.core.rules import Rules
@@ -19,8 +20,8 @@ from game.scenario.actions import (
     StopJob,
 )
 
-ACT_CHANCE = 0.5
-SEED_TEXT = "mlday random player {seed}"
+ACT_CHANCE: Final = 0.5
+SEED_TEXT: Final = "mlday random player {seed}"
 """Its own generator is seeded with this text, so it never shares numbers with the game's
 luck (Python's generator seeded with a text is the same on every platform and version)."""
 
