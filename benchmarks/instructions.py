@@ -11,7 +11,7 @@ The floor of 3,000 games per second on one core needs at most about 1.2 million
 instructions per game of the pure-Python build, on a machine that runs about 3.6 billion
 instructions a second of it (the figure measured on the project's build machine: games
 per second of CPU time times instructions per game). The compiled build's C code retires
-more instructions a second (about 4.4 billion on the same machine), so for it the count
+more instructions a second (4.4 to 5 billion on the same machine), so for it the count
 compares builds and commits, and ``bench_core.py``'s games per second judge the floor.
 """
 
